@@ -1,0 +1,20 @@
+//! The office case store (design.md §2): an encrypted SQLite file (SQLCipher) whose schema is
+//! `schema.sql`, opened with a staff password through key slots, where every write is the data
+//! plus a hash-chained audit entry plus a sync outbox op in one transaction.
+
+pub mod audit;
+mod connection;
+pub mod error;
+pub mod keyfile;
+pub mod migrate;
+pub mod queries;
+pub mod records;
+mod sqlvalue;
+mod store;
+pub mod subjects;
+
+pub use error::{Result, StoreError};
+pub use keyfile::KdfParams;
+pub use records::*;
+pub use store::{Op, Session, Store, Tx, VerifyReport};
+pub use subjects::{ReceivedSource, Subject};

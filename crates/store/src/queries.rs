@@ -1,0 +1,45 @@
+//! Read models over the records: current rows, a subject's timeline, activities in a window.
+
+use chrono::NaiveDate;
+use jiaowu_domain::ids::SubjectId;
+
+use crate::error::Result;
+use crate::records::Record;
+use crate::store::Store;
+
+impl Store {
+    /// Every row of a record type for a subject, corrections included, oldest first.
+    pub fn records_of<R: Record>(&self, subject: SubjectId) -> Result<Vec<R>> {
+        let Some(sql) = R::SELECT_BY_SUBJECT else { return Ok(Vec::new()) };
+        let mut st = self.conn().prepare_cached(sql)?;
+        let mut rows = st.query([subject.to_string()])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(R::from_row(r)?);
+        }
+        Ok(out)
+    }
+
+    /// Every row of a record type (all subjects), corrections included.
+    pub fn all_records<R: Record>(&self) -> Result<Vec<R>> {
+        let mut st = self.conn().prepare_cached(R::SELECT)?;
+        let mut rows = st.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(R::from_row(r)?);
+        }
+        Ok(out)
+    }
+}
+
+/// Drops rows that a later row supersedes: what is in force now.
+pub fn current<R: Record>(rows: Vec<R>) -> Vec<R> {
+    let superseded: std::collections::HashSet<_> =
+        rows.iter().filter_map(|r| r.recorded().supersedes).collect();
+    rows.into_iter().filter(|r| !superseded.contains(&r.id())).collect()
+}
+
+/// A date in a half-open month window helper for callers.
+pub fn in_range(d: NaiveDate, from: NaiveDate, to: NaiveDate) -> bool {
+    from <= d && d <= to
+}

@@ -1,0 +1,219 @@
+//! 社区矫正对象 master data: the one mutable aggregate. Each change bumps `version` and is
+//! audited with the changed fields (old and new), so history is never lost even though the row
+//! is updated (sync patches fields against a base version, design.md §3).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use jiaowu_domain::ids::{OfficeId, SubjectId};
+use jiaowu_domain::{SentenceType, Sex, SubjectStatus, SupervisionClass};
+use rusqlite::OptionalExtension;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Result, StoreError};
+use crate::sqlvalue::{from_sql, to_sql};
+use crate::store::{Op, Store, Tx};
+
+/// Where the subject came from (domain.md §20.2 flows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReceivedSource {
+    Court,
+    Prison,
+    DetentionCentre,
+    TransferIn,
+}
+
+macro_rules! subject_struct {
+    ($($f:ident : $t:ty),* $(,)?) => {
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        pub struct Subject {
+            pub id: SubjectId,
+            $(pub $f: $t,)*
+            pub version: i64,
+            pub created_at: DateTime<Utc>,
+            pub updated_at: DateTime<Utc>,
+        }
+
+        const INSERT: &str = concat!("INSERT INTO subjects (id", $(", ", stringify!($f),)*
+            ", version, created_at, updated_at) VALUES (:id", $(", :", stringify!($f),)*
+            ", :version, :created_at, :updated_at)");
+        const UPDATE: &str = concat!("UPDATE subjects SET id = :id", $(", ", stringify!($f), " = :", stringify!($f),)*
+            ", version = :version, created_at = :created_at, updated_at = :updated_at WHERE id = :id");
+        const SELECT: &str = concat!("SELECT id", $(", ", stringify!($f),)* ", version, created_at, updated_at FROM subjects");
+        const SELECT_ONE: &str = concat!("SELECT id", $(", ", stringify!($f),)* ", version, created_at, updated_at FROM subjects WHERE id = ?1");
+
+        impl Subject {
+            fn params(&self) -> Vec<(&'static str, rusqlite::types::Value)> {
+                let mut p = vec![(":id", to_sql(&self.id))];
+                $(p.push((concat!(":", stringify!($f)), to_sql(&self.$f)));)*
+                p.push((":version", to_sql(&self.version)));
+                p.push((":created_at", to_sql(&self.created_at)));
+                p.push((":updated_at", to_sql(&self.updated_at)));
+                p
+            }
+            pub(crate) fn from_row(r: &rusqlite::Row<'_>) -> Result<Self> {
+                Ok(Subject {
+                    id: from_sql(r.get_ref("id")?, "id")?,
+                    $($f: from_sql(r.get_ref(stringify!($f))?, stringify!($f))?,)*
+                    version: from_sql(r.get_ref("version")?, "version")?,
+                    created_at: from_sql(r.get_ref("created_at")?, "created_at")?,
+                    updated_at: from_sql(r.get_ref("updated_at")?, "updated_at")?,
+                })
+            }
+        }
+    };
+}
+
+subject_struct! {
+    office_id: OfficeId,
+    external_no: Option<String>,
+    name: String,
+    former_name: Option<String>,
+    name_initials: String,
+    sex: Sex,
+    ethnicity: Option<String>,
+    birth_date: NaiveDate,
+    id_type: String,
+    id_number: String,
+    phone: Option<String>,
+    residence_code: String,
+    residence_detail: String,
+    household_code: Option<String>,
+    household_detail: Option<String>,
+    employer: Option<String>,
+    education: Option<String>,
+    crime: String,
+    original_sentence: String,
+    sentence_type: SentenceType,
+    term_start: NaiveDate,
+    term_end: NaiveDate,
+    judgment_effective: Option<NaiveDate>,
+    deciding_organ: Option<String>,
+    decision_doc_no: Option<String>,
+    injunction: Option<String>,
+    reported_on: Option<NaiveDate>,
+    class: SupervisionClass,
+    status: SubjectStatus,
+    is_minor_case: bool,
+    medical_parole: bool,
+    able_to_work: bool,
+    guardian_name: Option<String>,
+    guardian_phone: Option<String>,
+    notes: Option<String>,
+    received_source: ReceivedSource,
+}
+
+const SELECT_BY_ID_NUMBER: &str = "SELECT * FROM subjects WHERE id_number = ?1";
+const SEARCH: &str = "SELECT * FROM subjects WHERE name LIKE ?1 ESCAPE '\\' OR id_number LIKE ?1 ESCAPE '\\'
+     OR name_initials LIKE ?2 ESCAPE '\\' ORDER BY name_initials";
+
+fn bind<'a>(p: &'a [(&'static str, rusqlite::types::Value)]) -> Vec<(&'static str, &'a dyn rusqlite::ToSql)> {
+    p.iter().map(|(k, v)| (*k, v as &dyn rusqlite::ToSql)).collect()
+}
+
+fn map_unique(e: rusqlite::Error, id_number: &str) -> StoreError {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+            StoreError::Duplicate(id_number.to_string())
+        }
+        other => StoreError::Sqlite(other),
+    }
+}
+
+impl Tx<'_> {
+    pub fn insert_subject(&self, s: &Subject) -> Result<()> {
+        let p = s.params();
+        self.conn().execute(INSERT, bind(&p).as_slice()).map_err(|e| map_unique(e, &s.id_number))?;
+        let payload = serde_json::to_value(s).map_err(|e| StoreError::Encoding(e.to_string()))?;
+        self.log(Op::Create, "subjects", &s.id.to_string(), None, &payload)
+    }
+
+    /// Writes a changed subject against the version it was read at. The audit/outbox payload
+    /// holds only the changed fields with their old values.
+    pub fn update_subject(&self, new: &Subject, base_version: i64) -> Result<Subject> {
+        let old = get_subject(self.conn(), new.id)?;
+        if old.version != base_version {
+            return Err(StoreError::StaleVersion {
+                id: new.id.to_string(),
+                expected: base_version,
+                found: old.version,
+            });
+        }
+        let mut next = new.clone();
+        next.version = old.version + 1;
+        next.created_at = old.created_at;
+        next.updated_at = self.now;
+        let (a, b) = (
+            serde_json::to_value(&old).map_err(|e| StoreError::Encoding(e.to_string()))?,
+            serde_json::to_value(&next).map_err(|e| StoreError::Encoding(e.to_string()))?,
+        );
+        let mut changed = serde_json::Map::new();
+        for (k, v) in b.as_object().into_iter().flatten() {
+            if matches!(k.as_str(), "version" | "updated_at") {
+                continue;
+            }
+            let before = &a[k];
+            if before != v {
+                changed.insert(k.clone(), serde_json::json!({ "old": before, "new": v }));
+            }
+        }
+        if changed.is_empty() {
+            return Ok(old);
+        }
+        let p = next.params();
+        self.conn().execute(UPDATE, bind(&p).as_slice()).map_err(|e| map_unique(e, &next.id_number))?;
+        self.log(
+            Op::Update,
+            "subjects",
+            &next.id.to_string(),
+            Some(base_version),
+            &serde_json::Value::Object(changed),
+        )?;
+        Ok(next)
+    }
+}
+
+pub(crate) fn get_subject(conn: &rusqlite::Connection, id: SubjectId) -> Result<Subject> {
+    conn.query_row(SELECT_ONE, [id.to_string()], |r| Ok(Subject::from_row(r)))
+        .optional()?
+        .transpose()?
+        .ok_or_else(|| StoreError::RecordNotFound { what: "subjects", id: id.to_string() })
+}
+
+impl Store {
+    pub fn subject(&self, id: SubjectId) -> Result<Subject> {
+        get_subject(self.conn(), id)
+    }
+
+    pub fn subject_by_id_number(&self, id_number: &str) -> Result<Option<Subject>> {
+        let mut st = self.conn().prepare_cached(SELECT_BY_ID_NUMBER)?;
+        let mut rows = st.query([id_number])?;
+        match rows.next()? {
+            Some(r) => Ok(Some(Subject::from_row(r)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// All subjects of the office, in no particular order (callers sort by pinyin).
+    pub fn subjects(&self) -> Result<Vec<Subject>> {
+        let mut st = self.conn().prepare_cached(SELECT)?;
+        let mut rows = st.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(Subject::from_row(r)?);
+        }
+        Ok(out)
+    }
+
+    /// Search by name fragment, pinyin initials prefix or ID-number fragment.
+    pub fn search_subjects(&self, q: &str) -> Result<Vec<Subject>> {
+        let like = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let prefix = format!("{}%", q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let mut st = self.conn().prepare_cached(SEARCH)?;
+        let mut rows = st.query([like, prefix])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(Subject::from_row(r)?);
+        }
+        Ok(out)
+    }
+}

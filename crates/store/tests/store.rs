@@ -1,0 +1,388 @@
+//! The case store against real encrypted SQLite files in temporary directories.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use jiaowu_domain::ids::{OfficeId, RecordId, SubjectId};
+use jiaowu_domain::{ReportMethod, SentenceType, Sex, SubjectStatus, SupervisionClass};
+use jiaowu_store::*;
+
+fn cheap() -> KdfParams {
+    KdfParams { m_kib: 1024, t: 1, p: 1 }
+}
+
+fn now() -> DateTime<Utc> {
+    "2026-03-02T01:00:00Z".parse().unwrap()
+}
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+    store: Store,
+    session: Session,
+    subject: SubjectId,
+}
+
+fn office_row(store: &mut Store, session: &Session) -> OfficeId {
+    let id = OfficeId::new();
+    store
+        .write(session, now(), |tx| {
+            tx.conn().execute(
+                "INSERT INTO office (id, name, county_name, division_code, leave_delegated, rule_family, created_at)
+                 VALUES (?1, '城关司法所', '某县社区矫正中心', '110105', 1, 'national', ?2)",
+                rusqlite::params![id.to_string(), now().to_rfc3339()],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    id
+}
+
+fn subject(office: OfficeId, name: &str, id_number: &str) -> Subject {
+    Subject {
+        id: SubjectId::new(),
+        office_id: office,
+        external_no: None,
+        name: name.into(),
+        former_name: None,
+        name_initials: "zs".into(),
+        sex: Sex::Male,
+        ethnicity: Some("汉族".into()),
+        birth_date: d("1949-12-31"),
+        id_type: "resident_id".into(),
+        id_number: id_number.into(),
+        phone: Some("13800138000".into()),
+        residence_code: "110105".into(),
+        residence_detail: "朝阳区某街道1号".into(),
+        household_code: None,
+        household_detail: None,
+        employer: None,
+        education: None,
+        crime: "盗窃罪".into(),
+        original_sentence: "有期徒刑一年".into(),
+        sentence_type: SentenceType::Probation,
+        term_start: d("2026-01-10"),
+        term_end: d("2027-01-09"),
+        judgment_effective: Some(d("2026-01-10")),
+        deciding_organ: Some("某县人民法院".into()),
+        decision_doc_no: None,
+        injunction: None,
+        reported_on: Some(d("2026-01-15")),
+        class: SupervisionClass::Ordinary,
+        status: SubjectStatus::InCorrection,
+        is_minor_case: false,
+        medical_parole: false,
+        able_to_work: true,
+        guardian_name: None,
+        guardian_phone: None,
+        notes: None,
+        received_source: ReceivedSource::Court,
+        version: 1,
+        created_at: now(),
+        updated_at: now(),
+    }
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("office.db");
+    let (mut store, session, _rec) = Store::create(&path, "zhang", "正确的密码", "张所长", cheap(), now()).unwrap();
+    let office = office_row(&mut store, &session);
+    let s = subject(office, "张三", "11010519491231002X");
+    let sid = s.id;
+    store.write(&session, now(), |tx| tx.insert_subject(&s)).unwrap();
+    Fixture { _dir: dir, path, store, session, subject: sid }
+}
+
+fn report(subject: SubjectId, by: &str, content: &str) -> Report {
+    Report {
+        id: RecordId::new(),
+        subject_id: subject,
+        report_date: d("2026-03-01"),
+        report_time: None,
+        method: ReportMethod::Phone,
+        received_by: "李四".into(),
+        content: content.into(),
+        anomalies: None,
+        follow_up: None,
+        recorded: Recorded { recorded_by: by.into(), recorded_at: now(), supersedes: None, correction_reason: None },
+    }
+}
+
+fn file_hash(p: &Path) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha256::digest(std::fs::read(p).unwrap()).to_vec()
+}
+
+#[test]
+fn every_connection_has_the_required_settings() {
+    // reliability-security.md A1 / design.md §2.
+    let f = fixture();
+    let c = f.store.conn();
+    let q = |p: &str| -> String {
+        c.query_row(&format!("PRAGMA {p}"), [], |r| r.get::<_, rusqlite::types::Value>(0))
+            .map(|v| match v {
+                rusqlite::types::Value::Integer(i) => i.to_string(),
+                rusqlite::types::Value::Text(t) => t,
+                other => format!("{other:?}"),
+            })
+            .unwrap()
+    };
+    assert_eq!(q("journal_mode"), "wal");
+    assert_eq!(q("synchronous"), "2"); // FULL
+    assert_eq!(q("foreign_keys"), "1");
+    assert_eq!(q("trusted_schema"), "0");
+    assert_eq!(q("secure_delete"), "1");
+    assert_eq!(q("temp_store"), "2"); // MEMORY
+    assert_eq!(q("busy_timeout"), "5000");
+    assert!(c.db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE).unwrap());
+    let v: String = c.query_row("PRAGMA cipher_version", [], |r| r.get(0)).unwrap();
+    assert!(v.starts_with('4'), "SQLCipher 4 expected, got {v}");
+}
+
+#[test]
+fn the_file_is_unreadable_without_the_key() {
+    let f = fixture();
+    let path = f.path.clone();
+    drop(f.store);
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(!bytes.starts_with(b"SQLite format 3"));
+    let needle = "11010519491231002X".as_bytes();
+    assert!(!bytes.windows(needle.len()).any(|w| w == needle), "plaintext ID number in the file");
+    // Opening without a key fails like the sqlite3 shell does.
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    assert!(raw.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_err());
+}
+
+#[test]
+fn a_wrong_password_changes_nothing_in_the_database() {
+    let f = fixture();
+    let path = f.path.clone();
+    drop(f.store);
+    let before = file_hash(&path);
+    match Store::open(&path, "zhang", "错误的密码", now()) {
+        Err(StoreError::WrongPassword { failures: 1 }) => {}
+        other => panic!("expected WrongPassword, got {:?}", other.err()),
+    }
+    assert_eq!(before, file_hash(&path));
+    let (store, session) = Store::open(&path, "zhang", "正确的密码", now()).unwrap();
+    assert_eq!(session.role, jiaowu_domain::Role::Head);
+    assert_eq!(store.subjects().unwrap().len(), 1);
+}
+
+#[test]
+fn lockout_persists_across_restarts() {
+    let f = fixture();
+    let path = f.path.clone();
+    drop(f.store);
+    for _ in 0..keyfile::MAX_FAILURES {
+        let _ = Store::open(&path, "zhang", "bad", now());
+    }
+    assert!(matches!(Store::open(&path, "zhang", "正确的密码", now()), Err(StoreError::Locked { .. })));
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused() {
+    let f = fixture();
+    f.store.conn().pragma_update(None, "user_version", migrate::CURRENT + 1).unwrap();
+    let path = f.path.clone();
+    drop(f.store);
+    match Store::open(&path, "zhang", "正确的密码", now()) {
+        Err(StoreError::NewerSchema { found, supported }) => {
+            assert_eq!(found, migrate::CURRENT + 1);
+            assert_eq!(supported, migrate::CURRENT);
+        }
+        other => panic!("expected NewerSchema, got {:?}", other.err()),
+    }
+}
+
+#[test]
+fn a_truncated_file_is_reported_as_damaged() {
+    let f = fixture();
+    let path = f.path.clone();
+    drop(f.store);
+    let len = std::fs::metadata(&path).unwrap().len();
+    // Checkpointed on close, so the main file holds everything; cut it in half.
+    let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    file.set_len(len / 2).unwrap();
+    drop(file);
+    let _ = std::fs::remove_file(format!("{}-wal", path.display()));
+    match Store::open(&path, "zhang", "正确的密码", now()) {
+        Err(StoreError::Corrupt(_)) => {}
+        other => panic!("expected Corrupt, got {:?}", other.err().map(|e| e.to_string())),
+    }
+}
+
+#[test]
+fn every_write_is_data_audit_and_outbox_together() {
+    let mut f = fixture();
+    let ops_before = f.store.pending_ops().unwrap();
+    let r = report(f.subject, &f.session.staff_id, "按时电话报告");
+    f.store.write(&f.session, now(), |tx| tx.insert(&r)).unwrap();
+    assert_eq!(f.store.pending_ops().unwrap(), ops_before + 1);
+    // A failing write leaves nothing: the row, its audit entry and its op roll back together.
+    let audit_before: i64 = f.store.conn().query_row("SELECT count(*) FROM audit_log", [], |x| x.get(0)).unwrap();
+    let r2 = report(f.subject, &f.session.staff_id, "不会保存");
+    let res: Result<()> = f.store.write(&f.session, now(), |tx| {
+        tx.insert(&r2)?;
+        Err(StoreError::Duplicate("forced".into()))
+    });
+    assert!(res.is_err());
+    let audit_after: i64 = f.store.conn().query_row("SELECT count(*) FROM audit_log", [], |x| x.get(0)).unwrap();
+    assert_eq!(audit_before, audit_after);
+    assert_eq!(f.store.pending_ops().unwrap(), ops_before + 1);
+    assert_eq!(f.store.records_of::<Report>(f.subject).unwrap().len(), 1);
+}
+
+#[test]
+fn legal_records_are_append_only_and_corrections_keep_both() {
+    let mut f = fixture();
+    let r = report(f.subject, &f.session.staff_id, "原记录");
+    f.store.write(&f.session, now(), |tx| tx.insert(&r)).unwrap();
+    let err = f.store.conn().execute("UPDATE reports SET content = 'x'", []).unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+    assert!(f.store.conn().execute("DELETE FROM reports", []).is_err());
+
+    let mut fix = report(f.subject, &f.session.staff_id, "更正后的记录");
+    fix.recorded.supersedes = Some(r.id);
+    fix.recorded.correction_reason = Some("日期记错".into());
+    f.store.write(&f.session, now(), |tx| tx.insert(&fix)).unwrap();
+    let all = f.store.records_of::<Report>(f.subject).unwrap();
+    assert_eq!(all.len(), 2);
+    let cur = queries::current(all);
+    assert_eq!(cur.len(), 1);
+    assert_eq!(cur[0].content, "更正后的记录");
+
+    // The same record cannot be corrected twice (the second would fork history).
+    let mut again = report(f.subject, &f.session.staff_id, "再次更正");
+    again.recorded.supersedes = Some(r.id);
+    again.recorded.correction_reason = Some("x".into());
+    assert!(matches!(
+        f.store.write(&f.session, now(), |tx| tx.insert(&again)),
+        Err(StoreError::AlreadySuperseded(_))
+    ));
+}
+
+#[test]
+fn hostile_strings_are_stored_verbatim() {
+    // The issue's bad-input list: quotes, SQL fragments, NUL, bidi overrides.
+    let mut f = fixture();
+    let hostile = [
+        "'; DROP TABLE subjects; --",
+        "\"双引号\" and 'single'",
+        "a\u{0}b",
+        "\u{202E}txt.exe",
+        "𠀀𪚥 Ext-B",
+        "Robert'); DELETE FROM audit_log;--",
+    ];
+    for h in hostile {
+        let r = report(f.subject, &f.session.staff_id, h);
+        f.store.write(&f.session, now(), |tx| tx.insert(&r)).unwrap();
+    }
+    let got: Vec<String> = f.store.records_of::<Report>(f.subject).unwrap().into_iter().map(|r| r.content).collect();
+    assert_eq!(got, hostile);
+    assert_eq!(f.store.subjects().unwrap().len(), 1);
+    assert!(f.store.verify().unwrap().ok());
+}
+
+#[test]
+fn verify_finds_an_audit_entry_edited_behind_the_apps_back() {
+    let mut f = fixture();
+    for i in 0..5 {
+        let r = report(f.subject, &f.session.staff_id, &format!("报告{i}"));
+        f.store.write(&f.session, now(), |tx| tx.insert(&r)).unwrap();
+    }
+    assert!(f.store.verify().unwrap().ok());
+    let c = f.store.conn();
+    c.execute_batch("DROP TRIGGER audit_log_append_only_u;").unwrap();
+    c.execute("UPDATE audit_log SET detail = replace(detail, '报告3', '报告X') WHERE detail LIKE '%报告3%'", [])
+        .unwrap();
+    let rep = f.store.verify().unwrap();
+    assert!(!rep.ok());
+    assert!(matches!(rep.chain.first_break, Some(audit::ChainBreak::Content { .. })), "{:?}", rep.chain);
+}
+
+#[test]
+fn verify_finds_a_deleted_audit_entry() {
+    let mut f = fixture();
+    for i in 0..3 {
+        let r = report(f.subject, &f.session.staff_id, &format!("报告{i}"));
+        f.store.write(&f.session, now(), |tx| tx.insert(&r)).unwrap();
+    }
+    let c = f.store.conn();
+    c.execute_batch("DROP TRIGGER audit_log_append_only_d;").unwrap();
+    c.execute("DELETE FROM audit_log WHERE seq = 2", []).unwrap();
+    assert!(matches!(f.store.verify().unwrap().chain.first_break, Some(audit::ChainBreak::Gap { expected: 2, found: 3 })));
+}
+
+#[test]
+fn backup_copies_everything_and_opens_with_the_same_password() {
+    let mut f = fixture();
+    for i in 0..20 {
+        let r = report(f.subject, &f.session.staff_id, &format!("报告{i}"));
+        f.store.write(&f.session, now(), |tx| tx.insert(&r)).unwrap();
+    }
+    let dest = f.path.with_file_name("backup.db");
+    f.store.backup_to(&dest).unwrap();
+    let (copy, _) = Store::open(&dest, "zhang", "正确的密码", now()).unwrap();
+    assert_eq!(copy.records_of::<Report>(f.subject).unwrap(), f.store.records_of::<Report>(f.subject).unwrap());
+    let (a, b) = (copy.verify().unwrap(), f.store.verify().unwrap());
+    assert!(a.ok());
+    assert_eq!(a.chain.head, b.chain.head);
+}
+
+#[test]
+fn subject_updates_are_versioned_and_audited_with_old_values() {
+    let mut f = fixture();
+    let s = f.store.subject(f.subject).unwrap();
+    let mut changed = s.clone();
+    changed.phone = Some("13900139000".into());
+    let next = f.store.write(&f.session, now(), |tx| tx.update_subject(&changed, s.version)).unwrap();
+    assert_eq!(next.version, 2);
+    // Writing against the old version again is refused.
+    assert!(matches!(
+        f.store.write(&f.session, now(), |tx| tx.update_subject(&changed, s.version)),
+        Err(StoreError::StaleVersion { .. })
+    ));
+    let detail: String = f
+        .store
+        .conn()
+        .query_row("SELECT detail FROM audit_log WHERE action = 'update' ORDER BY seq DESC LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&detail).unwrap();
+    assert_eq!(v["phone"]["old"], "13800138000");
+    assert_eq!(v["phone"]["new"], "13900139000");
+}
+
+#[test]
+fn the_same_id_number_cannot_be_registered_twice() {
+    let mut f = fixture();
+    let office: OfficeId = f.store.subject(f.subject).unwrap().office_id;
+    let dup = subject(office, "张三二", "11010519491231002X");
+    assert!(matches!(
+        f.store.write(&f.session, now(), |tx| tx.insert_subject(&dup)),
+        Err(StoreError::Duplicate(_))
+    ));
+}
+
+macro_rules! check_sql {
+    ($conn:expr, $($t:ty),*) => {$(
+        $conn.prepare(<$t as Record>::INSERT).unwrap_or_else(|e| panic!("{}: {e}", <$t as Record>::TABLE));
+        $conn.prepare(<$t as Record>::SELECT).unwrap();
+    )*};
+}
+
+#[test]
+fn every_record_type_matches_its_table() {
+    let f = fixture();
+    let c = f.store.conn();
+    check_sql!(c, SubjectEvent, TeamMember, CorrectionPlan, Report, Visit, ItCheck, Talk, MedicalReport,
+        StudySession, StudyAttendance, ServiceActivity, ServiceParticipation, LeaveRequest, LeaveEvent,
+        TravelPermit, TravelTrip, Sanction, ClassChange, PlaceChange, Decision, Assessment,
+        LostContactEpisode, LostContactStep, ReleaseStep, LedgerEntry, Counselling, HelpRecord,
+        ScreeningCampaign, Hazard);
+}
