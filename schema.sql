@@ -452,7 +452,7 @@ CREATE TABLE leave_events (
     id TEXT PRIMARY KEY,
     leave_id TEXT NOT NULL REFERENCES leave_requests(id),
     subject_id TEXT NOT NULL REFERENCES subjects(id),
-    kind TEXT NOT NULL CHECK (kind IN ('submit', 'office_decide', 'office_opinion', 'county_decide', 'escalate', 'higher_decide', 'issue_certificate', 'depart', 'request_extension', 'decide_extension', 'return', 'recall', 'cancel')),
+    kind TEXT NOT NULL CHECK (kind IN ('submit', 'office_decide', 'office_opinion', 'county_decide', 'escalate_to_higher', 'higher_decide', 'issue_certificate', 'depart', 'request_extension', 'decide_extension', 'return', 'recall', 'cancel')),
     actor_level TEXT NOT NULL CHECK (actor_level IN ('office', 'county', 'higher')),
     event_date TEXT NOT NULL,
     approve INTEGER CHECK (approve IN (0, 1)),

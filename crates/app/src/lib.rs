@@ -1,1 +1,16 @@
+//! Use cases of 矫务通: one function per user action, typed inputs and outputs, and `AppError`
+//! with a stable code and a Chinese message for every refusal. The CLI and the desktop shell call
+//! these and nothing below them.
 
+pub mod clock;
+mod core;
+pub mod error;
+pub mod leave;
+pub mod records;
+pub mod subjects;
+pub mod zh;
+
+pub use crate::core::*;
+pub use error::{AppError, ErrorKind, Problem};
+pub use jiaowu_domain as domain;
+pub use jiaowu_store as store;

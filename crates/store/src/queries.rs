@@ -20,6 +20,19 @@ impl Store {
         Ok(out)
     }
 
+    /// One record by id, and whether a later record supersedes it.
+    pub fn record<R: Record>(&self, id: jiaowu_domain::ids::RecordId) -> Result<(R, bool)> {
+        let mut st = self.conn().prepare_cached(R::SELECT_ONE)?;
+        let mut rows = st.query([id.to_string()])?;
+        let rec = match rows.next()? {
+            Some(r) => R::from_row(r)?,
+            None => return Err(crate::StoreError::RecordNotFound { what: R::TABLE, id: id.to_string() }),
+        };
+        drop(rows);
+        let superseded = self.conn().query_row(R::IS_SUPERSEDED, [id.to_string()], |r| r.get::<_, i64>(0))? > 0;
+        Ok((rec, superseded))
+    }
+
     /// Every row of a record type (all subjects), corrections included.
     pub fn all_records<R: Record>(&self) -> Result<Vec<R>> {
         let mut st = self.conn().prepare_cached(R::SELECT)?;
@@ -43,3 +56,4 @@ pub fn current<R: Record>(rows: Vec<R>) -> Vec<R> {
 pub fn in_range(d: NaiveDate, from: NaiveDate, to: NaiveDate) -> bool {
     from <= d && d <= to
 }
+

@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use jiaowu_domain::ids::{OfficeId, RecordId, SubjectId};
+use jiaowu_domain::leave::{Authority, LeaveEventKind, LeaveReasonKind};
 use jiaowu_domain::{ReportMethod, Sex, SupervisionClass};
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +28,8 @@ pub trait Record: Serialize + Sized {
     const INSERT: &'static str;
     const SELECT: &'static str;
     const EXISTS: &'static str;
+    const SELECT_ONE: &'static str;
+    const IS_SUPERSEDED: &'static str;
     /// Subject-scoped tables can be listed per subject; office-level ones (sessions) cannot.
     const SELECT_BY_SUBJECT: Option<&'static str>;
     fn id(&self) -> RecordId;
@@ -34,6 +37,13 @@ pub trait Record: Serialize + Sized {
     fn subject(&self) -> Option<SubjectId>;
     fn params(&self) -> Vec<(&'static str, rusqlite::types::Value)>;
     fn from_row(row: &rusqlite::Row<'_>) -> Result<Self>;
+}
+
+/// A record built from what the user entered; used by the app for new records and corrections.
+pub trait WithInput: Record {
+    type Input: Serialize + serde::de::DeserializeOwned + Clone + std::fmt::Debug;
+    fn from_input(id: RecordId, input: Self::Input, recorded: Recorded) -> Self;
+    fn to_input(&self) -> Self::Input;
 }
 
 macro_rules! record {
@@ -45,9 +55,45 @@ macro_rules! record {
     (@subject_get office, $s:expr) => { None };
     (
         $(#[$meta:meta])*
-        $name:ident, $table:literal, $scope:ident, { $($(#[$fm:meta])* $f:ident : $t:ty),* $(,)? }
+        $name:ident, $input:ident, $table:literal, $scope:ident, { $($(#[$fm:meta])* $f:ident : $t:ty),* $(,)? }
     ) => {
         record!(@define $scope $(#[$meta])* $name, $table, { $($(#[$fm])* $f : $t),* });
+        record!(@input $scope $name, $input, { $($(#[$fm])* $f : $t),* });
+    };
+    (@input subject $name:ident, $input:ident, { $($(#[$fm:meta])* $f:ident : $t:ty),* }) => {
+        /// What the user enters for this record: its fields without id and legal metadata.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $input {
+            pub subject_id: SubjectId,
+            $($(#[$fm])* pub $f: $t,)*
+        }
+        impl WithInput for $name {
+            type Input = $input;
+            fn from_input(id: RecordId, i: $input, recorded: Recorded) -> Self {
+                $name { id, subject_id: i.subject_id, $($f: i.$f,)* recorded }
+            }
+            fn to_input(&self) -> $input {
+                $input { subject_id: self.subject_id, $($f: self.$f.clone(),)* }
+            }
+        }
+    };
+    (@input office $name:ident, $input:ident, { $($(#[$fm:meta])* $f:ident : $t:ty),* }) => {
+        /// What the user enters for this record: its fields without id and legal metadata.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $input {
+            $($(#[$fm])* pub $f: $t,)*
+        }
+        impl WithInput for $name {
+            type Input = $input;
+            fn from_input(id: RecordId, i: $input, recorded: Recorded) -> Self {
+                $name { id, $($f: i.$f,)* recorded }
+            }
+            fn to_input(&self) -> $input {
+                $input { $($f: self.$f.clone(),)* }
+            }
+        }
     };
     (@define subject $(#[$meta:meta])* $name:ident, $table:literal, { $($(#[$fm:meta])* $f:ident : $t:ty),* }) => {
         $(#[$meta])*
@@ -78,6 +124,8 @@ macro_rules! record {
             const INSERT: &'static str = record!(@insert $scope $table, $($f),*);
             const SELECT: &'static str = record!(@select $scope $table, $($f),*);
             const EXISTS: &'static str = concat!("SELECT count(*) FROM ", $table, " WHERE id = ?1");
+            const IS_SUPERSEDED: &'static str = concat!("SELECT count(*) FROM ", $table, " WHERE supersedes = ?1");
+            const SELECT_ONE: &'static str = concat!(record!(@select $scope $table, $($f),*), " WHERE id = ?1");
             const SELECT_BY_SUBJECT: Option<&'static str> = record!(@subject_sql $scope, $table, $($f),*);
             fn id(&self) -> RecordId { self.id }
             fn recorded(&self) -> &Recorded { &self.recorded }
@@ -162,10 +210,6 @@ text_enum!(TalkType { Entry, Routine, Violation, BeforeLeave, OnReturn, PreRelea
 text_enum!(MedicalReportKind { HealthReport, Reexamination });
 text_enum!(StudyMode { InPerson, Online, Video });
 text_enum!(Attendance { Present, AbsentLeave, AbsentIll, AbsentOther });
-text_enum!(LeaveReasonKind { Medical, Study, Litigation, Family, Work, Other });
-text_enum!(AuthorityLevel { Office, County, Higher });
-text_enum!(LeaveEventKind { Submit, OfficeDecide, OfficeOpinion, CountyDecide, Escalate, HigherDecide,
-    IssueCertificate, Depart, RequestExtension, DecideExtension, Return, Recall, Cancel });
 text_enum!(PermitKind { FrequentTravel, BusinessTravel });
 text_enum!(/// 表扬, 训诫, 警告 and the proposals the county sends on (domain.md §12.2).
 SanctionKind { Praise, Admonition, Warning, PolicePenalty, RevokeProbation, RevokeParole, ReturnToPrison, Arrest, SentenceReduction });
@@ -190,108 +234,108 @@ pub struct Interviewee {
     pub phone: Option<String>,
 }
 
-record!(SubjectEvent, "subject_events", subject, {
+record!(SubjectEvent, SubjectEventInput, "subject_events", subject, {
     kind: SubjectEventKind, event_date: NaiveDate, doc_no: Option<String>, organ: Option<String>, detail: Option<String>,
 });
-record!(TeamMember, "team_members", subject, {
+record!(TeamMember, TeamMemberInput, "team_members", subject, {
     member_name: String, relation: String, unit: Option<String>, phone: Option<String>, sex: Sex,
     is_leader: bool, joined_on: NaiveDate, left_on: Option<NaiveDate>,
 });
-record!(CorrectionPlan, "correction_plans", subject, {
+record!(CorrectionPlan, CorrectionPlanInput, "correction_plans", subject, {
     plan_version: u32, effective_from: NaiveDate, basic_info: String, assessment: String, psychology: String,
     measures: String, extra_duties: Option<String>, adjustment_reason: Option<String>,
 });
-record!(Report, "reports", subject, {
+record!(Report, ReportInput, "reports", subject, {
     report_date: NaiveDate, report_time: Option<String>, method: ReportMethod, received_by: String,
     content: String, anomalies: Option<String>, follow_up: Option<String>,
 });
-record!(Visit, "visits", subject, {
+record!(Visit, VisitInput, "visits", subject, {
     visit_date: NaiveDate, start_time: Option<String>, end_time: Option<String>, place_type: PlaceType,
     address: String, method: ContactMethod, visitors: Vec<String>, interviewees: Vec<Interviewee>,
     subject_present: bool, findings: String, problems: Option<String>, follow_up: Option<String>,
 });
-record!(ItCheck, "it_checks", subject, {
+record!(ItCheck, ItCheckInput, "it_checks", subject, {
     check_date: NaiveDate, method: ItCheckMethod, result: ItCheckResult, anomalies: Option<String>, device_id: Option<String>,
 });
-record!(Talk, "talks", subject, {
+record!(Talk, TalkInput, "talks", subject, {
     talk_date: NaiveDate, start_time: Option<String>, end_time: Option<String>, place: String, talk_type: TalkType,
     talkers: Vec<String>, note_taker: Option<String>, content: String, problems: Option<String>, follow_up: Option<String>,
 });
-record!(MedicalReport, "medical_reports", subject, {
+record!(MedicalReport, MedicalReportInput, "medical_reports", subject, {
     report_date: NaiveDate, kind: MedicalReportKind, hospital: Option<String>, result: String,
 });
-record!(StudySession, "study_sessions", office, {
+record!(StudySession, StudySessionInput, "study_sessions", office, {
     office_id: OfficeId, session_date: NaiveDate, start_time: Option<String>, end_time: Option<String>, minutes: u32,
     place: String, organiser: String, speaker: Option<String>, topic: String, summary: Option<String>, mode: StudyMode,
 });
-record!(StudyAttendance, "study_attendance", subject, {
+record!(StudyAttendance, StudyAttendanceInput, "study_attendance", subject, {
     session_id: RecordId, attendance: Attendance, credited_minutes: u32, sign_in: Option<String>,
     sign_out: Option<String>, note: Option<String>,
 });
-record!(ServiceActivity, "service_activities", office, {
+record!(ServiceActivity, ServiceActivityInput, "service_activities", office, {
     office_id: OfficeId, activity_date: NaiveDate, start_time: Option<String>, end_time: Option<String>, minutes: u32,
     place: String, content: String, supervisor: String,
 });
-record!(ServiceParticipation, "service_participation", subject, {
+record!(ServiceParticipation, ServiceParticipationInput, "service_participation", subject, {
     activity_id: RecordId, credited_minutes: u32, performance: Option<String>, exempt_reason: Option<String>,
 });
-record!(LeaveRequest, "leave_requests", subject, {
+record!(LeaveRequest, LeaveRequestInput, "leave_requests", subject, {
     applied_on: NaiveDate, start_date: NaiveDate, end_date: NaiveDate, days: u32, destination_code: String,
     destination_detail: String, destination_contact: Option<String>, reason_kind: LeaveReasonKind,
-    reason_text: String, transport: Option<String>, urgent: bool, authority: AuthorityLevel,
+    reason_text: String, transport: Option<String>, urgent: bool, authority: Authority,
 });
-record!(LeaveEvent, "leave_events", subject, {
-    leave_id: RecordId, kind: LeaveEventKind, actor_level: AuthorityLevel, event_date: NaiveDate,
+record!(LeaveEvent, LeaveEventInput, "leave_events", subject, {
+    leave_id: RecordId, kind: LeaveEventKind, actor_level: Authority, event_date: NaiveDate,
     approve: Option<bool>, new_end: Option<NaiveDate>, method: Option<String>, note: Option<String>,
 });
-record!(TravelPermit, "travel_permits", subject, {
+record!(TravelPermit, TravelPermitInput, "travel_permits", subject, {
     kind: PermitKind, business_name: Option<String>, destinations: String, reason: String, frequency: String,
     applied_on: NaiveDate, valid_from: NaiveDate, valid_to: NaiveDate,
 });
-record!(TravelTrip, "travel_trips", subject, {
+record!(TravelTrip, TravelTripInput, "travel_trips", subject, {
     permit_id: RecordId, trip_start: NaiveDate, trip_end: NaiveDate, destination: String, reported_via: String,
 });
-record!(Sanction, "sanctions", subject, {
+record!(Sanction, SanctionInput, "sanctions", subject, {
     kind: SanctionKind, proposed_on: NaiveDate, facts: String, evidence: Option<String>, legal_basis: String,
     office_opinion: Option<String>,
 });
-record!(ClassChange, "class_changes", subject, {
+record!(ClassChange, ClassChangeInput, "class_changes", subject, {
     old_class: SupervisionClass, new_class: SupervisionClass, reason: String, proposed_on: NaiveDate,
     office_opinion: Option<String>,
 });
-record!(PlaceChange, "place_changes", subject, {
+record!(PlaceChange, PlaceChangeInput, "place_changes", subject, {
     applied_on: NaiveDate, new_residence_code: String, new_residence_detail: String, reason: String,
     office_opinion: Option<String>,
 });
-record!(Decision, "decisions", subject, {
+record!(Decision, DecisionInput, "decisions", subject, {
     target_table: DecisionTarget, target_id: RecordId, decided_by: DecidedBy, approve: bool,
     decision_date: NaiveDate, doc_no: Option<String>, reason: Option<String>,
 });
-record!(Assessment, "assessments", subject, {
+record!(Assessment, AssessmentInput, "assessments", subject, {
     period_start: NaiveDate, period_end: NaiveDate, grade: Grade, score: Option<u32>, items: String, reviewer: String,
 });
-record!(LostContactEpisode, "lost_contact_episodes", subject, {
+record!(LostContactEpisode, LostContactEpisodeInput, "lost_contact_episodes", subject, {
     started_on: NaiveDate, last_contact_on: Option<NaiveDate>,
 });
-record!(LostContactStep, "lost_contact_steps", subject, {
+record!(LostContactStep, LostContactStepInput, "lost_contact_steps", subject, {
     episode_id: RecordId, kind: LostContactStepKind, step_at: DateTime<Utc>, method: Option<String>, result: String,
 });
-record!(ReleaseStep, "release_steps", subject, {
+record!(ReleaseStep, ReleaseStepInput, "release_steps", subject, {
     kind: ReleaseStepKind, done_on: NaiveDate, content: String,
 });
-record!(LedgerEntry, "violation_ledger", subject, {
+record!(LedgerEntry, LedgerEntryInput, "violation_ledger", subject, {
     entry_date: NaiveDate, theme: LedgerTheme, violation_kind: ViolationKind, cost_kind: CostKind,
     content: String, reflection: Option<String>,
 });
-record!(Counselling, "counselling_records", subject, {
+record!(Counselling, CounsellingInput, "counselling_records", subject, {
     session_date: NaiveDate, kind: CounsellingKind, counsellor: String, summary: String, follow_up: Option<String>,
 });
-record!(HelpRecord, "help_records", subject, {
+record!(HelpRecord, HelpRecordInput, "help_records", subject, {
     help_date: NaiveDate, kind: HelpKind, content: String, outcome: Option<String>,
 });
-record!(ScreeningCampaign, "screening_campaigns", office, {
+record!(ScreeningCampaign, ScreeningCampaignInput, "screening_campaigns", office, {
     office_id: OfficeId, name: String, start_date: NaiveDate, end_date: NaiveDate, scope: Option<String>,
 });
-record!(Hazard, "hazards", subject, {
+record!(Hazard, HazardInput, "hazards", subject, {
     campaign_id: RecordId, found_on: NaiveDate, description: String, measures: Option<String>, resolved_on: Option<NaiveDate>,
 });

@@ -1,0 +1,44 @@
+//! Time comes in through `Clock`, so rules and tests never read the PC clock directly. "Today"
+//! and "this month" are computed in Asia/Shanghai (UTC+8, no daylight saving) — design.md §1.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+    fn today(&self) -> NaiveDate {
+        self.now().with_timezone(&shanghai()).date_naive()
+    }
+}
+
+pub fn shanghai() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("valid offset")
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A clock stopped at one instant: tests, demos and `--today` on the command line.
+pub struct FixedClock(pub DateTime<Utc>);
+
+impl FixedClock {
+    /// Noon in Beijing on `day`.
+    pub fn on(day: NaiveDate) -> Self {
+        let local = day.and_hms_opt(12, 0, 0).expect("noon exists");
+        FixedClock(local.and_local_timezone(shanghai()).unwrap().with_timezone(&Utc))
+    }
+}
+
+impl Clock for FixedClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.0
+    }
+}
+
+pub type SharedClock = Arc<dyn Clock>;

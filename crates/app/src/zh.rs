@@ -1,0 +1,632 @@
+//! Every user-visible string of the Rust side, in Chinese, in one place: error messages (each
+//! naming the field and the rule), enum labels and CLI headings. Code and logs stay in English.
+
+use jiaowu_domain::id_number::IdNumberError;
+use jiaowu_domain::text::TextError;
+use jiaowu_domain::{Phase, ReportMethod, Role, SentenceType, Sex, SubjectStatus, SupervisionClass};
+use jiaowu_store::StoreError;
+
+use crate::error::{AppError, ErrorKind};
+
+/// Chinese label of an input field, as printed on the forms.
+pub fn field(name: &str) -> &'static str {
+    match name {
+        "name" => "姓名",
+        "former_name" => "曾用名",
+        "sex" => "性别",
+        "birth_date" => "出生日期",
+        "id_number" => "公民身份号码",
+        "phone" => "联系电话",
+        "guardian_phone" => "监护人电话",
+        "residence_code" => "执行地（居住地）行政区划代码",
+        "residence_detail" => "执行地详细地址",
+        "crime" => "罪名",
+        "original_sentence" => "原判刑罚",
+        "sentence_type" => "矫正类别",
+        "term_start" => "矫正期限起日",
+        "term_end" => "矫正期限止日",
+        "judgment_effective" => "判决（裁定）生效日期",
+        "reported_on" => "报到日期",
+        "subject_id" => "社区矫正对象",
+        "start_date" => "外出起始日期",
+        "end_date" => "外出结束日期",
+        "applied_on" => "申请日期",
+        "destination_code" => "外出目的地",
+        "new_end" => "延期后的结束日期",
+        "visit_date" => "走访日期",
+        "report_date" => "报告日期",
+        "talk_date" => "谈话日期",
+        "check_date" => "核查日期",
+        "session_date" => "学习日期",
+        "activity_date" => "活动日期",
+        "minutes" => "时长",
+        "credited_minutes" => "计入时长",
+        "attendance" => "签到名单",
+        "participants" => "参加人员",
+        "reason" => "理由",
+        "correction_reason" => "更正理由",
+        "password" => "密码",
+        "username" => "用户名",
+        "month" => "月份",
+        "valid_to" => "有效期止日",
+        "content" => "内容",
+        "findings" => "走访情况",
+        _ => "该项",
+    }
+}
+
+pub fn sentence_type(t: SentenceType) -> &'static str {
+    match t {
+        SentenceType::Control => "管制",
+        SentenceType::Probation => "缓刑",
+        SentenceType::Parole => "假释",
+        SentenceType::TemporaryOutside => "暂予监外执行",
+    }
+}
+
+pub fn class(c: SupervisionClass) -> &'static str {
+    match c {
+        SupervisionClass::Strict => "严管",
+        SupervisionClass::Ordinary => "普管",
+        SupervisionClass::Lenient => "宽管",
+    }
+}
+
+pub fn status(s: SubjectStatus) -> &'static str {
+    match s {
+        SubjectStatus::PendingIntake => "待报到",
+        SubjectStatus::InCorrection => "在矫",
+        SubjectStatus::OnLeave => "外出中",
+        SubjectStatus::LostContact => "失联",
+        SubjectStatus::Detained => "被羁押",
+        SubjectStatus::TransferOutPending => "待迁出",
+        SubjectStatus::TransferredOut => "已迁出",
+        SubjectStatus::Released => "已解除矫正",
+        SubjectStatus::Terminated => "已终止矫正",
+    }
+}
+
+pub fn phase(p: Phase) -> &'static str {
+    match p {
+        Phase::Entry => "入矫教育期",
+        Phase::Regular => "常规教育期",
+        Phase::PreRelease => "解矫教育期",
+    }
+}
+
+pub fn sex(s: Sex) -> &'static str {
+    match s {
+        Sex::Male => "男",
+        Sex::Female => "女",
+    }
+}
+
+pub fn role(r: Role) -> &'static str {
+    match r {
+        Role::Head => "负责人",
+        Role::Staff => "工作人员",
+    }
+}
+
+pub fn report_method(m: ReportMethod) -> &'static str {
+    match m {
+        ReportMethod::Phone => "电话报告",
+        ReportMethod::InPerson => "当面报告",
+        ReportMethod::Written => "书面报告",
+        ReportMethod::Video => "视频报告",
+    }
+}
+
+pub fn internal(detail: &str) -> String {
+    format!("程序内部错误，请联系技术支持（{detail}）")
+}
+
+pub fn required(f: &str) -> AppError {
+    AppError::invalid(f, "required", format!("{}：必填项，不能为空。", field(f)))
+}
+
+pub fn date_in_future(f: &str, date: chrono::NaiveDate, today: chrono::NaiveDate) -> AppError {
+    AppError::invalid(
+        f,
+        "date.future",
+        format!("{}：{} 晚于今天（{}），不能登记尚未发生的事。", field(f), date, today),
+    )
+}
+
+pub fn end_before_start(start_field: &str, end_field: &str, start: chrono::NaiveDate, end: chrono::NaiveDate) -> AppError {
+    AppError::invalid(
+        end_field,
+        "date.end_before_start",
+        format!("{}（{}）早于{}（{}），结束日期不能早于开始日期。", field(end_field), end, field(start_field), start),
+    )
+}
+
+pub fn id_number_error(f: &str, e: &IdNumberError) -> AppError {
+    let l = field(f);
+    let (code, msg) = match e {
+        IdNumberError::Empty => ("id_number.empty", format!("{l}：不能为空。")),
+        IdNumberError::WrongLength { found } => (
+            "id_number.length",
+            format!("{l}：应为18位（GB 11643-1999），实际输入{found}位。"),
+        ),
+        IdNumberError::LegacyFifteenDigits { original, converted } => (
+            "id_number.legacy15",
+            format!("{l}：{original} 是15位旧号码，须先明确转换为18位（转换后为 {converted}），请核对后填写18位号码。"),
+        ),
+        IdNumberError::NotADigit { position, found } => (
+            "id_number.not_digit",
+            format!("{l}：第{position}位应为数字，实际为“{found}”。"),
+        ),
+        IdNumberError::UnknownProvince { code } => (
+            "id_number.province",
+            format!("{l}：前两位“{code}”不是有效的省级行政区划代码（GB/T 2260）。"),
+        ),
+        IdNumberError::ResidencePermitCode { code } => (
+            "id_number.residence_permit",
+            format!("{l}：前两位“{code}”属于港澳台居民居住证号码，请将证件类型改为居住证后登记。"),
+        ),
+        IdNumberError::ImpossibleBirthDate { digits } => (
+            "id_number.birth_date",
+            format!("{l}：第7–14位出生日期“{digits}”不是真实存在的日期。"),
+        ),
+        IdNumberError::BirthDateTooEarly { birth_date, earliest } => (
+            "id_number.birth_too_early",
+            format!("{l}：出生日期 {birth_date} 早于 {earliest}，请核对号码。"),
+        ),
+        IdNumberError::BirthDateInFuture { birth_date, today } => (
+            "id_number.birth_in_future",
+            format!("{l}：出生日期 {birth_date} 晚于今天（{today}），请核对号码。"),
+        ),
+        IdNumberError::CheckCharacterMismatch { expected, found } => (
+            "id_number.check_character",
+            format!("{l}：校验码错误（GB 11643-1999 校验规则），第18位应为“{expected}”，实际为“{found}”，号码中有数字输错。"),
+        ),
+    };
+    AppError::invalid(f, code, msg)
+}
+
+pub fn text_error(f: &str, e: &TextError) -> AppError {
+    let l = field(f);
+    let (code, msg) = match e {
+        TextError::NameEmpty => ("text.name_empty", format!("{l}：不能为空。")),
+        TextError::NameTooLong { count, max } => {
+            ("text.name_too_long", format!("{l}：共{count}个字，最多{max}个字。"))
+        }
+        TextError::NameLineBreak { position, .. } => (
+            "text.name_line_break",
+            format!("{l}：第{position}个字符是换行或制表符，姓名中不能有换行。"),
+        ),
+        TextError::TextTooLong { count, max } => {
+            ("text.too_long", format!("{l}：共{count}个字，最多{max}个字。"))
+        }
+        TextError::PhoneEmpty => ("phone.empty", format!("{l}：不能为空。")),
+        TextError::PhoneInvalidCharacter { found } => {
+            ("phone.character", format!("{l}：含有非法字符“{found}”，只能填数字。"))
+        }
+        TextError::MobileWrongLength { found } => {
+            ("phone.mobile_length", format!("{l}：手机号码应为11位，实际{found}位。"))
+        }
+        TextError::MobileBadPrefix { prefix } => {
+            ("phone.mobile_prefix", format!("{l}：“{prefix}”不是有效的手机号段（应以13–19开头）。"))
+        }
+        TextError::MobileWithExtension => ("phone.mobile_extension", format!("{l}：手机号码不能带分机号。")),
+        TextError::LandlineBadLength { area_code, local_digits } => (
+            "phone.landline_length",
+            format!("{l}：区号{area_code}后的号码有{local_digits}位，应为7或8位。"),
+        ),
+        TextError::LandlineBadExtension { extension } => {
+            ("phone.extension", format!("{l}：分机号“{extension}”应为1–6位数字。"))
+        }
+        TextError::PhoneUnrecognized { digits } => (
+            "phone.unrecognized",
+            format!("{l}：“{digits}”既不是手机号码也不是固定电话（固话须带0开头的区号）。"),
+        ),
+    };
+    AppError::invalid(f, code, msg)
+}
+
+pub fn store_error(e: &StoreError) -> AppError {
+    use StoreError as S;
+    let (kind, code, msg) = match e {
+        S::NotFound(p) => (ErrorKind::NotFound, "store.not_found", format!("找不到数据库文件：{p}。请先运行初始化（jiaowu init）。")),
+        S::AlreadyExists(p) => (ErrorKind::Refused, "store.exists", format!("{p} 已存在数据库，不能重复初始化。")),
+        S::KeyFileMissing(p) => (ErrorKind::Damaged, "store.keyfile_missing", format!("找不到密钥文件 {p}。数据库与 .keys 文件必须放在一起，请从备份中恢复。")),
+        S::KeyFileDamaged(d) => (ErrorKind::Damaged, "store.keyfile_damaged", format!("密钥文件已损坏（{d}），请从备份中恢复。")),
+        S::WrongPassword { failures } => (
+            ErrorKind::Auth,
+            "auth.wrong_password",
+            format!("用户名或密码错误（已连续失败{failures}次，连续{}次将锁定{}分钟）。", jiaowu_store::keyfile::MAX_FAILURES, jiaowu_store::keyfile::LOCK_MINUTES),
+        ),
+        S::Locked { until } => (ErrorKind::Auth, "auth.locked", format!("密码连续输错，账号已锁定，请于 {} 后再试，或请负责人解锁。", local_time(until))),
+        S::WrongRecoveryKey => (ErrorKind::Auth, "auth.wrong_recovery", "恢复密钥不正确。".to_string()),
+        S::UnknownAccount(u) => (ErrorKind::Auth, "auth.unknown_account", format!("用户名或密码错误（账号“{u}”不可用）。")),
+        S::AccountExists(u) => (ErrorKind::Refused, "account.exists", format!("用户名“{u}”已存在。")),
+        S::AccountDisabled(u) => (ErrorKind::Auth, "auth.disabled", format!("账号“{u}”已停用。")),
+        S::NewerSchema { found, supported } => (
+            ErrorKind::Damaged,
+            "store.newer_version",
+            format!("该数据库由更新版本的矫务通创建（数据库版本{found}，本程序支持到{supported}），请升级软件后再打开；数据未作任何改动。"),
+        ),
+        S::ForeignFile(_) => (ErrorKind::Damaged, "store.foreign", "该文件不是矫务通数据库。".to_string()),
+        S::Corrupt(d) => (ErrorKind::Damaged, "store.corrupt", format!("数据库文件已损坏或不完整（{d}）。请勿继续写入，使用 jiaowu restore 从最近的备份恢复。")),
+        S::RecordNotFound { what, id } => (ErrorKind::NotFound, "record.not_found", format!("找不到记录（{what} {id}）。")),
+        S::AlreadySuperseded(id) => (ErrorKind::Conflict, "record.already_corrected", format!("记录 {id} 已被更正过，请在最新的记录上更正。")),
+        S::StaleVersion { .. } => (ErrorKind::Conflict, "record.stale", "该记录已被他人修改，请刷新后重试。".to_string()),
+        S::Duplicate(n) => (ErrorKind::Refused, "subject.duplicate", format!("公民身份号码 {n} 已登记，不能重复登记同一人。")),
+        S::Encoding(d) => (ErrorKind::Internal, "internal", internal(d)),
+        S::Sqlite(e) => (ErrorKind::Internal, "internal", internal(&e.to_string())),
+        S::Io(e) => (ErrorKind::Internal, "io", format!("读写文件失败：{e}")),
+    };
+    AppError::new(kind, "", code, msg)
+}
+
+/// An instant shown in Beijing time.
+pub fn local_time(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| t.with_timezone(&crate::clock::shanghai()).format("%Y年%-m月%-d日 %H:%M").to_string())
+        .unwrap_or_else(|_| rfc3339.to_string())
+}
+
+pub fn unknown_rule_family(family: &str, known: &[&str]) -> String {
+    format!("规则预设“{family}”不存在。可选：national（全国基线）{}。", known.iter().map(|k| format!("、{k}")).collect::<String>())
+}
+
+pub fn weak_password() -> String {
+    "密码：至少8位，且须包含字母、数字、符号中的至少两类（GB/T 22239-2019 身份鉴别要求）。".into()
+}
+
+pub fn bad_username() -> String {
+    "用户名：只能使用1–32位英文字母、数字、下划线或点。".into()
+}
+
+pub fn bad_division_code(code: &str) -> String {
+    format!("行政区划代码：“{code}”应为至少6位数字（GB/T 2260）。")
+}
+
+pub fn head_only(what: &str) -> String {
+    format!("只有负责人可以{what}，请用负责人账号登录。")
+}
+
+pub fn id_mismatch(m: &jiaowu_domain::id_number::IdMismatch) -> AppError {
+    use jiaowu_domain::id_number::IdMismatch;
+    match m {
+        IdMismatch::BirthDate { from_id, recorded } => AppError::invalid(
+            "birth_date",
+            "id_number.birth_mismatch",
+            format!("出生日期：填写的 {recorded} 与公民身份号码中的 {from_id} 不一致（GB 11643-1999 第7–14位）。"),
+        ),
+        IdMismatch::Sex { from_id, recorded } => AppError::invalid(
+            "sex",
+            "id_number.sex_mismatch",
+            format!("性别：填写的“{}”与公民身份号码第17位表示的“{}”不一致（奇数为男，偶数为女）。", sex(*recorded), sex(*from_id)),
+        ),
+    }
+}
+
+pub fn medical_parole_only_outside() -> String {
+    "保外就医：只适用于矫正类别为暂予监外执行的对象（刑事诉讼法第二百六十五条）。".into()
+}
+
+pub fn subject_not_in_office(key: &str) -> String {
+    format!("社区矫正对象：找不到“{key}”，或该对象不属于本司法所。")
+}
+
+pub fn subject_closed(name: &str, status: &str) -> String {
+    format!("社区矫正对象：{name} 的状态为“{status}”，已不在本所在册，不能再登记此类事项。")
+}
+
+pub fn release_before_expiry(date: chrono::NaiveDate, end: chrono::NaiveDate) -> String {
+    format!("解除日期：{date} 早于矫正期满日 {end}；期满解除只能在期满之日或之后办理（社区矫正法第四十四条）。")
+}
+
+fn original_kind(k: jiaowu_domain::term::OriginalKind) -> &'static str {
+    match k {
+        jiaowu_domain::term::OriginalKind::Detention => "拘役",
+        jiaowu_domain::term::OriginalKind::FixedTerm => "有期徒刑",
+    }
+}
+
+pub fn term_error(f: &str, e: &jiaowu_domain::term::TermError) -> AppError {
+    use jiaowu_domain::term::TermError as T;
+    let (code, msg) = match e {
+        T::ControlTooShort { months, min } => ("term.control_short", format!("管制期限：{months}个月短于法定最低{min}个月（刑法第三十八条）。")),
+        T::ControlTooLong { months, max, combined } => (
+            "term.control_long",
+            format!("管制期限：{months}个月超过法定最高{max}个月（{}）。", if *combined { "数罪并罚，刑法第六十九条" } else { "刑法第三十八条" }),
+        ),
+        T::DetentionCreditExhaustsTerm { credit_days, term_days } => (
+            "term.detention_credit",
+            format!("管制期限：先行羁押折抵{credit_days}日（刑法第四十一条，羁押一日折抵二日），已抵满{term_days}日的刑期。"),
+        ),
+        T::OriginalSentenceTooShort { kind, months, min } => (
+            "term.original_short",
+            format!("原判刑期：{}{months}个月短于法定最低{min}个月。", original_kind(*kind)),
+        ),
+        T::OriginalSentenceTooLong { kind, months, max } => (
+            "term.original_long",
+            format!("原判刑期：{}{months}个月超过{max}个月，不适用缓刑（刑法第七十二条）。", original_kind(*kind)),
+        ),
+        T::ProbationTooShort { kind, months, min } => (
+            "term.probation_short",
+            format!("缓刑考验期：{}的考验期{months}个月短于法定最低{min}个月（刑法第七十三条）。", original_kind(*kind)),
+        ),
+        T::ProbationShorterThanOriginal { probation_months, original_months } => (
+            "term.probation_below_original",
+            format!("缓刑考验期：{probation_months}个月短于原判刑期{original_months}个月（刑法第七十三条：考验期不能少于原判刑期）。"),
+        ),
+        T::ProbationTooLong { kind, months, max } => (
+            "term.probation_long",
+            format!("缓刑考验期：{}的考验期{months}个月超过法定最高{max}个月（刑法第七十三条）。", original_kind(*kind)),
+        ),
+        T::ParoleSentenceEndMissing => ("term.parole_end_missing", "假释考验期：须填写原判刑期届满日（刑法第八十三条：考验期为没有执行完毕的刑期）。".to_string()),
+        T::ParoleLifeWithSentenceEnd { sentence_end } => (
+            "term.parole_life",
+            format!("假释考验期：无期徒刑没有刑期届满日，却填写了 {sentence_end}（刑法第八十三条：无期徒刑的考验期为十年）。"),
+        ),
+        T::SentenceAlreadyServed { start, sentence_end } => (
+            "term.already_served",
+            format!("矫正期限：起日 {start} 不早于刑期届满日 {sentence_end}，刑期已执行完毕。"),
+        ),
+        T::EndNotAfterStart { start, end } => (
+            "term.end_not_after_start",
+            format!("{}：止日 {end} 不晚于起日 {start}，矫正期限止日必须晚于起日。", field(f)),
+        ),
+        T::DateOutOfRange => ("term.out_of_range", format!("{}：日期超出可计算范围。", field(f))),
+    };
+    AppError::invalid(f, code, msg)
+}
+
+pub fn class_unchanged() -> String {
+    "调整后的管理类别：与原类别相同，无需调整。".into()
+}
+
+pub fn permit_too_long(from: chrono::NaiveDate, to: chrono::NaiveDate) -> String {
+    format!("有效期止日：{from} 至 {to} 超过6个月；经常性跨市县活动的批准有效期为六个月，期满须重新申请（实施办法第二十九条）。")
+}
+
+pub fn before_term(f: &str, d: chrono::NaiveDate, start: chrono::NaiveDate) -> String {
+    format!("{}：{d} 早于矫正期限起日 {start}，不能登记矫正开始前的事项。", field(f))
+}
+
+pub fn already_corrected() -> String {
+    "该记录已被更正过，请在最新的那条记录上更正。".into()
+}
+
+pub fn subject_fixed() -> String {
+    "社区矫正对象：更正记录时不能把记录改到另一名对象名下；请更正为作废说明后重新登记。".into()
+}
+
+pub fn bad_changes(detail: &str) -> String {
+    format!("更正内容无法识别（{detail}）。")
+}
+
+pub fn bad_input_json(detail: &str) -> String {
+    format!("输入内容格式不正确（{detail}）。")
+}
+
+pub fn event_not_correctable() -> String {
+    "报到、解除、终止等状态事项不能直接更正，请登记新的状态事项并在备注中说明。".into()
+}
+
+pub fn authority(a: jiaowu_domain::leave::Authority) -> &'static str {
+    use jiaowu_domain::leave::Authority as A;
+    match a {
+        A::Office => "司法所",
+        A::County => "县级社区矫正机构",
+        A::Higher => "上一级社区矫正机构",
+    }
+}
+
+/// Who approves, in words, with the rule (实施办法第二十七条).
+pub fn approver(a: jiaowu_domain::leave::Authority, delegated: bool) -> String {
+    use jiaowu_domain::leave::Authority as A;
+    match a {
+        A::Office => "由司法所负责人审批（县级已委托司法所审批7日以内外出，实施办法第二十七条），批准后报县级备案。".into(),
+        A::County if !delegated => "由县级社区矫正机构审批：县级未委托本所审批外出，司法所签署意见后报县级（实施办法第二十七条）。".into(),
+        A::County => "由县级社区矫正机构审批：超过7日，司法所签署意见后报县级（实施办法第二十七条）。".into(),
+        A::Higher => "由上一级社区矫正机构审批：超过30日，或两个月内累计超过30日，县级审核后报上一级，并通报同级人民检察院（实施办法第二十七条）。".into(),
+    }
+}
+
+pub fn leave_state(s: jiaowu_domain::leave::LeaveState) -> &'static str {
+    use jiaowu_domain::leave::LeaveState as S;
+    match s {
+        S::Draft => "草稿",
+        S::Submitted => "已申请，待审批",
+        S::AwaitingCounty => "已签署司法所意见，待县级审批",
+        S::AwaitingHigher => "待上一级审批",
+        S::Approved { .. } => "已批准，待开具外出证明",
+        S::Rejected { .. } => "不予批准",
+        S::CertificateIssued => "已开具外出证明",
+        S::OnLeave { .. } => "外出中",
+        S::ExtensionPending { .. } => "外出中，延期待批",
+        S::Returned { .. } => "已销假",
+        S::ReturnedLate { .. } => "逾期后销假",
+        S::Recalled { .. } => "已责令返回",
+        S::Cancelled => "已撤回",
+    }
+}
+
+pub fn leave_notice(n: &jiaowu_domain::leave::LeaveNotice) -> String {
+    use jiaowu_domain::leave::LeaveNotice as N;
+    match n {
+        N::LeadTimeShort { lead, applied_on } => format!(
+            "申请时间偏晚：外出应提前{}{}申请（实施办法第二十七条），最晚应于 {} 申请，实际 {} 申请。",
+            lead.required,
+            if lead.in_working_days { "个工作日" } else { "日" },
+            lead.latest_application_day,
+            applied_on
+        ),
+        N::LeadTimeWaivedUrgent { lead, .. } => format!("已标记为紧急事由，未满提前{}日申请的要求作记录备查。", lead.required),
+        N::ExceedsCountySingleApproval { days, county_max_days } => {
+            format!("外出{days}日，超过县级单次审批上限{county_max_days}日，须报上一级审批（实施办法第二十七条）。")
+        }
+        N::CumulativeLimitExceeded { cumulative } => format!(
+            "{} 至 {} 两个月内累计外出{}日，超过{}日，须报上一级审批（实施办法第二十七条）。",
+            cumulative.window.start, cumulative.window.end, cumulative.days, cumulative.limit
+        ),
+        N::AnnualCapExceeded { annual } => format!(
+            "{}年累计外出{}日，超过本省每年{}日的上限（省级规定）。",
+            annual.year, annual.days, annual.cap
+        ),
+        N::PendingLeaveInWindow { range, days, .. } => {
+            format!("另有一份待审批的外出申请（{} 至 {}，{}日），如获批准将计入累计天数。", range.start, range.end, days)
+        }
+    }
+}
+
+pub fn no_rule_pack(date: chrono::NaiveDate) -> String {
+    format!("{date} 没有生效的规则包，请检查规则设置。")
+}
+
+pub fn leave_not_found(id: &str) -> String {
+    format!("找不到外出申请 {id}。")
+}
+
+pub fn with_doc_no(doc_no: &str, reason: &str) -> String {
+    if reason.trim().is_empty() { format!("文号：{doc_no}") } else { format!("文号：{doc_no}；{reason}") }
+}
+
+pub fn cannot_depart(status: &str) -> String {
+    format!("社区矫正对象当前状态为“{status}”，不能登记离开。")
+}
+
+fn leave_field(f: jiaowu_domain::leave::LeaveDateField) -> &'static str {
+    match f {
+        jiaowu_domain::leave::LeaveDateField::Start => "start_date",
+        jiaowu_domain::leave::LeaveDateField::End => "end_date",
+    }
+}
+
+pub fn leave_error(e: &jiaowu_domain::leave::LeaveError) -> AppError {
+    use jiaowu_domain::leave::{DivisionField, LeaveError as L, OutsideMainland};
+    let refused = |f: &str, code: &str, m: String| AppError::refused(f, code, m);
+    let invalid = |f: &str, code: &str, m: String| AppError::invalid(f, code, m);
+    match e {
+        L::EndBeforeStart { start, end } => invalid("end_date", "leave.end_before_start", format!("外出结束日期：{end} 早于起始日期 {start}，结束日期不能早于开始日期。")),
+        L::OutsideTerm { field: f, date, term } => invalid(
+            leave_field(*f),
+            "leave.outside_term",
+            format!("{}：{date} 不在矫正期限（{} 至 {}）内，外出只能在矫正期限内申请（社区矫正法第二十七条）。", field(leave_field(*f)), term.start, term.end),
+        ),
+        L::Retroactive { start, applied_on } => invalid(
+            "start_date",
+            "leave.retroactive",
+            format!("外出起始日期：{start} 早于申请日期 {applied_on}；外出须事先经批准（社区矫正法第二十七条），不能事后补批。"),
+        ),
+        L::OverlapsOtherLeave { other_range, .. } => refused(
+            "start_date",
+            "leave.overlap",
+            format!("外出日期：与另一份未结束的外出申请（{} 至 {}）重叠，同一时间只能有一次外出。", other_range.start, other_range.end),
+        ),
+        L::SubjectDetained => refused("subject_id", "leave.detained", "社区矫正对象正被羁押（社区矫正法第三十二条），不能批准外出。".into()),
+        L::SubjectLostContact => refused("subject_id", "leave.lost_contact", "社区矫正对象处于失联状态，不能批准外出；请先查找并登记找回。".into()),
+        L::SubjectNotUnderSupervision { status: s } => {
+            refused("subject_id", "leave.not_supervised", format!("社区矫正对象状态为“{}”，不在本所监管中，不能申请外出。", status(*s)))
+        }
+        L::DestinationOutsideMainland { region } => refused(
+            "destination_code",
+            "leave.abroad",
+            format!(
+                "外出目的地：{}属于出境，社区矫正对象不得出境（出境入境管理法第十二条）。",
+                match region {
+                    OutsideMainland::Abroad => "国（境）外",
+                    OutsideMainland::HongKong => "香港",
+                    OutsideMainland::Macao => "澳门",
+                    OutsideMainland::Taiwan => "台湾",
+                }
+            ),
+        ),
+        L::DestinationWithinResidenceCity { destination_code, .. } => refused(
+            "destination_code",
+            "leave.same_city",
+            format!("外出目的地：{destination_code} 在社区矫正对象居住的市、县范围内，不属于外出，无需请假（实施办法第二十六条）。"),
+        ),
+        L::InvalidDivisionCode { field: f, code } => invalid(
+            if *f == DivisionField::Destination { "destination_code" } else { "residence_code" },
+            "leave.division_code",
+            format!("{}：“{code}”不是有效的行政区划代码（GB/T 2260）。", if *f == DivisionField::Destination { "外出目的地" } else { "居住地" }),
+        ),
+        L::DivisionCodeTooCoarse { field: f, code } => invalid(
+            if *f == DivisionField::Destination { "destination_code" } else { "residence_code" },
+            "leave.division_coarse",
+            format!("{}：“{code}”只到省或地市一级，请选到县（区）一级，才能判断是否离开本市、县。", if *f == DivisionField::Destination { "外出目的地" } else { "居住地" }),
+        ),
+        L::ReasonMissing { .. } => invalid("reason_text", "leave.reason_missing", "外出事由：请写明具体事由（实施办法第二十七条：书面申请并说明理由）。".into()),
+        L::LeaveClosed { state } => refused("leave_id", "leave.closed", format!("该外出申请已结束（{}），不能再办理。", leave_state(*state))),
+        L::InvalidTransition { state, event } => refused(
+            "step",
+            "leave.transition",
+            format!("该外出申请当前为“{}”，不能办理“{}”。", leave_state(*state), leave_event(*event)),
+        ),
+        L::WrongActor { event, expected, .. } => refused(
+            "step",
+            "leave.wrong_actor",
+            format!("“{}”应由{}办理。", leave_event(*event), authority(*expected)),
+        ),
+        L::OfficeNotDelegated => refused(
+            "step",
+            "leave.not_delegated",
+            "县级社区矫正机构未委托本所审批外出，司法所不能批准，请签署司法所意见后报县级审批（实施办法第二十七条）。".into(),
+        ),
+        L::OfficeLacksAuthority { required, days, cumulative_days } => refused(
+            "step",
+            "leave.office_lacks_authority",
+            format!(
+                "外出{days}日（两个月内累计{cumulative_days}日），超出司法所可审批的7日以内，须由{}审批；请签署司法所意见后上报（实施办法第二十七条）。",
+                authority(*required)
+            ),
+        ),
+        L::CountyMustEscalate { days, cumulative_days, county_max_days, cumulative_limit_days } => refused(
+            "step",
+            "leave.county_must_escalate",
+            format!(
+                "外出{days}日（两个月内累计{cumulative_days}日），超过县级审批权限（单次{county_max_days}日、两个月累计{cumulative_limit_days}日），县级须报上一级社区矫正机构审批（实施办法第二十七条）。"
+            ),
+        ),
+        L::EscalationNotRequired { required } => refused("step", "leave.escalation_not_required", format!("该申请由{}审批即可，无需报上一级。", authority(*required))),
+        L::RejectionWithoutReason { .. } => invalid("reason", "leave.reject_reason", "不予批准：必须写明理由，并及时告知社区矫正对象。".into()),
+        L::OpinionEmpty => invalid("text", "leave.opinion_empty", "司法所意见：不能为空。".into()),
+        L::NotApproved { state } => refused("step", "leave.not_approved", format!("该外出申请尚未批准（{}）。", leave_state(*state))),
+        L::CertificateNotIssued => refused("step", "leave.no_certificate", "尚未开具外出证明，社区矫正对象不能离开。".into()),
+        L::DepartureOutsidePeriod { date, period } => invalid(
+            "date",
+            "leave.depart_outside",
+            format!("离开日期：{date} 不在批准的外出期间（{} 至 {}）内。", period.start, period.end),
+        ),
+        L::NotDeparted { .. } => refused("step", "leave.not_departed", "社区矫正对象尚未登记离开。".into()),
+        L::ReturnBeforeDeparture { departed_on, returned_on } => {
+            invalid("date", "leave.return_before_depart", format!("销假日期：{returned_on} 早于离开日期 {departed_on}。"))
+        }
+        L::RecallBeforeDeparture { departed_on, recalled_on } => {
+            invalid("date", "leave.recall_before_depart", format!("责令返回日期：{recalled_on} 早于离开日期 {departed_on}。"))
+        }
+        L::CancelAfterDeparture { .. } => refused("step", "leave.cancel_after_depart", "社区矫正对象已离开，不能撤回申请；请办理销假或责令返回。".into()),
+        L::ExtensionNotLater { current_end, new_end } => {
+            invalid("new_end", "leave.extension_not_later", format!("延期后的结束日期：{new_end} 不晚于当前结束日期 {current_end}。"))
+        }
+        L::ExtensionBeyondTerm { new_end, term_end } => {
+            invalid("new_end", "leave.extension_beyond_term", format!("延期后的结束日期：{new_end} 超过矫正期满日 {term_end}。"))
+        }
+        L::DeciderMismatch { by, .. } => refused("by", "leave.decider_mismatch", format!("审批机关填写为{}，与办理人不符。", authority(*by))),
+    }
+}
+
+pub fn leave_event(k: jiaowu_domain::leave::LeaveEventKind) -> &'static str {
+    use jiaowu_domain::leave::LeaveEventKind as K;
+    match k {
+        K::Submit => "提交申请",
+        K::OfficeDecide => "司法所审批",
+        K::OfficeOpinion => "签署司法所意见",
+        K::CountyDecide => "县级审批",
+        K::EscalateToHigher => "报上一级审批",
+        K::HigherDecide => "上一级审批",
+        K::IssueCertificate => "开具外出证明",
+        K::Depart => "登记离开",
+        K::RequestExtension => "申请延期",
+        K::DecideExtension => "审批延期",
+        K::Return => "销假",
+        K::Recall => "责令返回",
+        K::Cancel => "撤回申请",
+    }
+}
