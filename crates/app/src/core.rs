@@ -311,3 +311,21 @@ impl Core {
         Ok(())
     }
 }
+
+impl Core {
+    /// Ops waiting for sync (the "changes waiting" count shown until sync exists).
+    pub fn pending_ops(&self) -> Result<i64, AppError> {
+        Ok(self.store.pending_ops()?)
+    }
+
+    #[doc(hidden)]
+    pub fn pending_ops_for_tests(&self) -> i64 {
+        self.store.pending_ops().unwrap_or(-1)
+    }
+
+    /// Every row of one record type for a subject, corrections included (the timeline).
+    pub fn subject_records<R: jiaowu_store::Record>(&self, subject: jiaowu_domain::ids::SubjectId) -> Result<Vec<R>, AppError> {
+        self.subject_in_office(subject)?;
+        Ok(self.store.records_of::<R>(subject)?)
+    }
+}

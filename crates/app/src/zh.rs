@@ -630,3 +630,248 @@ pub fn leave_event(k: jiaowu_domain::leave::LeaveEventKind) -> &'static str {
         K::Cancel => "撤回申请",
     }
 }
+
+pub fn group_duplicate(id: &str) -> String {
+    format!("名单：社区矫正对象 {id} 重复出现。")
+}
+
+pub fn group_not_in_office(id: &str) -> String {
+    format!("名单：社区矫正对象 {id} 不是本司法所在册对象，不能登记其签到或时长。")
+}
+
+pub fn group_before_term(name: &str, date: chrono::NaiveDate, start: chrono::NaiveDate) -> String {
+    format!("名单：{name} 的矫正期限自 {start} 起，{date} 的活动不能计入。")
+}
+
+pub fn minors_mixed() -> String {
+    "名单：未成年社区矫正对象应与成年人分别进行教育活动（社区矫正法第五十二条），请分开登记。".into()
+}
+
+pub fn session_minutes(m: u32) -> String {
+    format!("时长：{m} 分钟不合理，应在1分钟到12小时之间。")
+}
+
+pub fn credit_exceeds(credited: u32, total: u32) -> String {
+    format!("计入时长：{credited} 分钟超过活动总时长 {total} 分钟。")
+}
+
+pub fn absent_credit() -> String {
+    "计入时长：未到场的对象不能计入学习时长。".into()
+}
+
+pub fn hours(minutes: u32) -> String {
+    if minutes % 60 == 0 { format!("{}", minutes / 60) } else { format!("{:.1}", minutes as f64 / 60.0) }
+}
+
+pub fn obligation_status(s: jiaowu_domain::obligations::ObligationStatus) -> &'static str {
+    use jiaowu_domain::obligations::ObligationStatus as S;
+    match s {
+        S::Done => "已完成",
+        S::DoneLate => "逾期完成",
+        S::Due => "待办",
+        S::Overdue => "已逾期",
+        S::Shortfall => "时长不足",
+        S::Exempt => "免除",
+    }
+}
+
+pub fn bad_month(t: &str) -> String {
+    format!("月份：“{t}”格式不正确，应为 YYYY-MM，例如 2026-11。")
+}
+
+pub fn statistics_error(detail: &str) -> String {
+    format!("统计数据有矛盾，无法生成台账：{detail}")
+}
+
+pub fn sanction_error(detail: &str) -> String {
+    format!("无法给出建议：{detail}")
+}
+
+pub fn deciding_body(b: jiaowu_domain::sanction::DecidingBody) -> &'static str {
+    use jiaowu_domain::sanction::DecidingBody as B;
+    match b {
+        B::County => "县级社区矫正机构决定",
+        B::Court => "由县级社区矫正机构提请人民法院裁定",
+        B::Police => "由县级社区矫正机构提请公安机关决定",
+        B::DecidingOrgan => "由县级社区矫正机构提请社区矫正决定机关决定",
+    }
+}
+
+pub fn advice_reason(r: &jiaowu_domain::sanction::Reason) -> String {
+    match r.count {
+        Some(n) => format!("{}（{}：{}）", r.basis, r.suggests.label_zh(), n),
+        None => format!("{}（{}）", r.basis, r.suggests.label_zh()),
+    }
+}
+
+pub fn office_cannot_decide() -> String {
+    "审批机关：训诫、警告、管理类别调整、变更执行地和经常性跨市县活动由县级社区矫正机构决定（实施办法第二十一、二十九、三十、三十四、三十五条），司法所只能提出建议。".into()
+}
+
+pub fn rejection_needs_reason() -> String {
+    "不予批准：必须写明理由。".into()
+}
+
+pub fn decision_other_subject() -> String {
+    "审批决定：所指的建议不属于该社区矫正对象。".into()
+}
+
+pub fn decision_exists() -> String {
+    "审批决定：该建议已登记过审批结果。".into()
+}
+
+pub fn decision_target_missing() -> String {
+    "审批决定：找不到所指的建议或申请。".into()
+}
+
+pub fn backup_exists(p: &str) -> String {
+    format!("备份文件：{p} 已存在，请换一个文件名，以免覆盖原有备份。")
+}
+
+pub fn backup_damaged(detail: &str) -> String {
+    format!("备份文件未通过校验，不能用于恢复：{detail}")
+}
+
+pub fn io_error(detail: &str) -> String {
+    format!("读写文件失败：{detail}")
+}
+
+pub fn integrity_problem(detail: &str) -> String {
+    format!("数据库完整性检查发现问题：{detail}")
+}
+
+pub fn fk_problem(n: i64) -> String {
+    format!("有 {n} 条记录引用了不存在的记录。")
+}
+
+pub fn chain_break(b: &jiaowu_store::audit::ChainBreak) -> String {
+    use jiaowu_store::audit::ChainBreak as B;
+    match b {
+        B::Gap { expected, found } => format!("审计日志被删除或插入了条目：应为第{expected}条，实际为第{found}条。"),
+        B::Link { seq } => format!("审计日志第{seq}条与前一条的哈希链接不符，日志被改动过。"),
+        B::Content { seq } => format!("审计日志第{seq}条的内容与其哈希不符，该条目在程序之外被修改过。"),
+    }
+}
+
+/// Headings and prompts of the `jiaowu` command line.
+pub mod cli {
+    pub const DEMO_OFFICE: &str = "城关镇司法所（演示）";
+    pub const DEMO_COUNTY: &str = "某县社区矫正管理局（演示）";
+    pub const DEMO_HEAD: &str = "演示负责人";
+
+    pub fn error_prefix(msg: &str) -> String {
+        format!("错误：{msg}")
+    }
+    pub fn no_password(env: &str) -> String {
+        format!("密码：未设置环境变量 {env}，且无法在终端提示输入。")
+    }
+    pub fn no_user() -> String {
+        "用户名：请用 --user 指定登录账号（或设置环境变量 JIAOWU_USER）。".into()
+    }
+    pub fn password_prompt(user: &str) -> String {
+        format!("请输入账号 {user} 的密码：")
+    }
+    pub fn new_password_prompt(user: &str) -> String {
+        format!("请为账号 {user} 设置新密码（至少8位，含字母和数字）：")
+    }
+    pub fn repeat_password_prompt() -> String {
+        "请再输入一次：".into()
+    }
+    pub fn password_mismatch() -> String {
+        "密码：两次输入不一致。".into()
+    }
+    pub fn recovery_prompt() -> String {
+        "请输入恢复密钥：".into()
+    }
+    pub fn bad_choice(field: &str, v: &str) -> String {
+        format!("{}：“{v}”不是可选值，请查看 --help。", super::field(field))
+    }
+    pub fn cannot_read(path: &str, e: &str) -> String {
+        format!("无法读取文件 {path}：{e}")
+    }
+    pub fn bad_leave_id(v: &str) -> String {
+        format!("编号“{v}”格式不正确（应为列表中显示的完整编号）。")
+    }
+    pub fn bad_kind(v: &str) -> String {
+        format!("记录种类“{v}”不存在，请查看 jiaowu record json --help。")
+    }
+    pub fn bad_year(y: i32) -> String {
+        format!("年度：{y} 无效。")
+    }
+    pub fn approve_or_reject() -> String {
+        "请在 --approve 和 --reject 中选择一个。".into()
+    }
+    pub fn verify_failed() -> String {
+        "校验未通过。".into()
+    }
+
+    pub const OK: &str = "已完成。";
+    pub const SAVED: &str = "已保存";
+    pub const INIT_DONE: &str = "已建立本所数据库";
+    pub const RECOVERY_TITLE: &str = "恢复密钥（只显示这一次，请抄写或打印后锁入保险柜；忘记所有密码时凭它恢复）：";
+    pub const DB_FILE: &str = "数据库文件";
+    pub const KEY_FILE_NOTE: &str = "密钥文件与数据库放在同一目录（.keys），备份时二者缺一不可。";
+    pub const OFFICE: &str = "司法所";
+    pub const ACCOUNT: &str = "账号";
+    pub const NAME: &str = "姓名";
+    pub const SEX: &str = "性别";
+    pub const ID_NUMBER: &str = "身份证号";
+    pub const TYPE: &str = "矫正类别";
+    pub const CLASS: &str = "管理类别";
+    pub const STATUS: &str = "状态";
+    pub const PHASE: &str = "阶段";
+    pub const TERM: &str = "矫正期限";
+    pub const REMAINING: &str = "剩余天数";
+    pub const TOTAL: &str = "共";
+    pub const PEOPLE: &str = "人";
+    pub const ITEMS: &str = "项";
+    pub const MONTH_DUTIES: &str = "应办事项";
+    pub const OVERDUE: &str = "已逾期";
+    pub const SHORTFALL: &str = "时长不足";
+    pub const DUE: &str = "待办";
+    pub const DONE: &str = "已完成";
+    pub const DUE_BY: &str = "截止";
+    pub const BASIS: &str = "依据";
+    pub const DONE_OF: &str = "完成";
+    pub const LEAVE: &str = "外出申请";
+    pub const DAYS: &str = "天数";
+    pub const APPROVER: &str = "审批";
+    pub const NOTICES: &str = "提醒";
+    pub const DESTINATION: &str = "目的地";
+    pub const PERIOD: &str = "期间";
+    pub const DUE_BACK: &str = "应返回日期";
+    pub const OVERDUE_DAYS: &str = "逾期天数";
+    pub const NUMBER: &str = "编号";
+    pub const STATE: &str = "状态";
+    pub const ADVICE: &str = "建议";
+    pub const DECIDED_BY: &str = "决定机关";
+    pub const REASONS: &str = "理由";
+    pub const ADVISORY: &str = "（系统只作提示，是否处理由有权机关决定）";
+    pub const VALID_ID: &str = "公民身份号码有效";
+    pub const BIRTH: &str = "出生日期";
+    pub const ADDRESS_CODE: &str = "地址码";
+    pub const CONVERTED_FROM: &str = "由15位号码转换";
+    pub const VERIFY_OK: &str = "校验通过：数据库完整，审计日志哈希链完整。";
+    pub const VERIFY_BAD: &str = "校验未通过：";
+    pub const AUDIT_ENTRIES: &str = "审计日志条数";
+    pub const AUDIT_HEAD: &str = "审计链头";
+    pub const BACKUP_DONE: &str = "已备份到";
+    pub const BYTES: &str = "字节";
+    pub const RESTORED: &str = "已从备份恢复；原数据库已改名保留为";
+    pub const RAW_KEY_NOTE: &str = "以下密钥可打开数据库原始文件，仅供技术支持使用，已记入审计日志：";
+    pub const DEMO_DONE: &str = "已生成演示数据";
+    pub const STATS_TITLE: &str = "台账统计";
+    pub const REGISTER_BEFORE: &str = "期初在册";
+    pub const REGISTER_AFTER: &str = "期末在册";
+    pub const RECEIVED: &str = "本期接收";
+    pub const EXITS: &str = "本期解矫（含期满、终止、迁出）";
+    pub const CUMULATIVE: &str = "累计接收/累计解矫";
+    pub const BY_TYPE: &str = "按类别";
+    pub const IDENTITIES_OK: &str = "勾稽关系：在册 = 期初 + 接收 − 解矫，四类之和 = 在册，均相符。";
+    pub const IDENTITIES_BAD: &str = "勾稽关系不符：";
+    pub const WORK: &str = "工作量";
+    pub const STUDY_DONE: &str = "已登记集中教育学习";
+    pub const SERVICE_DONE: &str = "已登记公益活动";
+    pub const ROLE: &str = "角色";
+    pub const EVENTS: &str = "办理经过";
+}

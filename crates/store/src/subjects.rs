@@ -13,14 +13,7 @@ use crate::sqlvalue::{from_sql, to_sql};
 use crate::store::{Op, Store, Tx};
 
 /// Where the subject came from (domain.md §20.2 flows).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReceivedSource {
-    Court,
-    Prison,
-    DetentionCentre,
-    TransferIn,
-}
+pub use jiaowu_domain::statistics::ReceivedSource;
 
 macro_rules! subject_struct {
     ($($f:ident : $t:ty),* $(,)?) => {

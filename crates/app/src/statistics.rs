@@ -1,0 +1,153 @@
+//! 台账 statistics for the office and a period (domain.md §20), with the identities they must
+//! satisfy checked before they are shown.
+
+use chrono::NaiveDate;
+use jiaowu_domain::ids::SessionId;
+use jiaowu_domain::leave::LeaveEventKind;
+use jiaowu_domain::statistics::{self, Event, EventKind, ExitKind, IdentityViolation, LeaveAuthority, Ledger, Span, SubjectHistory};
+use jiaowu_store::*;
+use serde::{Deserialize, Serialize};
+
+use crate::caseload::Caseload;
+use crate::error::AppError;
+use crate::{zh, Core};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatisticsQuery {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatisticsView {
+    pub office: String,
+    pub ledger: Ledger,
+    /// Empty when the figures add up (在册 = 接收 − 解矫; the four types sum to the register).
+    pub identity_violations: Vec<IdentityViolation>,
+}
+
+fn exit_of(c: &Caseload, s: &Subject) -> Option<(NaiveDate, ExitKind)> {
+    c.subject_events
+        .iter()
+        .filter(|e| e.subject_id == s.id)
+        .filter_map(|e| {
+            let k = match e.kind {
+                SubjectEventKind::ReleasedExpiry => ExitKind::Expired,
+                SubjectEventKind::ReleasedAmnesty => ExitKind::Amnesty,
+                SubjectEventKind::RevokedProbation => ExitKind::RevokedProbation,
+                SubjectEventKind::RevokedParole => ExitKind::RevokedParole,
+                SubjectEventKind::ReturnedToPrison => ExitKind::ReturnedToPrison,
+                SubjectEventKind::Died => ExitKind::Death,
+                SubjectEventKind::TransferredOut => ExitKind::TransferredOut,
+                _ => return None,
+            };
+            Some((e.event_date, k))
+        })
+        .min_by_key(|(d, _)| *d)
+}
+
+impl Core {
+    fn histories(&self, c: &Caseload) -> Vec<SubjectHistory> {
+        let today = self.today();
+        c.subjects
+            .iter()
+            .map(|s| {
+                let received_on = s.reported_on.unwrap_or(s.term_start);
+                let lost: Vec<Span> = c
+                    .lost_contact
+                    .iter()
+                    .filter(|e| e.subject_id == s.id)
+                    .map(|e| {
+                        let found = c
+                            .lost_steps
+                            .iter()
+                            .filter(|st| st.episode_id == e.id && st.kind == LostContactStepKind::Found)
+                            .map(|st| st.step_at.with_timezone(&crate::clock::shanghai()).date_naive())
+                            .min();
+                        Span { start: e.started_on, end: found }
+                    })
+                    .collect();
+                SubjectHistory {
+                    id: s.id,
+                    sentence_type: s.sentence_type,
+                    sex: s.sex,
+                    birth_date: s.birth_date,
+                    is_minor_case: s.is_minor_case,
+                    class: s.class,
+                    class_history: c.class_history(s),
+                    received_on,
+                    received_source: s.received_source,
+                    exit: exit_of(c, s).map(|(d, k)| (d.max(received_on), k)),
+                    leaves: c.leave_ranges(s.id).into_iter().map(|r| Span { start: r.start, end: Some(r.end) }).collect(),
+                    lost_contact: lost,
+                    detained: c.custody(s, today).into_iter().map(|r| Span { start: r.start, end: Some(r.end) }).collect(),
+                    injunctions: if s.injunction.is_some() { vec![Span { start: s.term_start, end: Some(s.term_end) }] } else { vec![] },
+                    e_monitoring: vec![],
+                }
+            })
+            .collect()
+    }
+
+    fn events(&self, c: &Caseload) -> Vec<Event> {
+        let ev = |subject, date, kind, minutes, session: Option<SessionId>| Event { subject, date, kind, minutes, session };
+        let mut out = Vec::new();
+        out.extend(c.visits.iter().map(|v| ev(v.subject_id, v.visit_date, EventKind::Visit, 0, None)));
+        out.extend(c.talks.iter().map(|t| ev(t.subject_id, t.talk_date, EventKind::Talk, 0, None)));
+        out.extend(c.it_checks.iter().map(|t| ev(t.subject_id, t.check_date, EventKind::ItCheck, 0, None)));
+        out.extend(c.attendance.iter().filter(|(a, _)| a.attendance == Attendance::Present).map(|(a, d)| {
+            ev(a.subject_id, *d, EventKind::Study, a.credited_minutes, Some(SessionId(a.session_id.0)))
+        }));
+        out.extend(c.participation.iter().filter(|(a, _)| a.credited_minutes > 0).map(|(a, d)| {
+            ev(a.subject_id, *d, EventKind::Service, a.credited_minutes, Some(SessionId(a.activity_id.0)))
+        }));
+        for l in &c.leaves {
+            for e in &l.events {
+                let auth = match (e.kind, e.actor_level) {
+                    (LeaveEventKind::OfficeDecide, _) => LeaveAuthority::Office,
+                    (LeaveEventKind::CountyDecide, _) => LeaveAuthority::County,
+                    (LeaveEventKind::HigherDecide, _) => LeaveAuthority::Higher,
+                    _ => continue,
+                };
+                out.push(ev(e.subject_id, e.event_date, EventKind::LeaveDecision { authority: auth, approved: e.approve.unwrap_or(false) }, 0, None));
+            }
+        }
+        for p in &c.travel_permits {
+            if let Some(d) = c.approved(DecisionTarget::TravelPermits, p.id) {
+                out.push(ev(p.subject_id, d.decision_date, EventKind::FrequentTravelApproval, 0, None));
+            }
+        }
+        for s in &c.sanctions {
+            // Praise, 训诫 and 警告 count when decided; proposals count when proposed (domain.md §20.2).
+            let decided = c.approved(DecisionTarget::Sanctions, s.id).map(|d| d.decision_date);
+            let (kind, date) = match s.kind {
+                SanctionKind::Praise => (EventKind::Praise, decided),
+                SanctionKind::Admonition => (EventKind::Admonition, decided),
+                SanctionKind::Warning => (EventKind::Warning, decided),
+                SanctionKind::PolicePenalty => (EventKind::PolicePenaltyProposal, Some(s.proposed_on)),
+                SanctionKind::RevokeProbation => (EventKind::RevokeProbationProposal, Some(s.proposed_on)),
+                SanctionKind::RevokeParole => (EventKind::RevokeParoleProposal, Some(s.proposed_on)),
+                SanctionKind::ReturnToPrison => (EventKind::ReturnToPrisonProposal, Some(s.proposed_on)),
+                SanctionKind::Arrest => (EventKind::ArrestRequest, Some(s.proposed_on)),
+                SanctionKind::SentenceReduction => (EventKind::SentenceReductionProposal, Some(s.proposed_on)),
+            };
+            if let Some(d) = date {
+                out.push(ev(s.subject_id, d, kind, 0, None));
+            }
+        }
+        out.extend(c.lost_contact.iter().map(|e| ev(e.subject_id, e.started_on, EventKind::LostContactCase, 0, None)));
+        out
+    }
+
+    /// The office's 台账 figures for a period.
+    pub fn office_statistics(&self, q: StatisticsQuery) -> Result<StatisticsView, AppError> {
+        if q.to < q.from {
+            return Err(zh::end_before_start("from", "to", q.from, q.to));
+        }
+        let c = self.caseload()?;
+        let ledger = statistics::build_ledger(&self.histories(&c), &self.events(&c), q.from, q.to)
+            .map_err(|e| AppError::refused("", "statistics.data", zh::statistics_error(&e.to_string())))?;
+        let identity_violations = ledger.check_identities();
+        Ok(StatisticsView { office: self.office.name.clone(), ledger, identity_violations })
+    }
+}
