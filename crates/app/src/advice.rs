@@ -88,7 +88,11 @@ impl Core {
         let s = self.subject_in_office(q.subject_id)?;
         let c = self.caseload()?;
         let facts = self.sanction_facts(&c, &s);
-        let rules = &self.rules.pack_for(self.today()).ok_or_else(|| AppError::refused("", "rules.none", zh::no_rule_pack(self.today())))?.sanctions;
+        let rules = &self
+            .rules
+            .pack_for(self.today())
+            .ok_or_else(|| AppError::refused("", "rules.none", zh::no_rule_pack(self.today())))?
+            .sanctions;
         let advice = sanction::advise(&facts, q.breach, self.today(), rules)
             .map_err(|e| AppError::refused("breach", "sanction.not_applicable", zh::sanction_error(&e.to_string())))?;
         Ok(AdviceView {
@@ -96,7 +100,7 @@ impl Core {
             name: s.name.clone(),
             suggestion_label: advice.suggestion.label_zh(),
             decided_by_label: zh::deciding_body(advice.decided_by),
-            reasons: advice.reasons.iter().map(|r| zh::advice_reason(r)).collect(),
+            reasons: advice.reasons.iter().map(zh::advice_reason).collect(),
             advice,
         })
     }

@@ -61,7 +61,12 @@ impl Core {
         let a = |kind, date, minutes| Activity { kind, date, minutes };
         acts.extend(reports.iter().map(|r| (r.subject_id, a(ActivityKind::Report(r.method), r.report_date, 0))));
         // Only visits where the subject was seen count toward the visit duty (domain.md §7.2).
-        acts.extend(visits.iter().filter(|v| v.subject_present).map(|v| (v.subject_id, a(ActivityKind::Visit, v.visit_date, 0))));
+        acts.extend(
+            visits
+                .iter()
+                .filter(|v| v.subject_present)
+                .map(|v| (v.subject_id, a(ActivityKind::Visit, v.visit_date, 0))),
+        );
         acts.extend(talks.iter().map(|t| (t.subject_id, a(ActivityKind::Talk, t.talk_date, 0))));
         acts.extend(it_checks.iter().map(|c| (c.subject_id, a(ActivityKind::ItCheck, c.check_date, 0))));
         acts.extend(
@@ -166,7 +171,13 @@ impl Caseload {
             .filter(|l| {
                 matches!(
                     l.state,
-                    L::Approved { .. } | L::CertificateIssued | L::OnLeave { .. } | L::ExtensionPending { .. } | L::Recalled { .. } | L::Returned { .. } | L::ReturnedLate { .. }
+                    L::Approved { .. }
+                        | L::CertificateIssued
+                        | L::OnLeave { .. }
+                        | L::ExtensionPending { .. }
+                        | L::Recalled { .. }
+                        | L::Returned { .. }
+                        | L::ReturnedLate { .. }
                 )
             })
             .map(|l| DateRange::new(l.leave.start_date, l.due_back.max(l.leave.start_date)))

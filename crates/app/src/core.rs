@@ -72,7 +72,11 @@ fn rule_book(family: &str) -> Result<RuleBook, AppError> {
     let book = RuleBook::builtin();
     let region = if family == "national" { None } else { Some(family) };
     book.with_region(region).map_err(|_| {
-        AppError::invalid("rule_family", "office.rule_family", zh::unknown_rule_family(family, &RuleBook::builtin().regions()))
+        AppError::invalid(
+            "rule_family",
+            "office.rule_family",
+            zh::unknown_rule_family(family, &RuleBook::builtin().regions()),
+        )
     })
 }
 
@@ -104,9 +108,18 @@ fn check_username(u: &str) -> Result<(), AppError> {
 }
 
 /// First run: creates the encrypted database, the office and its first 负责人.
-pub fn init_office(path: &Path, input: InitOfficeInput, clock: SharedClock, kdf: KdfParams) -> Result<(Core, InitOfficeView), AppError> {
+pub fn init_office(
+    path: &Path,
+    input: InitOfficeInput,
+    clock: SharedClock,
+    kdf: KdfParams,
+) -> Result<(Core, InitOfficeView), AppError> {
     let mut p = Problems::default();
-    for (f, v) in [("office_name", &input.office_name), ("county_name", &input.county_name), ("display_name", &input.display_name)] {
+    for (f, v) in [
+        ("office_name", &input.office_name),
+        ("county_name", &input.county_name),
+        ("display_name", &input.display_name),
+    ] {
         if v.trim().is_empty() {
             p.push(zh::required(f));
         }
@@ -146,13 +159,20 @@ pub fn init_office(path: &Path, input: InitOfficeInput, clock: SharedClock, kdf:
                 now.to_rfc3339()
             ],
         )?;
-        tx.log(jiaowu_store::Op::Create, "office", &office.id.to_string(), None, &serde_json::to_value(&office).unwrap())?;
+        tx.log(
+            jiaowu_store::Op::Create,
+            "office",
+            &office.id.to_string(),
+            None,
+            &serde_json::to_value(&office).unwrap(),
+        )?;
         for pack in &rules.packs {
             store_pack(tx, pack)?;
         }
         Ok(())
     })?;
-    let view = InitOfficeView { office: office.clone(), username: input.username.clone(), recovery_key: recovery.to_string() };
+    let view =
+        InitOfficeView { office: office.clone(), username: input.username.clone(), recovery_key: recovery.to_string() };
     let core = Core { store, session, clock, rules, calendar: HolidayCalendar::china_builtin(), office };
     Ok((core, view))
 }
@@ -186,20 +206,23 @@ pub struct LoginInput {
 pub fn login(path: &Path, input: LoginInput, clock: SharedClock) -> Result<Core, AppError> {
     let now = clock.now();
     let (mut store, session) = Store::open(path, &input.username, &input.password, now)?;
-    let office: Office = store.conn().query_row(
-        "SELECT id, name, county_name, division_code, leave_delegated, rule_family FROM office LIMIT 1",
-        [],
-        |r| {
-            Ok(Office {
-                id: OfficeId::parse(&r.get::<_, String>(0)?).unwrap_or_default(),
-                name: r.get(1)?,
-                county_name: r.get(2)?,
-                division_code: r.get(3)?,
-                leave_delegated: r.get(4)?,
-                rule_family: r.get(5)?,
-            })
-        },
-    ).map_err(|e| AppError::from(jiaowu_store::StoreError::from(e)))?;
+    let office: Office = store
+        .conn()
+        .query_row(
+            "SELECT id, name, county_name, division_code, leave_delegated, rule_family FROM office LIMIT 1",
+            [],
+            |r| {
+                Ok(Office {
+                    id: OfficeId::parse(&r.get::<_, String>(0)?).unwrap_or_default(),
+                    name: r.get(1)?,
+                    county_name: r.get(2)?,
+                    division_code: r.get(3)?,
+                    leave_delegated: r.get(4)?,
+                    rule_family: r.get(5)?,
+                })
+            },
+        )
+        .map_err(|e| AppError::from(jiaowu_store::StoreError::from(e)))?;
     let rules = rule_book(&office.rule_family)?;
     store.write(&session, now, |tx| tx.audit_only("login", "staff", &session.staff_id, &serde_json::json!({})))?;
     Ok(Core { store, session, clock, rules, calendar: HolidayCalendar::china_builtin(), office })
@@ -298,7 +321,8 @@ impl Core {
         check_password("new_password", new_password)?;
         self.store.set_password(&self.session.username.clone(), new_password)?;
         let (s, now) = (self.session.clone(), self.clock.now());
-        self.store.write(&s, now, |tx| tx.audit_only("password_changed", "staff", &s.staff_id, &serde_json::json!({})))?;
+        self.store
+            .write(&s, now, |tx| tx.audit_only("password_changed", "staff", &s.staff_id, &serde_json::json!({})))?;
         Ok(())
     }
 
@@ -324,7 +348,10 @@ impl Core {
     }
 
     /// Every row of one record type for a subject, corrections included (the timeline).
-    pub fn subject_records<R: jiaowu_store::Record>(&self, subject: jiaowu_domain::ids::SubjectId) -> Result<Vec<R>, AppError> {
+    pub fn subject_records<R: jiaowu_store::Record>(
+        &self,
+        subject: jiaowu_domain::ids::SubjectId,
+    ) -> Result<Vec<R>, AppError> {
         self.subject_in_office(subject)?;
         Ok(self.store.records_of::<R>(subject)?)
     }

@@ -65,10 +65,9 @@ impl Core {
 
     /// The subject a proposal belongs to, and whether it was superseded.
     fn target<R: Record>(&self, id: RecordId) -> Result<(jiaowu_domain::ids::SubjectId, bool), AppError> {
-        let (r, superseded) = self
-            .store
-            .record::<R>(id)
-            .map_err(|_| AppError::new(ErrorKind::NotFound, "target_id", "decision.target_missing", zh::decision_target_missing()))?;
+        let (r, superseded) = self.store.record::<R>(id).map_err(|_| {
+            AppError::new(ErrorKind::NotFound, "target_id", "decision.target_missing", zh::decision_target_missing())
+        })?;
         Ok((r.subject().unwrap_or_default(), superseded))
     }
 }

@@ -44,10 +44,7 @@ pub struct AppError {
 
 impl AppError {
     pub fn new(kind: ErrorKind, field: &str, code: &str, message: impl Into<String>) -> Self {
-        AppError {
-            kind,
-            problems: vec![Problem { field: field.into(), code: code.into(), message: message.into() }],
-        }
+        AppError { kind, problems: vec![Problem { field: field.into(), code: code.into(), message: message.into() }] }
     }
     pub fn invalid(field: &str, code: &str, message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Invalid, field, code, message)

@@ -84,45 +84,97 @@ pub struct LeaveStepInput {
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum LeaveStep {
     /// 司法所 decides under delegation (负责人).
-    OfficeDecide { approve: bool, #[serde(default)] reason: String },
+    OfficeDecide {
+        approve: bool,
+        #[serde(default)]
+        reason: String,
+    },
     /// 司法所意见, passing the request to the county (负责人).
-    OfficeOpinion { text: String },
+    OfficeOpinion {
+        text: String,
+    },
     /// A county decision received on paper, transcribed with its document number (负责人).
-    CountyDecide { approve: bool, #[serde(default)] reason: String, doc_no: String },
+    CountyDecide {
+        approve: bool,
+        #[serde(default)]
+        reason: String,
+        doc_no: String,
+    },
     /// The county sent the request up (transcribed).
-    EscalateToHigher { doc_no: String },
+    EscalateToHigher {
+        doc_no: String,
+    },
     /// The level above decided (transcribed).
-    HigherDecide { approve: bool, #[serde(default)] reason: String, doc_no: String },
+    HigherDecide {
+        approve: bool,
+        #[serde(default)]
+        reason: String,
+        doc_no: String,
+    },
     /// 外出证明 printed and handed over.
     IssueCertificate,
-    Depart { date: NaiveDate },
-    RequestExtension { new_end: NaiveDate, reason: String },
+    Depart {
+        date: NaiveDate,
+    },
+    RequestExtension {
+        new_end: NaiveDate,
+        reason: String,
+    },
     /// Extension decided by the office (within delegation) or transcribed from the county.
-    DecideExtension { approve: bool, by: Authority, #[serde(default)] doc_no: Option<String> },
+    DecideExtension {
+        approve: bool,
+        by: Authority,
+        #[serde(default)]
+        doc_no: Option<String>,
+    },
     /// 销假.
-    Return { date: NaiveDate, method: ReportMethod, summary: String },
+    Return {
+        date: NaiveDate,
+        method: ReportMethod,
+        summary: String,
+    },
     /// 责令返回.
-    Recall { date: NaiveDate, reason: String },
-    Cancel { reason: String },
+    Recall {
+        date: NaiveDate,
+        reason: String,
+    },
+    Cancel {
+        reason: String,
+    },
 }
 
 fn leave_id(r: RecordId) -> LeaveId {
     LeaveId(r.0)
 }
 
+/// The stored columns of a domain event: kind, approve, new_end, method, note, own date.
+type EventRow = (LeaveEventKind, Option<bool>, Option<NaiveDate>, Option<String>, Option<String>, Option<NaiveDate>);
+
 /// The stored row of a domain event.
-fn to_row(e: &DomainEvent) -> (LeaveEventKind, Option<bool>, Option<NaiveDate>, Option<String>, Option<String>, Option<NaiveDate>) {
+fn to_row(e: &DomainEvent) -> EventRow {
     match e {
         DomainEvent::Submit => (LeaveEventKind::Submit, None, None, None, None, None),
-        DomainEvent::OfficeDecide { approve, reason } => (LeaveEventKind::OfficeDecide, Some(*approve), None, None, Some(reason.clone()), None),
-        DomainEvent::OfficeOpinion { text } => (LeaveEventKind::OfficeOpinion, None, None, None, Some(text.clone()), None),
-        DomainEvent::CountyDecide { approve, reason } => (LeaveEventKind::CountyDecide, Some(*approve), None, None, Some(reason.clone()), None),
+        DomainEvent::OfficeDecide { approve, reason } => {
+            (LeaveEventKind::OfficeDecide, Some(*approve), None, None, Some(reason.clone()), None)
+        }
+        DomainEvent::OfficeOpinion { text } => {
+            (LeaveEventKind::OfficeOpinion, None, None, None, Some(text.clone()), None)
+        }
+        DomainEvent::CountyDecide { approve, reason } => {
+            (LeaveEventKind::CountyDecide, Some(*approve), None, None, Some(reason.clone()), None)
+        }
         DomainEvent::EscalateToHigher => (LeaveEventKind::EscalateToHigher, None, None, None, None, None),
-        DomainEvent::HigherDecide { approve, reason } => (LeaveEventKind::HigherDecide, Some(*approve), None, None, Some(reason.clone()), None),
+        DomainEvent::HigherDecide { approve, reason } => {
+            (LeaveEventKind::HigherDecide, Some(*approve), None, None, Some(reason.clone()), None)
+        }
         DomainEvent::IssueCertificate => (LeaveEventKind::IssueCertificate, None, None, None, None, None),
         DomainEvent::Depart { date } => (LeaveEventKind::Depart, None, None, None, None, Some(*date)),
-        DomainEvent::RequestExtension { new_end } => (LeaveEventKind::RequestExtension, None, Some(*new_end), None, None, None),
-        DomainEvent::DecideExtension { approve, .. } => (LeaveEventKind::DecideExtension, Some(*approve), None, None, None, None),
+        DomainEvent::RequestExtension { new_end } => {
+            (LeaveEventKind::RequestExtension, None, Some(*new_end), None, None, None)
+        }
+        DomainEvent::DecideExtension { approve, .. } => {
+            (LeaveEventKind::DecideExtension, Some(*approve), None, None, None, None)
+        }
         DomainEvent::Return { date, verified_by_method, summary } => (
             LeaveEventKind::Return,
             None,
@@ -131,7 +183,9 @@ fn to_row(e: &DomainEvent) -> (LeaveEventKind, Option<bool>, Option<NaiveDate>, 
             Some(summary.clone()),
             Some(*date),
         ),
-        DomainEvent::Recall { date, reason } => (LeaveEventKind::Recall, None, None, None, Some(reason.clone()), Some(*date)),
+        DomainEvent::Recall { date, reason } => {
+            (LeaveEventKind::Recall, None, None, None, Some(reason.clone()), Some(*date))
+        }
         DomainEvent::Cancel { reason } => (LeaveEventKind::Cancel, None, None, None, Some(reason.clone()), None),
     }
 }
@@ -148,7 +202,9 @@ fn from_row(r: &LeaveEvent) -> DomainEvent {
         LeaveEventKind::HigherDecide => DomainEvent::HigherDecide { approve, reason: note },
         LeaveEventKind::IssueCertificate => DomainEvent::IssueCertificate,
         LeaveEventKind::Depart => DomainEvent::Depart { date: r.event_date },
-        LeaveEventKind::RequestExtension => DomainEvent::RequestExtension { new_end: r.new_end.unwrap_or(r.event_date) },
+        LeaveEventKind::RequestExtension => {
+            DomainEvent::RequestExtension { new_end: r.new_end.unwrap_or(r.event_date) }
+        }
         LeaveEventKind::DecideExtension => DomainEvent::DecideExtension { approve, by: r.actor_level },
         LeaveEventKind::Return => DomainEvent::Return {
             date: r.event_date,
@@ -286,7 +342,11 @@ impl Core {
             approver: zh::approver(a.authority, self.office.leave_delegated),
             cumulative_days: a.cumulative.days,
             cumulative_window: a.cumulative.window,
-            notices: a.notices.iter().map(|n| NoticeView { warning: n.level() == leave::NoticeLevel::Warning, message: zh::leave_notice(n) }).collect(),
+            notices: a
+                .notices
+                .iter()
+                .map(|n| NoticeView { warning: n.level() == leave::NoticeLevel::Warning, message: zh::leave_notice(n) })
+                .collect(),
             assessment: a,
         })
     }
@@ -352,15 +412,28 @@ impl Core {
     pub fn record_leave_step(&mut self, input: LeaveStepInput) -> Result<LeaveView, AppError> {
         let today = self.today();
         let (leave_rec, _) = self.store.record::<LeaveRequest>(input.leave_id).map_err(|_| {
-            AppError::new(ErrorKind::NotFound, "leave_id", "leave.not_found", zh::leave_not_found(&input.leave_id.to_string()))
+            AppError::new(
+                ErrorKind::NotFound,
+                "leave_id",
+                "leave.not_found",
+                zh::leave_not_found(&input.leave_id.to_string()),
+            )
         })?;
         let s = self.subject_in_office(leave_rec.subject_id)?;
         let head = self.session.role == Role::Head;
         let need_head = |what: &str| -> Result<(), AppError> {
-            if head { Ok(()) } else { Err(AppError::forbidden("role.head_only", zh::head_only(what))) }
+            if head {
+                Ok(())
+            } else {
+                Err(AppError::forbidden("role.head_only", zh::head_only(what)))
+            }
         };
         let doc = |d: &str| -> Result<String, AppError> {
-            if d.trim().is_empty() { Err(zh::required("doc_no")) } else { Ok(d.trim().to_string()) }
+            if d.trim().is_empty() {
+                Err(zh::required("doc_no"))
+            } else {
+                Ok(d.trim().to_string())
+            }
         };
         let (event, level) = match input.step {
             LeaveStep::OfficeDecide { approve, reason } => {
@@ -431,12 +504,22 @@ impl Core {
         let state = self.fold(me, &others, term);
         let mut rules = self.rules_on(leave_rec.start_date)?.leave.clone();
         rules.office_delegated = self.office.leave_delegated;
-        let facts = LeaveFacts { period: DateRange::new(leave_rec.start_date, leave_rec.end_date), term, others: &others, rules: &rules };
-        let next = leave::apply(state, &event, actor_for(level, self.office.leave_delegated), &facts).map_err(|e| zh::leave_error(&e))?;
+        let facts = LeaveFacts {
+            period: DateRange::new(leave_rec.start_date, leave_rec.end_date),
+            term,
+            others: &others,
+            rules: &rules,
+        };
+        let next = leave::apply(state, &event, actor_for(level, self.office.leave_delegated), &facts)
+            .map_err(|e| zh::leave_error(&e))?;
 
         if let DomainEvent::Depart { .. } = event {
             if s.status != SubjectStatus::InCorrection {
-                return Err(AppError::refused("subject_id", "leave.subject_status", zh::cannot_depart(zh::status(s.status))));
+                return Err(AppError::refused(
+                    "subject_id",
+                    "leave.subject_status",
+                    zh::cannot_depart(zh::status(s.status)),
+                ));
             }
         }
         let ev = self.event_record(&leave_rec, &event, level, today);
@@ -488,7 +571,11 @@ impl Core {
             leave: l.leave.clone(),
             subject_name: name.to_string(),
             state,
-            state_label: if overdue.is_some() { format!("{}（逾期未归）", zh::leave_state(state)) } else { zh::leave_state(state).to_string() },
+            state_label: if overdue.is_some() {
+                format!("{}（逾期未归）", zh::leave_state(state))
+            } else {
+                zh::leave_state(state).to_string()
+            },
             due_back: due,
             days_overdue: overdue,
             events: l.events.clone(),
@@ -510,7 +597,7 @@ impl Core {
                 out.push(self.view_of(l, &s.name, self.fold(l, &others, term)));
             }
         }
-        out.sort_by(|a, b| b.leave.start_date.cmp(&a.leave.start_date));
+        out.sort_by_key(|l| std::cmp::Reverse(l.leave.start_date));
         Ok(out)
     }
 }

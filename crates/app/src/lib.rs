@@ -2,24 +2,24 @@
 //! with a stable code and a Chinese message for every refusal. The CLI and the desktop shell call
 //! these and nothing below them.
 
+pub mod advice;
+mod caseload;
 pub mod clock;
 mod core;
+pub mod decisions;
 pub mod error;
 pub mod leave;
-mod caseload;
+pub mod maintenance;
 pub mod obligations;
 pub mod records;
-pub mod statistics;
-pub mod advice;
-pub mod decisions;
-pub mod maintenance;
 pub mod sessions;
+pub mod statistics;
 pub mod subjects;
 mod tools;
 pub mod zh;
 
 pub use crate::core::*;
-pub use tools::{check_id, raw_key, CheckIdView};
 pub use error::{AppError, ErrorKind, Problem};
 pub use jiaowu_domain as domain;
 pub use jiaowu_store as store;
+pub use tools::{check_id, raw_key, CheckIdView};

@@ -33,7 +33,12 @@ impl Core {
         let report = self.store.verify()?;
         let (s, now) = (self.session.clone(), self.clock.now());
         self.store.write(&s, now, |tx| {
-            tx.audit_only("backup", "database", &dest.display().to_string(), &serde_json::json!({ "audit_head": report.chain.head }))
+            tx.audit_only(
+                "backup",
+                "database",
+                &dest.display().to_string(),
+                &serde_json::json!({ "audit_head": report.chain.head }),
+            )
         })?;
         Ok(BackupView {
             path: dest.to_path_buf(),
@@ -63,7 +68,12 @@ pub fn restore(backup: &Path, target: &Path, login: LoginInput, clock: SharedClo
     let from = crate::login(backup, login.clone(), clock.clone())?;
     let v = from.verify()?;
     if !v.ok {
-        return Err(AppError::new(ErrorKind::Damaged, "backup", "restore.backup_damaged", zh::backup_damaged(&v.problems.join("；"))));
+        return Err(AppError::new(
+            ErrorKind::Damaged,
+            "backup",
+            "restore.backup_damaged",
+            zh::backup_damaged(&v.problems.join("；")),
+        ));
     }
     let stamp = clock.now().format("%Y%m%dT%H%M%S").to_string();
     let aside = PathBuf::from(format!("{}.before-restore-{stamp}", target.display()));
@@ -79,7 +89,12 @@ pub fn restore(backup: &Path, target: &Path, login: LoginInput, clock: SharedClo
     let mut restored = crate::login(target, login, clock.clone())?;
     let (s, now) = (restored.session.clone(), clock.now());
     restored.store.write(&s, now, |tx| {
-        tx.audit_only("restored_from_backup", "database", &backup.display().to_string(), &serde_json::json!({ "set_aside": aside.display().to_string() }))
+        tx.audit_only(
+            "restored_from_backup",
+            "database",
+            &backup.display().to_string(),
+            &serde_json::json!({ "set_aside": aside.display().to_string() }),
+        )
     })?;
     Ok(aside)
 }

@@ -129,11 +129,8 @@ impl Core {
         let today = self.today();
         let (year, month) = parse_month(q.month.as_deref(), today)?;
         let c = self.caseload()?;
-        let subjects: Vec<&jiaowu_store::Subject> = c
-            .subjects
-            .iter()
-            .filter(|s| q.subject_id.is_none_or(|id| id == s.id))
-            .collect();
+        let subjects: Vec<&jiaowu_store::Subject> =
+            c.subjects.iter().filter(|s| q.subject_id.is_none_or(|id| id == s.id)).collect();
         if let Some(id) = q.subject_id {
             if subjects.is_empty() {
                 self.subject_in_office(id)?;
@@ -141,7 +138,8 @@ impl Core {
         }
         let facts: Vec<(SubjectId, SubjectFacts)> = subjects.iter().map(|s| (s.id, self.facts(&c, s, today))).collect();
         let results = obligations::obligations_for_month_many(&facts, &c.activities, year, month, today, &self.rules);
-        let mut out = MonthObligations { year, month, today, subjects: Vec::new(), overdue: 0, shortfall: 0, due: 0, done: 0 };
+        let mut out =
+            MonthObligations { year, month, today, subjects: Vec::new(), overdue: 0, shortfall: 0, due: 0, done: 0 };
         for ((id, res), s) in results.into_iter().zip(subjects) {
             debug_assert_eq!(id, s.id);
             let list = res.map_err(|e| AppError::refused("month", "obligations.rules", e.to_string()))?;

@@ -20,7 +20,7 @@ pub(crate) trait Checked: WithInput {
     fn check(_core: &Core, _i: &mut Self::Input, _p: &mut Problems) {}
 }
 
-fn need(p: &mut Problems, field: &str, v: &mut String, max: usize) {
+fn need(p: &mut Problems, field: &str, v: &str, max: usize) {
     if v.trim().is_empty() {
         p.push(zh::required(field));
     } else if let Err(e) = text::free_text(v, max) {
@@ -44,33 +44,33 @@ macro_rules! checked {
 }
 
 checked!(Visit, visit_date, |core, i, p| {
-    need(p, "address", &mut i.address, 300);
-    need(p, "findings", &mut i.findings, 5000);
+    need(p, "address", &i.address, 300);
+    need(p, "findings", &i.findings, 5000);
     if i.visitors.iter().all(|v| v.trim().is_empty()) {
         p.push(zh::required("visitors"));
     }
 });
 checked!(Report, report_date, |core, i, p| {
-    need(p, "received_by", &mut i.received_by, 50);
-    need(p, "content", &mut i.content, 5000);
+    need(p, "received_by", &i.received_by, 50);
+    need(p, "content", &i.content, 5000);
 });
 checked!(ItCheck, check_date, |core, i, p| {});
 checked!(Talk, talk_date, |core, i, p| {
-    need(p, "place", &mut i.place, 200);
-    need(p, "content", &mut i.content, 10000);
+    need(p, "place", &i.place, 200);
+    need(p, "content", &i.content, 10000);
     if i.talkers.iter().all(|v| v.trim().is_empty()) {
         p.push(zh::required("talkers"));
     }
 });
 checked!(MedicalReport, report_date, |core, i, p| {
-    need(p, "result", &mut i.result, 5000);
+    need(p, "result", &i.result, 5000);
 });
 checked!(TeamMember, joined_on, |core, i, p| {
-    need(p, "member_name", &mut i.member_name, 50);
-    need(p, "relation", &mut i.relation, 50);
+    need(p, "member_name", &i.member_name, 50);
+    need(p, "relation", &i.relation, 50);
 });
 checked!(CorrectionPlan, effective_from, |core, i, p| {
-    need(p, "measures", &mut i.measures, 20000);
+    need(p, "measures", &i.measures, 20000);
 });
 checked!(Assessment, period_end, |core, i, p| {
     if i.period_end < i.period_start {
@@ -78,34 +78,34 @@ checked!(Assessment, period_end, |core, i, p| {
     }
 });
 checked!(ReleaseStep, done_on, |core, i, p| {
-    need(p, "content", &mut i.content, 20000);
+    need(p, "content", &i.content, 20000);
 });
 checked!(LedgerEntry, entry_date, |core, i, p| {
-    need(p, "content", &mut i.content, 5000);
+    need(p, "content", &i.content, 5000);
 });
 checked!(Counselling, session_date, |core, i, p| {
-    need(p, "counsellor", &mut i.counsellor, 50);
-    need(p, "summary", &mut i.summary, 10000);
+    need(p, "counsellor", &i.counsellor, 50);
+    need(p, "summary", &i.summary, 10000);
 });
 checked!(HelpRecord, help_date, |core, i, p| {
-    need(p, "content", &mut i.content, 5000);
+    need(p, "content", &i.content, 5000);
 });
 checked!(Sanction, proposed_on, |core, i, p| {
-    need(p, "facts", &mut i.facts, 10000);
-    need(p, "legal_basis", &mut i.legal_basis, 500);
+    need(p, "facts", &i.facts, 10000);
+    need(p, "legal_basis", &i.legal_basis, 500);
 });
 checked!(ClassChange, proposed_on, |core, i, p| {
-    need(p, "reason", &mut i.reason, 5000);
+    need(p, "reason", &i.reason, 5000);
     if i.old_class == i.new_class {
         p.push(AppError::invalid("new_class", "class.same", zh::class_unchanged()));
     }
 });
 checked!(PlaceChange, applied_on, |core, i, p| {
-    need(p, "reason", &mut i.reason, 5000);
+    need(p, "reason", &i.reason, 5000);
 });
 checked!(TravelPermit, applied_on, |core, i, p| {
-    need(p, "destinations", &mut i.destinations, 1000);
-    need(p, "reason", &mut i.reason, 5000);
+    need(p, "destinations", &i.destinations, 1000);
+    need(p, "reason", &i.reason, 5000);
     if i.valid_to < i.valid_from {
         p.push(zh::end_before_start("valid_from", "valid_to", i.valid_from, i.valid_to));
     } else if i.valid_to > jiaowu_domain::calendar::add_months(i.valid_from, 6) {
@@ -120,7 +120,7 @@ checked!(TravelTrip, trip_start, |core, i, p| {
 });
 checked!(LostContactEpisode, started_on, |core, i, p| {});
 checked!(Hazard, found_on, |core, i, p| {
-    need(p, "description", &mut i.description, 5000);
+    need(p, "description", &i.description, 5000);
 });
 checked!(SubjectEvent, event_date, |core, i, p| {});
 /// `LostContactStep` is dated by an instant; its calendar day is in Beijing time.
@@ -132,7 +132,7 @@ impl Checked for LostContactStep {
         Some(("step_at", i.step_at.with_timezone(&crate::clock::shanghai()).date_naive()))
     }
     fn check(_core: &Core, i: &mut Self::Input, p: &mut Problems) {
-        need(p, "result", &mut i.result, 5000);
+        need(p, "result", &i.result, 5000);
     }
 }
 
@@ -165,10 +165,27 @@ pub enum RecordKind {
 
 impl RecordKind {
     pub const ALL: [RecordKind; 21] = [
-        Self::Visit, Self::Report, Self::ItCheck, Self::Talk, Self::MedicalReport, Self::TeamMember,
-        Self::CorrectionPlan, Self::Assessment, Self::ReleaseStep, Self::LedgerEntry, Self::Counselling,
-        Self::Help, Self::Sanction, Self::ClassChange, Self::PlaceChange, Self::TravelPermit, Self::TravelTrip,
-        Self::LostContactEpisode, Self::LostContactStep, Self::Hazard, Self::SubjectEvent,
+        Self::Visit,
+        Self::Report,
+        Self::ItCheck,
+        Self::Talk,
+        Self::MedicalReport,
+        Self::TeamMember,
+        Self::CorrectionPlan,
+        Self::Assessment,
+        Self::ReleaseStep,
+        Self::LedgerEntry,
+        Self::Counselling,
+        Self::Help,
+        Self::Sanction,
+        Self::ClassChange,
+        Self::PlaceChange,
+        Self::TravelPermit,
+        Self::TravelTrip,
+        Self::LostContactEpisode,
+        Self::LostContactStep,
+        Self::Hazard,
+        Self::SubjectEvent,
     ];
     pub fn parse(s: &str) -> Option<Self> {
         serde_json::from_value(serde_json::Value::String(s.replace('-', "_"))).ok()
@@ -190,13 +207,21 @@ pub struct CorrectRecordInput {
 
 impl Core {
     /// Validates and appends a record in one transaction (with its audit entry and outbox op).
-    pub(crate) fn append<R: Checked>(&mut self, mut input: R::Input, supersedes: Option<(RecordId, String)>) -> Result<R, AppError> {
+    pub(crate) fn append<R: Checked>(
+        &mut self,
+        mut input: R::Input,
+        supersedes: Option<(RecordId, String)>,
+    ) -> Result<R, AppError> {
         let today = self.today();
         let mut p = Problems::default();
         if let Some(sid) = R::subject_of(&input) {
             let s = self.subject_in_office(sid)?;
             if supersedes.is_none() && !s.status.on_register() {
-                return Err(AppError::refused("subject_id", "subject.closed", zh::subject_closed(&s.name, zh::status(s.status))));
+                return Err(AppError::refused(
+                    "subject_id",
+                    "subject.closed",
+                    zh::subject_closed(&s.name, zh::status(s.status)),
+                ));
             }
             if let Some((f, d)) = R::date(&input) {
                 if d < s.term_start.min(s.reported_on.unwrap_or(s.term_start)) {
@@ -291,7 +316,12 @@ impl Core {
             ($t:ty) => {{
                 let (old, superseded) = self.store.record::<$t>(input.record_id)?;
                 if superseded {
-                    return Err(AppError::new(ErrorKind::Conflict, "record_id", "record.already_corrected", zh::already_corrected()));
+                    return Err(AppError::new(
+                        ErrorKind::Conflict,
+                        "record_id",
+                        "record.already_corrected",
+                        zh::already_corrected(),
+                    ));
                 }
                 let mut v = serde_json::to_value(old.to_input()).map_err(AppError::internal)?;
                 let obj = v.as_object_mut().expect("inputs are objects");
@@ -328,7 +358,9 @@ impl Core {
             RecordKind::LostContactEpisode => go!(LostContactEpisode),
             RecordKind::LostContactStep => go!(LostContactStep),
             RecordKind::Hazard => go!(Hazard),
-            RecordKind::SubjectEvent => Err(AppError::refused("kind", "record.not_correctable", zh::event_not_correctable())),
+            RecordKind::SubjectEvent => {
+                Err(AppError::refused("kind", "record.not_correctable", zh::event_not_correctable()))
+            }
         }
     }
 
@@ -336,7 +368,8 @@ impl Core {
     pub fn record_json(&mut self, kind: RecordKind, input: serde_json::Value) -> Result<serde_json::Value, AppError> {
         macro_rules! go {
             ($f:ident) => {{
-                let i = serde_json::from_value(input).map_err(|e| AppError::invalid("input", "input.json", zh::bad_input_json(&e.to_string())))?;
+                let i = serde_json::from_value(input)
+                    .map_err(|e| AppError::invalid("input", "input.json", zh::bad_input_json(&e.to_string())))?;
                 serde_json::to_value(self.$f(i)?).map_err(AppError::internal)
             }};
         }

@@ -101,15 +101,25 @@ impl Core {
                 continue;
             }
             match self.subject_in_office(*id) {
-                Err(_) => p.push(AppError::refused(field, "group.not_in_office", zh::group_not_in_office(&id.to_string()))),
-                Ok(s) if !s.status.on_register() => {
-                    p.push(AppError::refused(field, "group.not_on_register", zh::subject_closed(&s.name, zh::status(s.status))))
+                Err(_) => {
+                    p.push(AppError::refused(field, "group.not_in_office", zh::group_not_in_office(&id.to_string())))
                 }
-                Ok(s) if date < s.term_start => {
-                    p.push(AppError::invalid(field, "group.before_term", zh::group_before_term(&s.name, date, s.term_start)))
-                }
+                Ok(s) if !s.status.on_register() => p.push(AppError::refused(
+                    field,
+                    "group.not_on_register",
+                    zh::subject_closed(&s.name, zh::status(s.status)),
+                )),
+                Ok(s) if date < s.term_start => p.push(AppError::invalid(
+                    field,
+                    "group.before_term",
+                    zh::group_before_term(&s.name, date, s.term_start),
+                )),
                 Ok(s) => {
-                    if s.is_minor_case { minors += 1 } else { adults += 1 }
+                    if s.is_minor_case {
+                        minors += 1
+                    } else {
+                        adults += 1
+                    }
                 }
             }
         }
@@ -140,7 +150,11 @@ impl Core {
         self.check_group("attendance", &ids, form.session_date, &mut p);
         for a in &form.attendance {
             if a.credited_minutes.is_some_and(|m| m > form.minutes) {
-                p.push(AppError::invalid("credited_minutes", "session.credit_exceeds", zh::credit_exceeds(a.credited_minutes.unwrap_or(0), form.minutes)));
+                p.push(AppError::invalid(
+                    "credited_minutes",
+                    "session.credit_exceeds",
+                    zh::credit_exceeds(a.credited_minutes.unwrap_or(0), form.minutes),
+                ));
             }
             if a.attendance != Attendance::Present && a.credited_minutes.unwrap_or(0) > 0 {
                 p.push(AppError::invalid("credited_minutes", "session.absent_credit", zh::absent_credit()));
@@ -220,7 +234,11 @@ impl Core {
         self.check_group("participants", &ids, form.activity_date, &mut p);
         for a in &form.participants {
             if a.credited_minutes.is_some_and(|m| m > form.minutes) {
-                p.push(AppError::invalid("credited_minutes", "session.credit_exceeds", zh::credit_exceeds(a.credited_minutes.unwrap_or(0), form.minutes)));
+                p.push(AppError::invalid(
+                    "credited_minutes",
+                    "session.credit_exceeds",
+                    zh::credit_exceeds(a.credited_minutes.unwrap_or(0), form.minutes),
+                ));
             }
         }
         p.finish()?;

@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 use jiaowu_domain::ids::SessionId;
 use jiaowu_domain::leave::LeaveEventKind;
-use jiaowu_domain::statistics::{self, Event, EventKind, ExitKind, IdentityViolation, LeaveAuthority, Ledger, Span, SubjectHistory};
+use jiaowu_domain::statistics::{
+    self, Event, EventKind, ExitKind, IdentityViolation, LeaveAuthority, Ledger, Span, SubjectHistory,
+};
 use jiaowu_store::*;
 use serde::{Deserialize, Serialize};
 
@@ -79,10 +81,22 @@ impl Core {
                     received_on,
                     received_source: s.received_source,
                     exit: exit_of(c, s).map(|(d, k)| (d.max(received_on), k)),
-                    leaves: c.leave_ranges(s.id).into_iter().map(|r| Span { start: r.start, end: Some(r.end) }).collect(),
+                    leaves: c
+                        .leave_ranges(s.id)
+                        .into_iter()
+                        .map(|r| Span { start: r.start, end: Some(r.end) })
+                        .collect(),
                     lost_contact: lost,
-                    detained: c.custody(s, today).into_iter().map(|r| Span { start: r.start, end: Some(r.end) }).collect(),
-                    injunctions: if s.injunction.is_some() { vec![Span { start: s.term_start, end: Some(s.term_end) }] } else { vec![] },
+                    detained: c
+                        .custody(s, today)
+                        .into_iter()
+                        .map(|r| Span { start: r.start, end: Some(r.end) })
+                        .collect(),
+                    injunctions: if s.injunction.is_some() {
+                        vec![Span { start: s.term_start, end: Some(s.term_end) }]
+                    } else {
+                        vec![]
+                    },
                     e_monitoring: vec![],
                 }
             })
@@ -90,14 +104,17 @@ impl Core {
     }
 
     fn events(&self, c: &Caseload) -> Vec<Event> {
-        let ev = |subject, date, kind, minutes, session: Option<SessionId>| Event { subject, date, kind, minutes, session };
+        let ev =
+            |subject, date, kind, minutes, session: Option<SessionId>| Event { subject, date, kind, minutes, session };
         let mut out = Vec::new();
         out.extend(c.visits.iter().map(|v| ev(v.subject_id, v.visit_date, EventKind::Visit, 0, None)));
         out.extend(c.talks.iter().map(|t| ev(t.subject_id, t.talk_date, EventKind::Talk, 0, None)));
         out.extend(c.it_checks.iter().map(|t| ev(t.subject_id, t.check_date, EventKind::ItCheck, 0, None)));
-        out.extend(c.attendance.iter().filter(|(a, _)| a.attendance == Attendance::Present).map(|(a, d)| {
-            ev(a.subject_id, *d, EventKind::Study, a.credited_minutes, Some(SessionId(a.session_id.0)))
-        }));
+        out.extend(
+            c.attendance.iter().filter(|(a, _)| a.attendance == Attendance::Present).map(|(a, d)| {
+                ev(a.subject_id, *d, EventKind::Study, a.credited_minutes, Some(SessionId(a.session_id.0)))
+            }),
+        );
         out.extend(c.participation.iter().filter(|(a, _)| a.credited_minutes > 0).map(|(a, d)| {
             ev(a.subject_id, *d, EventKind::Service, a.credited_minutes, Some(SessionId(a.activity_id.0)))
         }));
@@ -109,7 +126,13 @@ impl Core {
                     (LeaveEventKind::HigherDecide, _) => LeaveAuthority::Higher,
                     _ => continue,
                 };
-                out.push(ev(e.subject_id, e.event_date, EventKind::LeaveDecision { authority: auth, approved: e.approve.unwrap_or(false) }, 0, None));
+                out.push(ev(
+                    e.subject_id,
+                    e.event_date,
+                    EventKind::LeaveDecision { authority: auth, approved: e.approve.unwrap_or(false) },
+                    0,
+                    None,
+                ));
             }
         }
         for p in &c.travel_permits {

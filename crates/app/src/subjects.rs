@@ -148,11 +148,8 @@ impl Core {
     pub(crate) fn summary(&self, s: &Subject) -> SubjectSummary {
         let today = self.today();
         let range = DateRange::new(s.term_start, s.term_end);
-        let phase = self
-            .rules
-            .pack_for(today)
-            .map(|p| term::phase_on(range, today, &p.phases))
-            .unwrap_or(Phase::Regular);
+        let phase =
+            self.rules.pack_for(today).map(|p| term::phase_on(range, today, &p.phases)).unwrap_or(Phase::Regular);
         SubjectSummary {
             id: s.id,
             name: s.name.clone(),
@@ -182,7 +179,9 @@ impl Core {
             None | Some("") => None,
             Some(n) => p.check(text::normalize_name(n).map_err(|e| zh::text_error("former_name", &e))),
         };
-        let rid = p.check(id_number::parse_resident_id(&input.id_number, today).map_err(|e| zh::id_number_error("id_number", &e)));
+        let rid = p.check(
+            id_number::parse_resident_id(&input.id_number, today).map_err(|e| zh::id_number_error("id_number", &e)),
+        );
         if let Some(rid) = &rid {
             for m in id_number::check_against_record(rid, input.birth_date, input.sex) {
                 p.push(zh::id_mismatch(&m));
@@ -215,12 +214,18 @@ impl Core {
 
         let class = input.class.unwrap_or_else(|| {
             // Province A: new subjects are 严管 for their first months (domain.md §5.2).
-            let strict_start = self.rules.pack_for(input.term_start).map(|p| p.intake.initial_strict_months > 0).unwrap_or(false);
-            if strict_start { SupervisionClass::Strict } else { SupervisionClass::Ordinary }
+            let strict_start =
+                self.rules.pack_for(input.term_start).map(|p| p.intake.initial_strict_months > 0).unwrap_or(false);
+            if strict_start {
+                SupervisionClass::Strict
+            } else {
+                SupervisionClass::Ordinary
+            }
         });
         let decided_on = input.judgment_effective.unwrap_or(input.term_start);
-        let adult_on = NaiveDate::from_ymd_opt(rid.birth_date.year() + 18, rid.birth_date.month(), rid.birth_date.day())
-            .unwrap_or_else(|| NaiveDate::from_ymd_opt(rid.birth_date.year() + 18, 3, 1).expect("valid"));
+        let adult_on =
+            NaiveDate::from_ymd_opt(rid.birth_date.year() + 18, rid.birth_date.month(), rid.birth_date.day())
+                .unwrap_or_else(|| NaiveDate::from_ymd_opt(rid.birth_date.year() + 18, 3, 1).expect("valid"));
         let now = self.clock.now();
         let s = Subject {
             id: SubjectId::new(),
@@ -252,7 +257,11 @@ impl Core {
             injunction,
             reported_on: input.reported_on,
             class,
-            status: if input.reported_on.is_some() { SubjectStatus::InCorrection } else { SubjectStatus::PendingIntake },
+            status: if input.reported_on.is_some() {
+                SubjectStatus::InCorrection
+            } else {
+                SubjectStatus::PendingIntake
+            },
             is_minor_case: input.is_minor_case.unwrap_or(decided_on < adult_on),
             medical_parole: input.medical_parole,
             able_to_work: input.able_to_work,
@@ -281,7 +290,8 @@ impl Core {
     pub fn get_subject(&mut self, id: SubjectId) -> Result<SubjectDetail, AppError> {
         let s = self.subject_in_office(id)?;
         let (session, now) = (self.session.clone(), self.clock.now());
-        self.store.write(&session, now, |tx| tx.audit_only("view", "subjects", &id.to_string(), &serde_json::json!({})))?;
+        self.store
+            .write(&session, now, |tx| tx.audit_only("view", "subjects", &id.to_string(), &serde_json::json!({})))?;
         Ok(SubjectDetail { summary: self.summary(&s), subject: s })
     }
 
@@ -307,7 +317,12 @@ impl Core {
         let norm = id_number::normalize(key);
         match self.store.subject_by_id_number(&norm)? {
             Some(s) if s.office_id == self.office.id => Ok(s),
-            _ => Err(AppError::new(crate::ErrorKind::NotFound, "subject_id", "subject.not_in_office", zh::subject_not_in_office(key))),
+            _ => Err(AppError::new(
+                crate::ErrorKind::NotFound,
+                "subject_id",
+                "subject.not_in_office",
+                zh::subject_not_in_office(key),
+            )),
         }
     }
 
@@ -319,9 +334,10 @@ impl Core {
             return Err(zh::date_in_future("event_date", input.event_date, today));
         }
         let new_status = match input.kind {
-            SubjectEventKind::Reported | SubjectEventKind::EntryAnnounced | SubjectEventKind::DetentionEnded | SubjectEventKind::TransferredIn => {
-                SubjectStatus::InCorrection
-            }
+            SubjectEventKind::Reported
+            | SubjectEventKind::EntryAnnounced
+            | SubjectEventKind::DetentionEnded
+            | SubjectEventKind::TransferredIn => SubjectStatus::InCorrection,
             SubjectEventKind::Detained => SubjectStatus::Detained,
             SubjectEventKind::TransferredOut => SubjectStatus::TransferredOut,
             SubjectEventKind::ReleasedExpiry | SubjectEventKind::ReleasedAmnesty => SubjectStatus::Released,
@@ -331,10 +347,18 @@ impl Core {
             | SubjectEventKind::Died => SubjectStatus::Terminated,
         };
         if !s.status.on_register() {
-            return Err(AppError::refused("subject_id", "subject.closed", zh::subject_closed(&s.name, zh::status(s.status))));
+            return Err(AppError::refused(
+                "subject_id",
+                "subject.closed",
+                zh::subject_closed(&s.name, zh::status(s.status)),
+            ));
         }
         if input.kind == SubjectEventKind::ReleasedExpiry && input.event_date < s.term_end {
-            return Err(AppError::refused("event_date", "subject.release_before_expiry", zh::release_before_expiry(input.event_date, s.term_end)));
+            return Err(AppError::refused(
+                "event_date",
+                "subject.release_before_expiry",
+                zh::release_before_expiry(input.event_date, s.term_end),
+            ));
         }
         let rec = SubjectEvent::from_input(RecordId::new(), input.clone(), self.recorded());
         let mut next = s.clone();
@@ -352,6 +376,11 @@ impl Core {
     }
 
     pub(crate) fn recorded(&self) -> Recorded {
-        Recorded { recorded_by: self.session.staff_id.clone(), recorded_at: self.clock.now(), supersedes: None, correction_reason: None }
+        Recorded {
+            recorded_by: self.session.staff_id.clone(),
+            recorded_at: self.clock.now(),
+            supersedes: None,
+            correction_reason: None,
+        }
     }
 }

@@ -32,14 +32,25 @@ pub fn check_id(number: &str, convert: bool, today: NaiveDate) -> Result<CheckId
         (norm, None)
     };
     let r = id_number::parse_resident_id(&input, today).map_err(|e| zh::id_number_error("id_number", &e))?;
-    Ok(CheckIdView { number: r.number, address_code: r.address_code, birth_date: r.birth_date, sex: r.sex, sex_label: zh::sex(r.sex), converted_from: from })
+    Ok(CheckIdView {
+        number: r.number,
+        address_code: r.address_code,
+        birth_date: r.birth_date,
+        sex: r.sex,
+        sex_label: zh::sex(r.sex),
+        converted_from: from,
+    })
 }
 
 /// The `PRAGMA key` line for the sqlcipher shell, for whoever holds the recovery key. Audited.
 pub fn raw_key(path: &Path, recovery: &str, clock: SharedClock) -> Result<String, AppError> {
     let mut store = jiaowu_store::Store::open_with_recovery(path, recovery)?;
     let key = store.raw_key_hex();
-    let session = jiaowu_store::Session { staff_id: "recovery-key".into(), username: "recovery-key".into(), role: jiaowu_domain::Role::Head };
+    let session = jiaowu_store::Session {
+        staff_id: "recovery-key".into(),
+        username: "recovery-key".into(),
+        role: jiaowu_domain::Role::Head,
+    };
     store.write(&session, clock.now(), |tx| tx.audit_only("raw_key_shown", "database", "", &serde_json::json!({})))?;
     Ok(format!("PRAGMA key = \"x'{}'\";", key.as_str()))
 }

@@ -126,14 +126,15 @@ pub fn required(f: &str) -> AppError {
 }
 
 pub fn date_in_future(f: &str, date: chrono::NaiveDate, today: chrono::NaiveDate) -> AppError {
-    AppError::invalid(
-        f,
-        "date.future",
-        format!("{}：{} 晚于今天（{}），不能登记尚未发生的事。", field(f), date, today),
-    )
+    AppError::invalid(f, "date.future", format!("{}：{} 晚于今天（{}），不能登记尚未发生的事。", field(f), date, today))
 }
 
-pub fn end_before_start(start_field: &str, end_field: &str, start: chrono::NaiveDate, end: chrono::NaiveDate) -> AppError {
+pub fn end_before_start(
+    start_field: &str,
+    end_field: &str,
+    start: chrono::NaiveDate,
+    end: chrono::NaiveDate,
+) -> AppError {
     AppError::invalid(
         end_field,
         "date.end_before_start",
@@ -189,16 +190,11 @@ pub fn text_error(f: &str, e: &TextError) -> AppError {
     let l = field(f);
     let (code, msg) = match e {
         TextError::NameEmpty => ("text.name_empty", format!("{l}：不能为空。")),
-        TextError::NameTooLong { count, max } => {
-            ("text.name_too_long", format!("{l}：共{count}个字，最多{max}个字。"))
+        TextError::NameTooLong { count, max } => ("text.name_too_long", format!("{l}：共{count}个字，最多{max}个字。")),
+        TextError::NameLineBreak { position, .. } => {
+            ("text.name_line_break", format!("{l}：第{position}个字符是换行或制表符，姓名中不能有换行。"))
         }
-        TextError::NameLineBreak { position, .. } => (
-            "text.name_line_break",
-            format!("{l}：第{position}个字符是换行或制表符，姓名中不能有换行。"),
-        ),
-        TextError::TextTooLong { count, max } => {
-            ("text.too_long", format!("{l}：共{count}个字，最多{max}个字。"))
-        }
+        TextError::TextTooLong { count, max } => ("text.too_long", format!("{l}：共{count}个字，最多{max}个字。")),
         TextError::PhoneEmpty => ("phone.empty", format!("{l}：不能为空。")),
         TextError::PhoneInvalidCharacter { found } => {
             ("phone.character", format!("{l}：含有非法字符“{found}”，只能填数字。"))
@@ -210,17 +206,15 @@ pub fn text_error(f: &str, e: &TextError) -> AppError {
             ("phone.mobile_prefix", format!("{l}：“{prefix}”不是有效的手机号段（应以13–19开头）。"))
         }
         TextError::MobileWithExtension => ("phone.mobile_extension", format!("{l}：手机号码不能带分机号。")),
-        TextError::LandlineBadLength { area_code, local_digits } => (
-            "phone.landline_length",
-            format!("{l}：区号{area_code}后的号码有{local_digits}位，应为7或8位。"),
-        ),
+        TextError::LandlineBadLength { area_code, local_digits } => {
+            ("phone.landline_length", format!("{l}：区号{area_code}后的号码有{local_digits}位，应为7或8位。"))
+        }
         TextError::LandlineBadExtension { extension } => {
             ("phone.extension", format!("{l}：分机号“{extension}”应为1–6位数字。"))
         }
-        TextError::PhoneUnrecognized { digits } => (
-            "phone.unrecognized",
-            format!("{l}：“{digits}”既不是手机号码也不是固定电话（固话须带0开头的区号）。"),
-        ),
+        TextError::PhoneUnrecognized { digits } => {
+            ("phone.unrecognized", format!("{l}：“{digits}”既不是手机号码也不是固定电话（固话须带0开头的区号）。"))
+        }
     };
     AppError::invalid(f, code, msg)
 }
@@ -268,7 +262,10 @@ pub fn local_time(rfc3339: &str) -> String {
 }
 
 pub fn unknown_rule_family(family: &str, known: &[&str]) -> String {
-    format!("规则预设“{family}”不存在。可选：national（全国基线）{}。", known.iter().map(|k| format!("、{k}")).collect::<String>())
+    format!(
+        "规则预设“{family}”不存在。可选：national（全国基线）{}。",
+        known.iter().map(|k| format!("、{k}")).collect::<String>()
+    )
 }
 
 pub fn weak_password() -> String {
@@ -298,7 +295,11 @@ pub fn id_mismatch(m: &jiaowu_domain::id_number::IdMismatch) -> AppError {
         IdMismatch::Sex { from_id, recorded } => AppError::invalid(
             "sex",
             "id_number.sex_mismatch",
-            format!("性别：填写的“{}”与公民身份号码第17位表示的“{}”不一致（奇数为男，偶数为女）。", sex(*recorded), sex(*from_id)),
+            format!(
+                "性别：填写的“{}”与公民身份号码第17位表示的“{}”不一致（奇数为男，偶数为女）。",
+                sex(*recorded),
+                sex(*from_id)
+            ),
         ),
     }
 }
@@ -457,7 +458,9 @@ pub fn leave_notice(n: &jiaowu_domain::leave::LeaveNotice) -> String {
             lead.latest_application_day,
             applied_on
         ),
-        N::LeadTimeWaivedUrgent { lead, .. } => format!("已标记为紧急事由，未满提前{}日申请的要求作记录备查。", lead.required),
+        N::LeadTimeWaivedUrgent { lead, .. } => {
+            format!("已标记为紧急事由，未满提前{}日申请的要求作记录备查。", lead.required)
+        }
         N::ExceedsCountySingleApproval { days, county_max_days } => {
             format!("外出{days}日，超过县级单次审批上限{county_max_days}日，须报上一级审批（实施办法第二十七条）。")
         }
@@ -465,12 +468,14 @@ pub fn leave_notice(n: &jiaowu_domain::leave::LeaveNotice) -> String {
             "{} 至 {} 两个月内累计外出{}日，超过{}日，须报上一级审批（实施办法第二十七条）。",
             cumulative.window.start, cumulative.window.end, cumulative.days, cumulative.limit
         ),
-        N::AnnualCapExceeded { annual } => format!(
-            "{}年累计外出{}日，超过本省每年{}日的上限（省级规定）。",
-            annual.year, annual.days, annual.cap
-        ),
+        N::AnnualCapExceeded { annual } => {
+            format!("{}年累计外出{}日，超过本省每年{}日的上限（省级规定）。", annual.year, annual.days, annual.cap)
+        }
         N::PendingLeaveInWindow { range, days, .. } => {
-            format!("另有一份待审批的外出申请（{} 至 {}，{}日），如获批准将计入累计天数。", range.start, range.end, days)
+            format!(
+                "另有一份待审批的外出申请（{} 至 {}，{}日），如获批准将计入累计天数。",
+                range.start, range.end, days
+            )
         }
     }
 }
@@ -484,7 +489,11 @@ pub fn leave_not_found(id: &str) -> String {
 }
 
 pub fn with_doc_no(doc_no: &str, reason: &str) -> String {
-    if reason.trim().is_empty() { format!("文号：{doc_no}") } else { format!("文号：{doc_no}；{reason}") }
+    if reason.trim().is_empty() {
+        format!("文号：{doc_no}")
+    } else {
+        format!("文号：{doc_no}；{reason}")
+    }
 }
 
 pub fn cannot_depart(status: &str) -> String {
@@ -660,7 +669,11 @@ pub fn absent_credit() -> String {
 }
 
 pub fn hours(minutes: u32) -> String {
-    if minutes % 60 == 0 { format!("{}", minutes / 60) } else { format!("{:.1}", minutes as f64 / 60.0) }
+    if minutes % 60 == 0 {
+        format!("{}", minutes / 60)
+    } else {
+        format!("{:.1}", minutes as f64 / 60.0)
+    }
 }
 
 pub fn obligation_status(s: jiaowu_domain::obligations::ObligationStatus) -> &'static str {

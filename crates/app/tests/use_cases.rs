@@ -200,7 +200,12 @@ fn an_office_cannot_approve_ten_days_and_the_county_decision_is_transcribed() {
     step(&mut t, l.leave.id, LeaveStep::OfficeOpinion { text: "同意外出，报请县局审批".into() }).unwrap();
     let v = t.core.leave_view(l.leave.id).unwrap();
     assert_eq!(v.state, LeaveState::AwaitingCounty);
-    let v = step(&mut t, l.leave.id, LeaveStep::CountyDecide { approve: true, reason: String::new(), doc_no: "某司矫外〔2026〕12号".into() }).unwrap();
+    let v = step(
+        &mut t,
+        l.leave.id,
+        LeaveStep::CountyDecide { approve: true, reason: String::new(), doc_no: "某司矫外〔2026〕12号".into() },
+    )
+    .unwrap();
     assert_eq!(v.state, LeaveState::Approved { by: Authority::County });
 }
 
@@ -219,7 +224,8 @@ fn an_eight_day_leave_without_delegation_and_a_31_day_leave_go_up() {
     assert_eq!((a.days, a.authority), (31, Authority::Higher));
     let l31 = t.core.submit_leave_request(leave(s, "2027-02-01", "2027-03-03")).unwrap().leave.id;
     step(&mut t, l31, LeaveStep::OfficeOpinion { text: "同意".into() }).unwrap();
-    let e = step(&mut t, l31, LeaveStep::CountyDecide { approve: true, reason: String::new(), doc_no: "x".into() }).unwrap_err();
+    let e = step(&mut t, l31, LeaveStep::CountyDecide { approve: true, reason: String::new(), doc_no: "x".into() })
+        .unwrap_err();
     assert_eq!(e.code(), "leave.county_must_escalate");
 }
 
@@ -227,13 +233,28 @@ fn an_eight_day_leave_without_delegation_and_a_31_day_leave_go_up() {
 fn a_staff_member_cannot_decide_leave() {
     let mut t = office(true);
     t.core
-        .add_staff(AddStaffInput { username: "li".into(), display_name: "李干事".into(), password: "staff-pass-1".into(), role: jiaowu_app::domain::Role::Staff })
+        .add_staff(AddStaffInput {
+            username: "li".into(),
+            display_name: "李干事".into(),
+            password: "staff-pass-1".into(),
+            role: jiaowu_app::domain::Role::Staff,
+        })
         .unwrap();
     let s = t.core.register_subject(person("张三", "13012319800101001")).unwrap().subject.id;
     let l = t.core.submit_leave_request(leave(s, "2026-12-01", "2026-12-03")).unwrap().leave.id;
     let path = t.path.clone();
-    let mut staff = login(&path, LoginInput { username: "li".into(), password: "staff-pass-1".into() }, Arc::new(FixedClock::on(d(TODAY)))).unwrap();
-    let e = staff.record_leave_step(LeaveStepInput { leave_id: l, step: LeaveStep::OfficeDecide { approve: true, reason: String::new() } }).unwrap_err();
+    let mut staff = login(
+        &path,
+        LoginInput { username: "li".into(), password: "staff-pass-1".into() },
+        Arc::new(FixedClock::on(d(TODAY))),
+    )
+    .unwrap();
+    let e = staff
+        .record_leave_step(LeaveStepInput {
+            leave_id: l,
+            step: LeaveStep::OfficeDecide { approve: true, reason: String::new() },
+        })
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Forbidden);
 }
 
@@ -243,7 +264,14 @@ fn attendance_for_a_subject_not_in_the_office_is_refused_and_nothing_is_written(
     let s = t.core.register_subject(person("张三", "13012319800101001")).unwrap().subject.id;
     let before = ops(&t);
     let stranger = SubjectId::new();
-    let line = |id| AttendanceLine { subject_id: id, attendance: Attendance::Present, credited_minutes: None, sign_in: None, sign_out: None, note: None };
+    let line = |id| AttendanceLine {
+        subject_id: id,
+        attendance: Attendance::Present,
+        credited_minutes: None,
+        sign_in: None,
+        sign_out: None,
+        note: None,
+    };
     let form = StudySessionForm {
         session_date: d("2026-11-20"),
         start_time: None,
@@ -346,7 +374,12 @@ fn a_correction_supersedes_and_keeps_the_original() {
     changes.insert("report_date".into(), serde_json::json!("2026-11-19"));
     let fixed = t
         .core
-        .correct_record(jiaowu_app::records::CorrectRecordInput { kind: jiaowu_app::records::RecordKind::Report, record_id: r.id, reason: "日期登记错误".into(), changes })
+        .correct_record(jiaowu_app::records::CorrectRecordInput {
+            kind: jiaowu_app::records::RecordKind::Report,
+            record_id: r.id,
+            reason: "日期登记错误".into(),
+            changes,
+        })
         .unwrap();
     assert_eq!(fixed["supersedes"], serde_json::json!(r.id.to_string()));
     let all = t.core.subject_records::<Report>(s).unwrap();
@@ -358,15 +391,24 @@ fn wrong_password_newer_database_and_truncated_file_are_clear_refusals() {
     let T { _dir, path, core } = office(true);
     drop(core);
     let clock = Arc::new(FixedClock::on(d(TODAY)));
-    let e = login(&path, LoginInput { username: "zhang".into(), password: "wrong-pass-1".into() }, clock.clone()).err().unwrap();
+    let e = login(&path, LoginInput { username: "zhang".into(), password: "wrong-pass-1".into() }, clock.clone())
+        .err()
+        .unwrap();
     assert_eq!((e.kind, e.code()), (ErrorKind::Auth, "auth.wrong_password"));
     assert!(e.message().contains("密码错误"));
-    let e = login(&path.with_file_name("none.db"), LoginInput { username: "zhang".into(), password: "x".into() }, clock.clone()).err().unwrap();
+    let e = login(
+        &path.with_file_name("none.db"),
+        LoginInput { username: "zhang".into(), password: "x".into() },
+        clock.clone(),
+    )
+    .err()
+    .unwrap();
     assert_eq!(e.kind, ErrorKind::NotFound);
     let f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
     f.set_len(std::fs::metadata(&path).unwrap().len() / 3).unwrap();
     let _ = std::fs::remove_file(format!("{}-wal", path.display()));
-    let e = login(&path, LoginInput { username: "zhang".into(), password: "correct-horse-1".into() }, clock).err().unwrap();
+    let e =
+        login(&path, LoginInput { username: "zhang".into(), password: "correct-horse-1".into() }, clock).err().unwrap();
     assert_eq!(e.kind, ErrorKind::Damaged);
     assert!(e.message().contains("损坏"), "{}", e.message());
 }

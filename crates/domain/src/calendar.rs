@@ -34,11 +34,7 @@ pub fn is_weekend(d: NaiveDate) -> bool {
 
 /// Last day of a month, `None` if the year is outside chrono's range or `month` is not 1..=12.
 fn last_day_of_month(year: i32, month: u32) -> Option<NaiveDate> {
-    let (next_year, next_month) = if month == 12 {
-        (year.checked_add(1)?, 1)
-    } else {
-        (year, month + 1)
-    };
+    let (next_year, next_month) = if month == 12 { (year.checked_add(1)?, 1) } else { (year, month + 1) };
     NaiveDate::from_ymd_opt(next_year, next_month, 1)?.pred_opt()
 }
 
@@ -46,11 +42,7 @@ fn last_day_of_month(year: i32, month: u32) -> Option<NaiveDate> {
 /// to its last day (Jan 31 + 1 month = Feb 28/29). Month-based periods are counted this way in
 /// practice (刑法 Art 99 convention, domain.md §15.3). Saturates at chrono's date limits.
 pub fn add_months(d: NaiveDate, n: i32) -> NaiveDate {
-    let saturated = if n < 0 {
-        NaiveDate::MIN
-    } else {
-        NaiveDate::MAX
-    };
+    let saturated = if n < 0 { NaiveDate::MIN } else { NaiveDate::MAX };
     let total = i64::from(d.year()) * 12 + i64::from(d.month0()) + i64::from(n);
     let Ok(year) = i32::try_from(total.div_euclid(12)) else {
         return saturated;
@@ -58,9 +50,7 @@ pub fn add_months(d: NaiveDate, n: i32) -> NaiveDate {
     // rem_euclid(12) is 0..=11, so the cast cannot truncate.
     let month = total.rem_euclid(12) as u32 + 1;
     match last_day_of_month(year, month) {
-        Some(last) => {
-            NaiveDate::from_ymd_opt(year, month, d.day().min(last.day())).unwrap_or(saturated)
-        }
+        Some(last) => NaiveDate::from_ymd_opt(year, month, d.day().min(last.day())).unwrap_or(saturated),
         None => saturated,
     }
 }
@@ -96,9 +86,7 @@ pub fn same_or_next_working_day(d: NaiveDate, cal: &HolidayCalendar) -> NaiveDat
 /// Art 105 does not extend periods over holidays for a person in custody; such periods end on
 /// `start + days` and must not use this function.
 pub fn statutory_deadline(start: NaiveDate, days: u32, cal: &HolidayCalendar) -> NaiveDate {
-    let last = start
-        .checked_add_days(Days::new(u64::from(days)))
-        .unwrap_or(NaiveDate::MAX);
+    let last = start.checked_add_days(Days::new(u64::from(days))).unwrap_or(NaiveDate::MAX);
     same_or_next_working_day(last, cal)
 }
 
@@ -124,36 +112,26 @@ pub struct HolidayCalendar {
 
 /// Dates as `"YYYY-MM-DD"` strings (JSON, TOML) or bare TOML dates, which chrono cannot read:
 /// TOML hands them over as its own datetime type.
-fn date_set<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<BTreeSet<NaiveDate>, D::Error> {
+fn date_set<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<BTreeSet<NaiveDate>, D::Error> {
     use serde::de::Error;
     let values = Vec::<toml::Value>::deserialize(deserializer)?;
     values
         .into_iter()
         .map(|value| match value {
-            toml::Value::String(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-                .map_err(|_| D::Error::custom(format!("not a date: {s:?}"))),
-            toml::Value::Datetime(toml::value::Datetime {
-                date: Some(date),
-                time: None,
-                offset: None,
-            }) => NaiveDate::from_ymd_opt(
-                i32::from(date.year),
-                u32::from(date.month),
-                u32::from(date.day),
-            )
-            .ok_or_else(|| D::Error::custom(format!("not a date: {date}"))),
+            toml::Value::String(s) => {
+                NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| D::Error::custom(format!("not a date: {s:?}")))
+            }
+            toml::Value::Datetime(toml::value::Datetime { date: Some(date), time: None, offset: None }) => {
+                NaiveDate::from_ymd_opt(i32::from(date.year), u32::from(date.month), u32::from(date.day))
+                    .ok_or_else(|| D::Error::custom(format!("not a date: {date}")))
+            }
             other => Err(D::Error::custom(format!("expected a date, found {other}"))),
         })
         .collect()
 }
 
 /// Holiday periods `(first, last)` and makeup working days of the built-in table.
-type YearTable = (
-    &'static [(&'static str, &'static str)],
-    &'static [&'static str],
-);
+type YearTable = (&'static [(&'static str, &'static str)], &'static [&'static str]);
 
 /// State Council holiday notices. Included years: 2024, 2025, 2026. Update yearly.
 const BUILTIN: &[YearTable] = &[
@@ -190,13 +168,7 @@ const BUILTIN: &[YearTable] = &[
             ("2025-05-31", "2025-06-02"), // 端午节
             ("2025-10-01", "2025-10-08"), // 国庆节、中秋节
         ],
-        &[
-            "2025-01-26",
-            "2025-02-08",
-            "2025-04-27",
-            "2025-09-28",
-            "2025-10-11",
-        ],
+        &["2025-01-26", "2025-02-08", "2025-04-27", "2025-09-28", "2025-10-11"],
     ),
     // 2026: 国务院办公厅关于2026年部分节假日安排的通知 (2025-11-04)
     (
@@ -209,14 +181,7 @@ const BUILTIN: &[YearTable] = &[
             ("2026-09-25", "2026-09-27"), // 中秋节
             ("2026-10-01", "2026-10-07"), // 国庆节
         ],
-        &[
-            "2026-01-04",
-            "2026-02-14",
-            "2026-02-28",
-            "2026-05-09",
-            "2026-09-20",
-            "2026-10-10",
-        ],
+        &["2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"],
     ),
 ];
 
@@ -236,20 +201,16 @@ impl HolidayCalendar {
         for (periods, makeups) in BUILTIN {
             for (first, last) in periods.iter() {
                 let (first, last) = (builtin_date(first), builtin_date(last));
-                cal.holidays
-                    .extend(first.iter_days().take_while(|d| *d <= last));
+                cal.holidays.extend(first.iter_days().take_while(|d| *d <= last));
             }
-            cal.makeup_workdays
-                .extend(makeups.iter().map(|s| builtin_date(s)));
+            cal.makeup_workdays.extend(makeups.iter().map(|s| builtin_date(s)));
         }
         cal
     }
 
     /// Reads a table from TOML and checks it with [`HolidayCalendar::validate`].
     pub fn from_toml_str(text: &str) -> Result<Self, CalendarError> {
-        let cal: Self = toml::from_str(text).map_err(|e| CalendarError::Toml {
-            message: e.to_string(),
-        })?;
+        let cal: Self = toml::from_str(text).map_err(|e| CalendarError::Toml { message: e.to_string() })?;
         cal.validate()?;
         Ok(cal)
     }
@@ -271,15 +232,8 @@ impl HolidayCalendar {
         let Some(range) = year_range(year) else {
             return false;
         };
-        self.holidays
-            .range(range.start..=range.end)
-            .next()
-            .is_some()
-            || self
-                .makeup_workdays
-                .range(range.start..=range.end)
-                .next()
-                .is_some()
+        self.holidays.range(range.start..=range.end).next().is_some()
+            || self.makeup_workdays.range(range.start..=range.end).next().is_some()
     }
 
     /// Listed as a public holiday (the weekend days inside a holiday period included).
@@ -299,11 +253,7 @@ impl HolidayCalendar {
         let mut day = from;
         let mut left = n.unsigned_abs();
         while left > 0 {
-            let next = if n > 0 {
-                day.succ_opt()
-            } else {
-                day.pred_opt()
-            };
+            let next = if n > 0 { day.succ_opt() } else { day.pred_opt() };
             let Some(next) = next else { return day };
             day = next;
             if self.is_working_day(day) {
@@ -324,26 +274,15 @@ impl HolidayCalendar {
         if first > b {
             return 0;
         }
-        let holidays_on_weekdays = self
-            .holidays
-            .range(first..=b)
-            .filter(|d| !is_weekend(**d))
-            .count();
-        let makeups_on_weekends = self
-            .makeup_workdays
-            .range(first..=b)
-            .filter(|d| is_weekend(**d))
-            .count();
+        let holidays_on_weekdays = self.holidays.range(first..=b).filter(|d| !is_weekend(**d)).count();
+        let makeups_on_weekends = self.makeup_workdays.range(first..=b).filter(|d| is_weekend(**d)).count();
         // Counts are bounded by the table size, far below i64::MAX.
         weekdays - holidays_on_weekdays as i64 + makeups_on_weekends as i64
     }
 }
 
 fn year_range(year: i32) -> Option<DateRange> {
-    Some(DateRange::new(
-        NaiveDate::from_ymd_opt(year, 1, 1)?,
-        NaiveDate::from_ymd_opt(year, 12, 31)?,
-    ))
+    Some(DateRange::new(NaiveDate::from_ymd_opt(year, 1, 1)?, NaiveDate::from_ymd_opt(year, 12, 31)?))
 }
 
 /// Monday–Friday count from a fixed Monday up to and including `d` (may be negative); only
@@ -385,18 +324,9 @@ mod tests {
 
     #[test]
     fn month_range_covers_the_whole_month() {
-        assert_eq!(
-            month_range(2024, 2),
-            DateRange::new(d("2024-02-01"), d("2024-02-29"))
-        );
-        assert_eq!(
-            month_range(2025, 2),
-            DateRange::new(d("2025-02-01"), d("2025-02-28"))
-        );
-        assert_eq!(
-            month_range(2025, 12),
-            DateRange::new(d("2025-12-01"), d("2025-12-31"))
-        );
+        assert_eq!(month_range(2024, 2), DateRange::new(d("2024-02-01"), d("2024-02-29")));
+        assert_eq!(month_range(2025, 2), DateRange::new(d("2025-02-01"), d("2025-02-28")));
+        assert_eq!(month_range(2025, 12), DateRange::new(d("2025-12-01"), d("2025-12-31")));
     }
 
     #[test]
@@ -404,10 +334,7 @@ mod tests {
         let cal = HolidayCalendar::china_builtin();
         assert_eq!(cal.validate(), Ok(()));
         for year in [2024, 2025, 2026] {
-            assert!(
-                cal.covers_year(year),
-                "{year} should be in the built-in table"
-            );
+            assert!(cal.covers_year(year), "{year} should be in the built-in table");
         }
         assert!(!cal.covers_year(2023));
         assert!(!cal.covers_year(2027));
@@ -417,12 +344,8 @@ mod tests {
     fn builtin_spring_festival_lengths() {
         // 2024: 8 days (Feb 10–17); 2025: 8 days (Jan 28–Feb 4); 2026: 9 days (Feb 15–23).
         let cal = HolidayCalendar::china_builtin();
-        let count = |a: &str, b: &str| {
-            d(a).iter_days()
-                .take_while(|x| *x <= d(b))
-                .filter(|x| cal.is_holiday(*x))
-                .count()
-        };
+        let count =
+            |a: &str, b: &str| d(a).iter_days().take_while(|x| *x <= d(b)).filter(|x| cal.is_holiday(*x)).count();
         assert_eq!(count("2024-02-01", "2024-02-29"), 8);
         assert_eq!(count("2025-01-20", "2025-02-10"), 8);
         assert_eq!(count("2026-02-01", "2026-02-28"), 9);
@@ -456,18 +379,9 @@ mod tests {
     #[test]
     fn same_or_next_working_day_skips_the_national_day_week() {
         let cal = HolidayCalendar::china_builtin();
-        assert_eq!(
-            same_or_next_working_day(d("2025-10-01"), &cal),
-            d("2025-10-09")
-        );
-        assert_eq!(
-            same_or_next_working_day(d("2025-10-09"), &cal),
-            d("2025-10-09")
-        );
-        assert_eq!(
-            same_or_next_working_day(d("2025-03-01"), &cal),
-            d("2025-03-03")
-        );
+        assert_eq!(same_or_next_working_day(d("2025-10-01"), &cal), d("2025-10-09"));
+        assert_eq!(same_or_next_working_day(d("2025-10-09"), &cal), d("2025-10-09"));
+        assert_eq!(same_or_next_working_day(d("2025-03-01"), &cal), d("2025-03-03"));
     }
 
     #[test]
@@ -485,53 +399,26 @@ mod tests {
     #[test]
     fn working_days_between_excludes_first_includes_last() {
         let cal = HolidayCalendar::china_builtin();
-        assert_eq!(
-            cal.working_days_between(d("2025-03-03"), d("2025-03-07")),
-            4
-        );
-        assert_eq!(
-            cal.working_days_between(d("2025-03-07"), d("2025-03-03")),
-            -4
-        );
-        assert_eq!(
-            cal.working_days_between(d("2025-03-03"), d("2025-03-03")),
-            0
-        );
+        assert_eq!(cal.working_days_between(d("2025-03-03"), d("2025-03-07")), 4);
+        assert_eq!(cal.working_days_between(d("2025-03-07"), d("2025-03-03")), -4);
+        assert_eq!(cal.working_days_between(d("2025-03-03"), d("2025-03-03")), 0);
         // Sep 30 → Oct 11: Oct 9, Oct 10, Oct 11 (makeup Saturday).
-        assert_eq!(
-            cal.working_days_between(d("2025-09-30"), d("2025-10-11")),
-            3
-        );
+        assert_eq!(cal.working_days_between(d("2025-09-30"), d("2025-10-11")), 3);
         // Across a weekend with no holidays: Fri → next Mon is 1.
-        assert_eq!(
-            cal.working_days_between(d("2025-03-07"), d("2025-03-10")),
-            1
-        );
+        assert_eq!(cal.working_days_between(d("2025-03-07"), d("2025-03-10")), 1);
     }
 
     #[test]
     fn statutory_deadline_art105() {
         let cal = HolidayCalendar::china_builtin();
         // 社区矫正法 Art 21 (10 days), 刑事诉讼法 Art 105: start day not counted.
-        assert_eq!(
-            statutory_deadline(d("2025-03-03"), 10, &cal),
-            d("2025-03-13")
-        );
+        assert_eq!(statutory_deadline(d("2025-03-03"), 10, &cal), d("2025-03-13"));
         // Last day Saturday → Monday.
-        assert_eq!(
-            statutory_deadline(d("2025-03-05"), 10, &cal),
-            d("2025-03-17")
-        );
+        assert_eq!(statutory_deadline(d("2025-03-05"), 10, &cal), d("2025-03-17"));
         // Last day in the National Day holiday → first working day after it.
-        assert_eq!(
-            statutory_deadline(d("2025-09-25"), 10, &cal),
-            d("2025-10-09")
-        );
+        assert_eq!(statutory_deadline(d("2025-09-25"), 10, &cal), d("2025-10-09"));
         // Last day is a makeup Saturday: a working day, no extension.
-        assert_eq!(
-            statutory_deadline(d("2025-10-01"), 10, &cal),
-            d("2025-10-11")
-        );
+        assert_eq!(statutory_deadline(d("2025-10-01"), 10, &cal), d("2025-10-11"));
     }
 
     #[test]
@@ -552,17 +439,13 @@ mod tests {
 
     #[test]
     fn json_reads_date_strings() {
-        let cal: HolidayCalendar =
-            serde_json::from_str(r#"{"holidays":["2027-01-01"],"makeup_workdays":[]}"#).unwrap();
+        let cal: HolidayCalendar = serde_json::from_str(r#"{"holidays":["2027-01-01"],"makeup_workdays":[]}"#).unwrap();
         assert!(cal.is_holiday(d("2027-01-01")));
     }
 
     #[test]
     fn toml_missing_lists_mean_empty() {
-        assert_eq!(
-            HolidayCalendar::from_toml_str("").unwrap(),
-            HolidayCalendar::weekends_only()
-        );
+        assert_eq!(HolidayCalendar::from_toml_str("").unwrap(), HolidayCalendar::weekends_only());
     }
 
     #[test]
@@ -570,21 +453,14 @@ mod tests {
         let both = "holidays = [2027-01-09]\nmakeup_workdays = [2027-01-09]\n";
         assert_eq!(
             HolidayCalendar::from_toml_str(both),
-            Err(CalendarError::HolidayAndWorkday {
-                date: d("2027-01-09")
-            })
+            Err(CalendarError::HolidayAndWorkday { date: d("2027-01-09") })
         );
         let weekday = "makeup_workdays = [2027-01-11]\n";
         assert_eq!(
             HolidayCalendar::from_toml_str(weekday),
-            Err(CalendarError::MakeupWorkdayNotWeekend {
-                date: d("2027-01-11")
-            })
+            Err(CalendarError::MakeupWorkdayNotWeekend { date: d("2027-01-11") })
         );
-        assert!(matches!(
-            HolidayCalendar::from_toml_str("holidays = [1"),
-            Err(CalendarError::Toml { .. })
-        ));
+        assert!(matches!(HolidayCalendar::from_toml_str("holidays = [1"), Err(CalendarError::Toml { .. })));
         assert!(matches!(
             HolidayCalendar::from_toml_str("holidays = [\"2027-13-01\"]"),
             Err(CalendarError::Toml { .. })

@@ -19,8 +19,7 @@ const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 const CHECK_CHARS: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
 
 /// GB/T 2260 province-level codes used in mainland resident IDs (first two digits).
-const MAINLAND_PROVINCES: [(u8, u8); 6] =
-    [(11, 15), (21, 23), (31, 37), (41, 46), (50, 54), (61, 65)];
+const MAINLAND_PROVINCES: [(u8, u8); 6] = [(11, 15), (21, 23), (31, 37), (41, 46), (50, 54), (61, 65)];
 
 /// Codes that are not mainland provinces: 71 Taiwan (GB/T 2260); 81 Hong Kong, 82 Macao and
 /// 83 Taiwan are the prefixes of 港澳台居民居住证 numbers (domain.md §23.1). A number starting with
@@ -58,9 +57,7 @@ pub enum IdNumberError {
     /// A first-generation 15-digit number. It is valid history but must be converted on
     /// purpose (domain.md §23.1: "convert … Keep the original"); `converted` is the 18-character
     /// form to offer. The converted form is not yet validated: parse it after the user agrees.
-    #[error(
-        "15-digit legacy ID number {original}; convert it explicitly (suggested: {converted})"
-    )]
+    #[error("15-digit legacy ID number {original}; convert it explicitly (suggested: {converted})")]
     LegacyFifteenDigits { original: String, converted: String },
     /// A character that must be a digit is not (positions 1–17, or any position of a 15-digit
     /// number).
@@ -78,16 +75,10 @@ pub enum IdNumberError {
     ImpossibleBirthDate { digits: String },
     /// Birth date before [`EARLIEST_BIRTH_DATE`].
     #[error("birth date {birth_date} is before {earliest}")]
-    BirthDateTooEarly {
-        birth_date: NaiveDate,
-        earliest: NaiveDate,
-    },
+    BirthDateTooEarly { birth_date: NaiveDate, earliest: NaiveDate },
     /// Birth date after the day of entry.
     #[error("birth date {birth_date} is after today ({today})")]
-    BirthDateInFuture {
-        birth_date: NaiveDate,
-        today: NaiveDate,
-    },
+    BirthDateInFuture { birth_date: NaiveDate, today: NaiveDate },
     /// The 18th character does not match the MOD 11-2 check of the first 17 — some digit
     /// is mistyped.
     #[error("check character should be {expected}, found {found}")]
@@ -99,14 +90,8 @@ pub enum IdNumberError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum IdMismatch {
-    BirthDate {
-        from_id: NaiveDate,
-        recorded: NaiveDate,
-    },
-    Sex {
-        from_id: Sex,
-        recorded: Sex,
-    },
+    BirthDate { from_id: NaiveDate, recorded: NaiveDate },
+    Sex { from_id: Sex, recorded: Sex },
 }
 
 /// Cleans typed or pasted input: trims; full-width digits and `Ｘ`/`ｘ` become ASCII; `x`
@@ -132,11 +117,7 @@ pub fn check_digit(first17: &str) -> Option<char> {
     if b.len() != 17 || !b.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let sum: u32 = b
-        .iter()
-        .zip(WEIGHTS)
-        .map(|(d, w)| u32::from(d - b'0') * w)
-        .sum();
+    let sum: u32 = b.iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
     Some(CHECK_CHARS[(sum % 11) as usize])
 }
 
@@ -170,10 +151,7 @@ pub fn parse_resident_id(input: &str, today: NaiveDate) -> Result<ResidentId, Id
     if len == 15 {
         // A legacy number is never silently upgraded (domain.md §23.1: keep the original).
         let converted = convert_legacy_15(&n)?;
-        return Err(IdNumberError::LegacyFifteenDigits {
-            original: n,
-            converted,
-        });
+        return Err(IdNumberError::LegacyFifteenDigits { original: n, converted });
     }
     if len != 18 {
         return Err(IdNumberError::WrongLength { found: len });
@@ -187,13 +165,8 @@ pub fn parse_resident_id(input: &str, today: NaiveDate) -> Result<ResidentId, Id
     if NON_MAINLAND_CODES.contains(&province) {
         return Err(IdNumberError::ResidencePermitCode { code: province });
     }
-    if !MAINLAND_PROVINCES
-        .iter()
-        .any(|(lo, hi)| (*lo..=*hi).contains(&province))
-    {
-        return Err(IdNumberError::UnknownProvince {
-            code: n[..2].to_string(),
-        });
+    if !MAINLAND_PROVINCES.iter().any(|(lo, hi)| (*lo..=*hi).contains(&province)) {
+        return Err(IdNumberError::UnknownProvince { code: n[..2].to_string() });
     }
 
     // GB 11643-1999 §6.2: digits 7–14 are the birth date YYYYMMDD.
@@ -203,15 +176,10 @@ pub fn parse_resident_id(input: &str, today: NaiveDate) -> Result<ResidentId, Id
         digits[4..6].parse::<u32>().expect("digits"),
         digits[6..].parse::<u32>().expect("digits"),
     );
-    let birth_date =
-        NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| IdNumberError::ImpossibleBirthDate {
-            digits: digits.to_string(),
-        })?;
+    let birth_date = NaiveDate::from_ymd_opt(y, m, d)
+        .ok_or_else(|| IdNumberError::ImpossibleBirthDate { digits: digits.to_string() })?;
     if birth_date < EARLIEST_BIRTH_DATE {
-        return Err(IdNumberError::BirthDateTooEarly {
-            birth_date,
-            earliest: EARLIEST_BIRTH_DATE,
-        });
+        return Err(IdNumberError::BirthDateTooEarly { birth_date, earliest: EARLIEST_BIRTH_DATE });
     }
     if birth_date > today {
         return Err(IdNumberError::BirthDateInFuture { birth_date, today });
@@ -225,38 +193,19 @@ pub fn parse_resident_id(input: &str, today: NaiveDate) -> Result<ResidentId, Id
     }
 
     // GB 11643-1999 §6.3: the sequence's last digit (17th character) is odd for men.
-    let sex = if (n.as_bytes()[16] - b'0') % 2 == 1 {
-        Sex::Male
-    } else {
-        Sex::Female
-    };
-    Ok(ResidentId {
-        address_code: n[..6].to_string(),
-        number: n,
-        birth_date,
-        sex,
-    })
+    let sex = if (n.as_bytes()[16] - b'0') % 2 == 1 { Sex::Male } else { Sex::Female };
+    Ok(ResidentId { address_code: n[..6].to_string(), number: n, birth_date, sex })
 }
 
 /// Compares what the number encodes with the birth date and sex entered on the form.
 /// `None` fields were not entered and are not compared.
-pub fn check_against_record(
-    id: &ResidentId,
-    birth_date: Option<NaiveDate>,
-    sex: Option<Sex>,
-) -> Vec<IdMismatch> {
+pub fn check_against_record(id: &ResidentId, birth_date: Option<NaiveDate>, sex: Option<Sex>) -> Vec<IdMismatch> {
     let mut out = Vec::new();
     if let Some(recorded) = birth_date.filter(|d| *d != id.birth_date) {
-        out.push(IdMismatch::BirthDate {
-            from_id: id.birth_date,
-            recorded,
-        });
+        out.push(IdMismatch::BirthDate { from_id: id.birth_date, recorded });
     }
     if let Some(recorded) = sex.filter(|s| *s != id.sex) {
-        out.push(IdMismatch::Sex {
-            from_id: id.sex,
-            recorded,
-        });
+        out.push(IdMismatch::Sex { from_id: id.sex, recorded });
     }
     out
 }
@@ -276,16 +225,8 @@ pub fn mask(number: &str) -> String {
 
 /// First non-digit among the first `upto` characters of `n`.
 fn first_non_digit(n: &str, upto: usize) -> Result<(), IdNumberError> {
-    match n
-        .chars()
-        .take(upto)
-        .enumerate()
-        .find(|(_, c)| !c.is_ascii_digit())
-    {
-        Some((i, found)) => Err(IdNumberError::NotADigit {
-            position: i + 1,
-            found,
-        }),
+    match n.chars().take(upto).enumerate().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, found)) => Err(IdNumberError::NotADigit { position: i + 1, found }),
         None => Ok(()),
     }
 }
@@ -319,10 +260,7 @@ mod tests {
         assert_eq!(check_digit("44052418800101001"), Some('4'));
         assert_eq!(
             parse_resident_id("440524188001010014", today()),
-            Err(IdNumberError::BirthDateTooEarly {
-                birth_date: d(1880, 1, 1),
-                earliest: EARLIEST_BIRTH_DATE
-            })
+            Err(IdNumberError::BirthDateTooEarly { birth_date: d(1880, 1, 1), earliest: EARLIEST_BIRTH_DATE })
         );
     }
 
@@ -331,10 +269,7 @@ mod tests {
     fn wrong_check_character() {
         assert_eq!(
             parse_resident_id("110105194912310021", today()),
-            Err(IdNumberError::CheckCharacterMismatch {
-                expected: 'X',
-                found: '1'
-            })
+            Err(IdNumberError::CheckCharacterMismatch { expected: 'X', found: '1' })
         );
     }
 
@@ -350,43 +285,27 @@ mod tests {
             "\u{3000}110105\u{3000}19491231002X ",
         ] {
             assert_eq!(normalize(input), want, "{input:?}");
-            assert_eq!(
-                parse_resident_id(input, today()).unwrap().number,
-                want,
-                "{input:?}"
-            );
+            assert_eq!(parse_resident_id(input, today()).unwrap().number, want, "{input:?}");
         }
     }
 
     #[test]
     fn empty_refused() {
         assert_eq!(parse_resident_id("", today()), Err(IdNumberError::Empty));
-        assert_eq!(
-            parse_resident_id(" \u{3000} ", today()),
-            Err(IdNumberError::Empty)
-        );
+        assert_eq!(parse_resident_id(" \u{3000} ", today()), Err(IdNumberError::Empty));
     }
 
     #[test]
     fn wrong_length_reports_length() {
-        assert_eq!(
-            parse_resident_id("1101051949123100", today()),
-            Err(IdNumberError::WrongLength { found: 16 })
-        );
-        assert_eq!(
-            parse_resident_id("11010519491231002X1", today()),
-            Err(IdNumberError::WrongLength { found: 19 })
-        );
+        assert_eq!(parse_resident_id("1101051949123100", today()), Err(IdNumberError::WrongLength { found: 16 }));
+        assert_eq!(parse_resident_id("11010519491231002X1", today()), Err(IdNumberError::WrongLength { found: 19 }));
     }
 
     // domain.md §23.1: 15-digit numbers are converted explicitly, never silently.
     #[test]
     fn legacy_15_refused_with_suggestion() {
         // 110105491231002 → 11010519491231002 + X
-        assert_eq!(
-            convert_legacy_15("110105491231002").unwrap(),
-            "11010519491231002X"
-        );
+        assert_eq!(convert_legacy_15("110105491231002").unwrap(), "11010519491231002X");
         assert_eq!(
             parse_resident_id("110105491231002", today()),
             Err(IdNumberError::LegacyFifteenDigits {
@@ -394,17 +313,8 @@ mod tests {
                 converted: "11010519491231002X".into()
             })
         );
-        assert_eq!(
-            convert_legacy_15("11010549123100X"),
-            Err(IdNumberError::NotADigit {
-                position: 15,
-                found: 'X'
-            })
-        );
-        assert_eq!(
-            convert_legacy_15("11010519491231002X"),
-            Err(IdNumberError::WrongLength { found: 18 })
-        );
+        assert_eq!(convert_legacy_15("11010549123100X"), Err(IdNumberError::NotADigit { position: 15, found: 'X' }));
+        assert_eq!(convert_legacy_15("11010519491231002X"), Err(IdNumberError::WrongLength { found: 18 }));
     }
 
     // GB 11643-1999 §5: positions 1–17 are digits; X only as check character.
@@ -412,17 +322,11 @@ mod tests {
     fn non_digit_in_body_refused() {
         assert_eq!(
             parse_resident_id("1101051949123100X2", today()),
-            Err(IdNumberError::NotADigit {
-                position: 17,
-                found: 'X'
-            })
+            Err(IdNumberError::NotADigit { position: 17, found: 'X' })
         );
         assert_eq!(
             parse_resident_id("11010519491231-02X", today()),
-            Err(IdNumberError::NotADigit {
-                position: 15,
-                found: '-'
-            })
+            Err(IdNumberError::NotADigit { position: 15, found: '-' })
         );
     }
 
@@ -433,27 +337,17 @@ mod tests {
     // GB/T 2260 province codes; 71/81/82/83 are residence-permit prefixes.
     #[test]
     fn province_codes() {
-        for ok in [
-            "11", "15", "21", "23", "31", "37", "41", "46", "50", "54", "61", "65",
-        ] {
+        for ok in ["11", "15", "21", "23", "31", "37", "41", "46", "50", "54", "61", "65"] {
             let n = with_check(&format!("{ok}010519800101001"));
             assert!(parse_resident_id(&n, today()).is_ok(), "{ok}");
         }
-        for bad in [
-            "00", "10", "16", "20", "24", "30", "38", "40", "47", "49", "55", "60", "66", "99",
-        ] {
+        for bad in ["00", "10", "16", "20", "24", "30", "38", "40", "47", "49", "55", "60", "66", "99"] {
             let n = with_check(&format!("{bad}010519800101001"));
-            assert_eq!(
-                parse_resident_id(&n, today()),
-                Err(IdNumberError::UnknownProvince { code: bad.into() })
-            );
+            assert_eq!(parse_resident_id(&n, today()), Err(IdNumberError::UnknownProvince { code: bad.into() }));
         }
         for permit in [71u8, 81, 82, 83] {
             let n = with_check(&format!("{permit}000019800101001"));
-            assert_eq!(
-                parse_resident_id(&n, today()),
-                Err(IdNumberError::ResidencePermitCode { code: permit })
-            );
+            assert_eq!(parse_resident_id(&n, today()), Err(IdNumberError::ResidencePermitCode { code: permit }));
         }
     }
 
@@ -464,9 +358,7 @@ mod tests {
             let n = with_check(&format!("110105{digits}001"));
             assert_eq!(
                 parse_resident_id(&n, today()),
-                Err(IdNumberError::ImpossibleBirthDate {
-                    digits: digits.into()
-                })
+                Err(IdNumberError::ImpossibleBirthDate { digits: digits.into() })
             );
         }
         // 2000-02-29 exists (leap year divisible by 400).
@@ -475,49 +367,23 @@ mod tests {
         assert!(parse_resident_id(&with_check("11010519000101001"), today()).is_ok());
         assert_eq!(
             parse_resident_id(&with_check("11010518991231001"), today()),
-            Err(IdNumberError::BirthDateTooEarly {
-                birth_date: d(1899, 12, 31),
-                earliest: EARLIEST_BIRTH_DATE
-            })
+            Err(IdNumberError::BirthDateTooEarly { birth_date: d(1899, 12, 31), earliest: EARLIEST_BIRTH_DATE })
         );
         // Boundary: born today accepted, tomorrow refused.
         assert!(parse_resident_id(&with_check("11010520250601001"), today()).is_ok());
         assert_eq!(
             parse_resident_id(&with_check("11010520250602001"), today()),
-            Err(IdNumberError::BirthDateInFuture {
-                birth_date: d(2025, 6, 2),
-                today: today()
-            })
+            Err(IdNumberError::BirthDateInFuture { birth_date: d(2025, 6, 2), today: today() })
         );
     }
 
     // GB 11643-1999 §6.3: odd 17th digit = male, even = female.
     #[test]
     fn sex_from_17th_digit() {
-        assert_eq!(
-            parse_resident_id(&with_check("11010519800101001"), today())
-                .unwrap()
-                .sex,
-            Sex::Male
-        );
-        assert_eq!(
-            parse_resident_id(&with_check("11010519800101009"), today())
-                .unwrap()
-                .sex,
-            Sex::Male
-        );
-        assert_eq!(
-            parse_resident_id(&with_check("11010519800101000"), today())
-                .unwrap()
-                .sex,
-            Sex::Female
-        );
-        assert_eq!(
-            parse_resident_id(&with_check("11010519800101018"), today())
-                .unwrap()
-                .sex,
-            Sex::Female
-        );
+        assert_eq!(parse_resident_id(&with_check("11010519800101001"), today()).unwrap().sex, Sex::Male);
+        assert_eq!(parse_resident_id(&with_check("11010519800101009"), today()).unwrap().sex, Sex::Male);
+        assert_eq!(parse_resident_id(&with_check("11010519800101000"), today()).unwrap().sex, Sex::Female);
+        assert_eq!(parse_resident_id(&with_check("11010519800101018"), today()).unwrap().sex, Sex::Female);
     }
 
     #[test]
@@ -537,14 +403,8 @@ mod tests {
         assert_eq!(
             check_against_record(&id, Some(d(1949, 12, 30)), Some(Sex::Male)),
             vec![
-                IdMismatch::BirthDate {
-                    from_id: d(1949, 12, 31),
-                    recorded: d(1949, 12, 30)
-                },
-                IdMismatch::Sex {
-                    from_id: Sex::Female,
-                    recorded: Sex::Male
-                },
+                IdMismatch::BirthDate { from_id: d(1949, 12, 31), recorded: d(1949, 12, 30) },
+                IdMismatch::Sex { from_id: Sex::Female, recorded: Sex::Male },
             ]
         );
     }
@@ -557,32 +417,19 @@ mod tests {
         assert_eq!(mask("E12345678"), "********");
         assert_eq!(mask(""), "********");
         // Non-ASCII input must not panic on a char boundary.
-        assert_eq!(
-            mask("一二三四五六七八九十一二三四五"),
-            "一二三四五六********二三四五"
-        );
+        assert_eq!(mask("一二三四五六七八九十一二三四五"), "一二三四五六********二三四五");
     }
 
     fn valid_id() -> impl Strategy<Value = String> {
-        let provinces: Vec<u8> = MAINLAND_PROVINCES
-            .iter()
-            .flat_map(|(lo, hi)| *lo..=*hi)
-            .collect();
+        let provinces: Vec<u8> = MAINLAND_PROVINCES.iter().flat_map(|(lo, hi)| *lo..=*hi).collect();
         let start = d(1930, 1, 1);
         let days = (d(2010, 12, 31) - start).num_days();
-        (
-            proptest::sample::select(provinces),
-            0u32..10_000,
-            0..=days,
-            0u32..1000,
-        )
-            .prop_map(move |(p, county, offset, seq)| {
+        (proptest::sample::select(provinces), 0u32..10_000, 0..=days, 0u32..1000).prop_map(
+            move |(p, county, offset, seq)| {
                 let birth = start + chrono::Duration::days(offset);
-                with_check(&format!(
-                    "{p:02}{county:04}{}{seq:03}",
-                    birth.format("%Y%m%d")
-                ))
-            })
+                with_check(&format!("{p:02}{county:04}{}{seq:03}", birth.format("%Y%m%d")))
+            },
+        )
     }
 
     proptest! {

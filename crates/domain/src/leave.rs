@@ -161,25 +161,14 @@ pub enum LeaveError {
     EndBeforeStart { start: NaiveDate, end: NaiveDate },
     /// `field` lies outside the correction term: leave exists only during the term.
     #[error("leave {field:?} date {date} is outside the correction term {term:?}")]
-    OutsideTerm {
-        field: LeaveDateField,
-        date: NaiveDate,
-        term: DateRange,
-    },
+    OutsideTerm { field: LeaveDateField, date: NaiveDate, term: DateRange },
     /// The leave would start before the day it was applied for (no approval after the fact,
     /// 社区矫正法 Art 27: approval comes before leaving).
     #[error("leave starts {start}, before it was applied for on {applied_on}")]
-    Retroactive {
-        start: NaiveDate,
-        applied_on: NaiveDate,
-    },
+    Retroactive { start: NaiveDate, applied_on: NaiveDate },
     /// The period overlaps another pending, approved or ongoing leave.
     #[error("leave overlaps leave {other} ({other_range:?}, {other_status:?})")]
-    OverlapsOtherLeave {
-        other: LeaveId,
-        other_range: DateRange,
-        other_status: OtherLeaveStatus,
-    },
+    OverlapsOtherLeave { other: LeaveId, other_range: DateRange, other_status: OtherLeaveStatus },
     /// The subject is detained (社区矫正法 Art 32): no leave.
     #[error("subject is detained; no leave can be granted")]
     SubjectDetained,
@@ -191,17 +180,14 @@ pub enum LeaveError {
     SubjectNotUnderSupervision { status: SubjectStatus },
     /// Subjects may not leave the country; Hong Kong, Macao and Taiwan count as leaving
     /// (出境入境管理法 Art 12(2)).
-    #[error(
-        "destination is outside the mainland ({region:?}); subjects may not leave the country"
-    )]
+    #[error("destination is outside the mainland ({region:?}); subjects may not leave the country")]
     DestinationOutsideMainland { region: OutsideMainland },
     /// The destination is inside the subject's own 市/县 (实施办法 Art 26): not a leave, no
     /// approval is needed.
-    #[error("destination {destination_code} is inside the residence's city/county ({residence_code}); this is not a leave")]
-    DestinationWithinResidenceCity {
-        residence_code: String,
-        destination_code: String,
-    },
+    #[error(
+        "destination {destination_code} is inside the residence's city/county ({residence_code}); this is not a leave"
+    )]
+    DestinationWithinResidenceCity { residence_code: String, destination_code: String },
     /// `code` is not a GB/T 2260 code (6+ digits, known province).
     #[error("{field:?} division code {code:?} is not a valid GB/T 2260 code")]
     InvalidDivisionCode { field: DivisionField, code: String },
@@ -219,39 +205,21 @@ pub enum LeaveError {
     LeaveClosed { state: LeaveState },
     /// `event` does not apply to a request in `state`.
     #[error("{event:?} is not possible in state {state:?}")]
-    InvalidTransition {
-        state: LeaveState,
-        event: LeaveEventKind,
-    },
+    InvalidTransition { state: LeaveState, event: LeaveEventKind },
     /// The event belongs to another level (e.g. the county recording an office decision).
     #[error("{event:?} must be recorded by {expected:?}, not {actor:?}")]
-    WrongActor {
-        event: LeaveEventKind,
-        expected: Authority,
-        actor: Actor,
-    },
+    WrongActor { event: LeaveEventKind, expected: Authority, actor: Actor },
     /// The county has not delegated leave approval to this office (实施办法 Art 27).
     #[error("the office has no delegation to approve leave")]
     OfficeNotDelegated,
     /// The office may decide only leave of at most `office_max_days` within the cumulative
     /// limit (实施办法 Art 27); this one needs `required`.
-    #[error(
-        "office may not decide: {days} days ({cumulative_days} in the window) need {required:?}"
-    )]
-    OfficeLacksAuthority {
-        required: Authority,
-        days: u32,
-        cumulative_days: u32,
-    },
+    #[error("office may not decide: {days} days ({cumulative_days} in the window) need {required:?}")]
+    OfficeLacksAuthority { required: Authority, days: u32, cumulative_days: u32 },
     /// The county may approve at most `county_max_days` per decision and only within the
     /// cumulative limit; above either, the level above decides (实施办法 Art 27).
     #[error("county must escalate: {days} days (max {county_max_days}), {cumulative_days} in the window (limit {cumulative_limit_days})")]
-    CountyMustEscalate {
-        days: u32,
-        cumulative_days: u32,
-        county_max_days: u32,
-        cumulative_limit_days: u32,
-    },
+    CountyMustEscalate { days: u32, cumulative_days: u32, county_max_days: u32, cumulative_limit_days: u32 },
     /// Escalation is only for leave the county may not approve; this one needs `required`.
     #[error("escalation not required: the leave needs {required:?}")]
     EscalationNotRequired { required: Authority },
@@ -275,32 +243,20 @@ pub enum LeaveError {
     NotDeparted { state: LeaveState },
     /// Return dated before the departure.
     #[error("return on {returned_on} is before departure on {departed_on}")]
-    ReturnBeforeDeparture {
-        departed_on: NaiveDate,
-        returned_on: NaiveDate,
-    },
+    ReturnBeforeDeparture { departed_on: NaiveDate, returned_on: NaiveDate },
     /// Recall dated before the departure.
     #[error("recall on {recalled_on} is before departure on {departed_on}")]
-    RecallBeforeDeparture {
-        departed_on: NaiveDate,
-        recalled_on: NaiveDate,
-    },
+    RecallBeforeDeparture { departed_on: NaiveDate, recalled_on: NaiveDate },
     /// Cancelling is only possible before departure; afterwards the subject returns (销假) or is
     /// recalled.
     #[error("leave cannot be cancelled after departure ({state:?})")]
     CancelAfterDeparture { state: LeaveState },
     /// An extension must end after the current end.
     #[error("extension to {new_end} does not end after the current end {current_end}")]
-    ExtensionNotLater {
-        current_end: NaiveDate,
-        new_end: NaiveDate,
-    },
+    ExtensionNotLater { current_end: NaiveDate, new_end: NaiveDate },
     /// An extension may not run past the correction term.
     #[error("extension to {new_end} runs past the end of the correction term {term_end}")]
-    ExtensionBeyondTerm {
-        new_end: NaiveDate,
-        term_end: NaiveDate,
-    },
+    ExtensionBeyondTerm { new_end: NaiveDate, term_end: NaiveDate },
     /// The decision names a level (`by`) other than the one recording it.
     #[error("decision by {by:?} recorded by {actor:?}")]
     DeciderMismatch { by: Authority, actor: Actor },
@@ -312,9 +268,8 @@ pub enum LeaveError {
 
 /// GB/T 2260 province-level prefixes (incl. 71 Taiwan, 81 Hong Kong, 82 Macao).
 const PROVINCES: [&str; 34] = [
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41",
-    "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71",
-    "81", "82",
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44",
+    "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82",
 ];
 
 /// 直辖市: Beijing, Tianjin, Shanghai, Chongqing.
@@ -347,10 +302,7 @@ enum CodeLevel {
 /// The first 6 digits of a GB/T 2260 code, checked.
 fn county_digits(code: &str, field: DivisionField) -> Result<&str, LeaveError> {
     let code = code.trim();
-    let invalid = || LeaveError::InvalidDivisionCode {
-        field,
-        code: code.to_owned(),
-    };
+    let invalid = || LeaveError::InvalidDivisionCode { field, code: code.to_owned() };
     if code.len() < 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return Err(invalid());
     }
@@ -382,53 +334,33 @@ fn is_city_district(d6: &str) -> bool {
 pub fn residence_city(code: &str) -> Result<ResidenceCity, LeaveError> {
     let field = DivisionField::Residence;
     let d6 = county_digits(code, field)?;
-    let coarse = || LeaveError::DivisionCodeTooCoarse {
-        field,
-        code: code.trim().to_owned(),
-    };
+    let coarse = || LeaveError::DivisionCodeTooCoarse { field, code: code.trim().to_owned() };
     if matches!(&d6[..2], "71" | "81" | "82") {
         // Community correction is executed only on the mainland (社区矫正法 Art 17).
-        return Err(LeaveError::InvalidDivisionCode {
-            field,
-            code: code.trim().to_owned(),
-        });
+        return Err(LeaveError::InvalidDivisionCode { field, code: code.trim().to_owned() });
     }
     if MUNICIPALITIES.contains(&&d6[..2]) && &d6[2..4] == "01" {
-        return Ok(ResidenceCity::MunicipalDistricts {
-            province: d6[..2].to_owned(),
-        });
+        return Ok(ResidenceCity::MunicipalDistricts { province: d6[..2].to_owned() });
     }
     match code_level(d6) {
         CodeLevel::Province | CodeLevel::Prefecture => Err(coarse()),
         // `xx90xx`: county-level units administered by the province (e.g. 湖北 仙桃 429004).
-        CodeLevel::County if &d6[2..4] == "90" => Ok(ResidenceCity::CountyLevel {
-            code: d6.to_owned(),
-        }),
+        CodeLevel::County if &d6[2..4] == "90" => Ok(ResidenceCity::CountyLevel { code: d6.to_owned() }),
         // Municipal counties (e.g. Chongqing 5002xx) are counties even though digits 5–6 ≤ 20.
         CodeLevel::County if is_city_district(d6) && !MUNICIPALITIES.contains(&&d6[..2]) => {
-            Ok(ResidenceCity::CityDistricts {
-                city: d6[..4].to_owned(),
-            })
+            Ok(ResidenceCity::CityDistricts { city: d6[..4].to_owned() })
         }
-        CodeLevel::County => Ok(ResidenceCity::CountyLevel {
-            code: d6.to_owned(),
-        }),
+        CodeLevel::County => Ok(ResidenceCity::CountyLevel { code: d6.to_owned() }),
     }
 }
 
 /// Whether a destination lies inside the residence's 市/县 (实施办法 Art 26). A province- or
 /// prefecture-level destination code that might or might not contain the residence is refused
 /// as too coarse; one that clearly lies elsewhere is accepted as outside.
-pub fn destination_within(
-    city: &ResidenceCity,
-    destination_code: &str,
-) -> Result<bool, LeaveError> {
+pub fn destination_within(city: &ResidenceCity, destination_code: &str) -> Result<bool, LeaveError> {
     let field = DivisionField::Destination;
     let d6 = county_digits(destination_code, field)?;
-    let coarse = || LeaveError::DivisionCodeTooCoarse {
-        field,
-        code: destination_code.trim().to_owned(),
-    };
+    let coarse = || LeaveError::DivisionCodeTooCoarse { field, code: destination_code.trim().to_owned() };
     let level = code_level(d6);
     let (province, prefix4) = match city {
         ResidenceCity::MunicipalDistricts { province } => (province.as_str(), None),
@@ -481,10 +413,7 @@ pub fn outside_mainland(destination: &Destination) -> Result<Option<OutsideMainl
 }
 
 /// Refuses destinations abroad and destinations that are not a leave at all.
-pub fn check_destination(
-    destination: &Destination,
-    residence_code: &str,
-) -> Result<(), LeaveError> {
+pub fn check_destination(destination: &Destination, residence_code: &str) -> Result<(), LeaveError> {
     // 出境入境管理法 Art 12(2): no leaving the country while the sentence is being executed;
     // HK, Macao and Taiwan count as leaving (domain.md §3.1).
     if let Some(region) = outside_mainland(destination)? {
@@ -521,11 +450,7 @@ pub enum Authority {
 /// `end − start` (domain.md §8.3). An inverted range has 0 days.
 pub fn leave_days(range: DateRange, rules: &LeaveRules) -> u32 {
     let diff = (range.end - range.start).num_days();
-    let days = if rules.count_both_ends {
-        diff + 1
-    } else {
-        diff
-    };
+    let days = if rules.count_both_ends { diff + 1 } else { diff };
     u32::try_from(days.max(0)).unwrap_or(u32::MAX)
 }
 
@@ -537,9 +462,7 @@ fn days_within(range: DateRange, days: u32, window: DateRange) -> u32 {
     if end < start {
         return 0;
     }
-    u32::try_from((end - start).num_days() + 1)
-        .unwrap_or(u32::MAX)
-        .min(days)
+    u32::try_from((end - start).num_days() + 1).unwrap_or(u32::MAX).min(days)
 }
 
 fn window_ending(end: NaiveDate, rules: &LeaveRules) -> DateRange {
@@ -566,12 +489,7 @@ pub struct CumulativeUse {
 /// window is checked and the highest total is used. That also keeps authority monotone in the
 /// length of the leave. Counted: approved, ongoing and completed leave; this leave's days count
 /// as far as they fall in the window (all of them whenever it fits).
-pub fn cumulative_use(
-    period: DateRange,
-    days: u32,
-    others: &[OtherLeave],
-    rules: &LeaveRules,
-) -> CumulativeUse {
+pub fn cumulative_use(period: DateRange, days: u32, others: &[OtherLeave], rules: &LeaveRules) -> CumulativeUse {
     let total_in = |window: DateRange| {
         others
             .iter()
@@ -597,11 +515,7 @@ pub fn cumulative_use(
             None => break,
         }
     }
-    CumulativeUse {
-        window: best_window,
-        days: best,
-        limit: rules.cumulative_limit_days,
-    }
+    CumulativeUse { window: best_window, days: best, limit: rules.cumulative_limit_days }
 }
 
 /// Who must decide a leave of `days` days with `cumulative_days` in the window (实施办法 Art 27):
@@ -627,18 +541,10 @@ pub struct AuthorityCheck {
 }
 
 /// [`required_authority`] for a period, totals computed from the subject's other leaves.
-pub fn check_authority(
-    period: DateRange,
-    others: &[OtherLeave],
-    rules: &LeaveRules,
-) -> AuthorityCheck {
+pub fn check_authority(period: DateRange, others: &[OtherLeave], rules: &LeaveRules) -> AuthorityCheck {
     let days = leave_days(period, rules);
     let cumulative = cumulative_use(period, days, others, rules);
-    AuthorityCheck {
-        days,
-        cumulative,
-        required: required_authority(days, cumulative.days, rules),
-    }
+    AuthorityCheck { days, cumulative, required: required_authority(days, cumulative.days, rules) }
 }
 
 /// Days used in one calendar year against a provincial cap.
@@ -653,16 +559,10 @@ pub struct AnnualUse {
 
 /// Annual total under a provincial cap (福建/四川: 60 days a year, domain.md §8.1).
 pub fn annual_use(period: DateRange, days: u32, others: &[OtherLeave], cap: u32) -> AnnualUse {
-    let mut best = AnnualUse {
-        year: period.start.year(),
-        days: 0,
-        cap,
-    };
+    let mut best = AnnualUse { year: period.start.year(), days: 0, cap };
     for year in period.start.year()..=period.end.year() {
-        let (Some(first), Some(last)) = (
-            NaiveDate::from_ymd_opt(year, 1, 1),
-            NaiveDate::from_ymd_opt(year, 12, 31),
-        ) else {
+        let (Some(first), Some(last)) = (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31))
+        else {
             continue;
         };
         let window = DateRange::new(first, last);
@@ -672,11 +572,7 @@ pub fn annual_use(period: DateRange, days: u32, others: &[OtherLeave], cap: u32)
             .map(|o| days_within(o.range, o.days, window))
             .fold(days_within(period, days, window), u32::saturating_add);
         if total > best.days {
-            best = AnnualUse {
-                year,
-                days: total,
-                cap,
-            };
+            best = AnnualUse { year, days: total, cap };
         }
     }
     best
@@ -703,17 +599,11 @@ pub fn lead_time(
     rules: &LeaveRules,
     cal: &HolidayCalendar,
 ) -> LeadTime {
-    let required = if days > rules.office_max_days {
-        rules.lead_days_long
-    } else {
-        rules.lead_days_short
-    };
+    let required = if days > rules.office_max_days { rules.lead_days_long } else { rules.lead_days_short };
     let latest_application_day = if rules.lead_in_working_days {
         cal.add_working_days(start, -i64::from(required))
     } else {
-        start
-            .checked_sub_days(Days::new(u64::from(required)))
-            .unwrap_or(NaiveDate::MIN)
+        start.checked_sub_days(Days::new(u64::from(required))).unwrap_or(NaiveDate::MIN)
     };
     LeadTime {
         required,
@@ -742,15 +632,9 @@ pub enum NoticeLevel {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum LeaveNotice {
     /// Applied later than the lead time asks (实施办法 Art 27; 福建 variant).
-    LeadTimeShort {
-        lead: LeadTime,
-        applied_on: NaiveDate,
-    },
+    LeadTimeShort { lead: LeadTime, applied_on: NaiveDate },
     /// Applied late, but marked urgent: recorded as a note (domain.md §8.3).
-    LeadTimeWaivedUrgent {
-        lead: LeadTime,
-        applied_on: NaiveDate,
-    },
+    LeadTimeWaivedUrgent { lead: LeadTime, applied_on: NaiveDate },
     /// One county approval covers at most `county_max_days`; the level above decides
     /// (实施办法 Art 27).
     ExceedsCountySingleApproval { days: u32, county_max_days: u32 },
@@ -760,19 +644,13 @@ pub enum LeaveNotice {
     /// Provincial annual cap exceeded (福建/四川 60 days); a warning, the province's rule.
     AnnualCapExceeded { annual: AnnualUse },
     /// A pending request in the window would raise the total if approved.
-    PendingLeaveInWindow {
-        id: LeaveId,
-        range: DateRange,
-        days: u32,
-    },
+    PendingLeaveInWindow { id: LeaveId, range: DateRange, days: u32 },
 }
 
 impl LeaveNotice {
     pub fn level(&self) -> NoticeLevel {
         match self {
-            Self::LeadTimeWaivedUrgent { .. } | Self::PendingLeaveInWindow { .. } => {
-                NoticeLevel::Note
-            }
+            Self::LeadTimeWaivedUrgent { .. } | Self::PendingLeaveInWindow { .. } => NoticeLevel::Note,
             _ => NoticeLevel::Warning,
         }
     }
@@ -791,17 +669,11 @@ pub struct LeaveAssessment {
 }
 
 fn first_overlap(period: DateRange, others: &[OtherLeave]) -> Option<&OtherLeave> {
-    others
-        .iter()
-        .find(|o| o.status.blocks_overlap() && o.range.overlaps(&period))
+    others.iter().find(|o| o.status.blocks_overlap() && o.range.overlaps(&period))
 }
 
 fn overlap_error(o: &OtherLeave) -> LeaveError {
-    LeaveError::OverlapsOtherLeave {
-        other: o.id,
-        other_range: o.range,
-        other_status: o.status,
-    }
+    LeaveError::OverlapsOtherLeave { other: o.id, other_range: o.range, other_status: o.status }
 }
 
 /// Checks a request and works out its days, approving authority, totals and warnings.
@@ -818,12 +690,8 @@ pub fn assess_leave(
         SubjectStatus::PendingIntake
         | SubjectStatus::TransferredOut
         | SubjectStatus::Released
-        | SubjectStatus::Terminated => {
-            return Err(LeaveError::SubjectNotUnderSupervision { status: ctx.status })
-        }
-        SubjectStatus::InCorrection
-        | SubjectStatus::OnLeave
-        | SubjectStatus::TransferOutPending => {}
+        | SubjectStatus::Terminated => return Err(LeaveError::SubjectNotUnderSupervision { status: ctx.status }),
+        SubjectStatus::InCorrection | SubjectStatus::OnLeave | SubjectStatus::TransferOutPending => {}
     }
     let (start, end) = (request.start, request.end);
     if end < start {
@@ -831,27 +699,18 @@ pub fn assess_leave(
     }
     // 社区矫正法 Art 27: approval before leaving, so no request for days already begun.
     if start < request.applied_on {
-        return Err(LeaveError::Retroactive {
-            start,
-            applied_on: request.applied_on,
-        });
+        return Err(LeaveError::Retroactive { start, applied_on: request.applied_on });
     }
     // Leave is a permission within the correction term (刑法 Arts 39, 75, 84).
     for (field, date) in [(LeaveDateField::Start, start), (LeaveDateField::End, end)] {
         if !ctx.term.contains(date) {
-            return Err(LeaveError::OutsideTerm {
-                field,
-                date,
-                term: ctx.term,
-            });
+            return Err(LeaveError::OutsideTerm { field, date, term: ctx.term });
         }
     }
     check_destination(&request.destination, &ctx.residence_code)?;
     // 实施办法 Arts 26–27: a legitimate reason, stated in writing.
     if request.reason_text.trim().is_empty() {
-        return Err(LeaveError::ReasonMissing {
-            kind: request.reason_kind,
-        });
+        return Err(LeaveError::ReasonMissing { kind: request.reason_kind });
     }
     let period = DateRange::new(start, end);
     if let Some(other) = first_overlap(period, &ctx.other_leaves) {
@@ -860,9 +719,7 @@ pub fn assess_leave(
 
     let check = check_authority(period, &ctx.other_leaves, rules);
     let days = check.days;
-    let annual = rules
-        .annual_cap_days
-        .map(|cap| annual_use(period, days, &ctx.other_leaves, cap));
+    let annual = rules.annual_cap_days.map(|cap| annual_use(period, days, &ctx.other_leaves, cap));
     let lead = lead_time(start, request.applied_on, days, rules, cal);
 
     let mut notices = Vec::new();
@@ -875,30 +732,17 @@ pub fn assess_leave(
         });
     }
     if days > rules.county_max_days {
-        notices.push(LeaveNotice::ExceedsCountySingleApproval {
-            days,
-            county_max_days: rules.county_max_days,
-        });
+        notices.push(LeaveNotice::ExceedsCountySingleApproval { days, county_max_days: rules.county_max_days });
     }
     if check.cumulative.days > rules.cumulative_limit_days {
-        notices.push(LeaveNotice::CumulativeLimitExceeded {
-            cumulative: check.cumulative,
-        });
+        notices.push(LeaveNotice::CumulativeLimitExceeded { cumulative: check.cumulative });
     }
     if let Some(annual) = annual.filter(|a| a.days > a.cap) {
         notices.push(LeaveNotice::AnnualCapExceeded { annual });
     }
-    for o in ctx
-        .other_leaves
-        .iter()
-        .filter(|o| o.status == OtherLeaveStatus::Pending)
-    {
+    for o in ctx.other_leaves.iter().filter(|o| o.status == OtherLeaveStatus::Pending) {
         if o.range.overlaps(&check.cumulative.window) {
-            notices.push(LeaveNotice::PendingLeaveInWindow {
-                id: o.id,
-                range: o.range,
-                days: o.days,
-            });
+            notices.push(LeaveNotice::PendingLeaveInWindow { id: o.id, range: o.range, days: o.days });
         }
     }
 
@@ -990,13 +834,7 @@ pub enum LeaveState {
 impl LeaveState {
     /// Nothing more can happen to the request.
     pub fn is_closed(self) -> bool {
-        matches!(
-            self,
-            Self::Rejected { .. }
-                | Self::Returned { .. }
-                | Self::ReturnedLate { .. }
-                | Self::Cancelled
-        )
+        matches!(self, Self::Rejected { .. } | Self::Returned { .. } | Self::ReturnedLate { .. } | Self::Cancelled)
     }
 
     /// Still before departure (cancellable; return/extension/recall impossible).
@@ -1014,38 +852,22 @@ impl LeaveState {
 
     /// Not yet approved.
     fn before_approval(self) -> bool {
-        matches!(
-            self,
-            Self::Draft | Self::Submitted | Self::AwaitingCounty | Self::AwaitingHigher
-        )
+        matches!(self, Self::Draft | Self::Submitted | Self::AwaitingCounty | Self::AwaitingHigher)
     }
 
     /// `(departed_on, extended_to)` while the subject is away.
     fn away(self) -> Option<(NaiveDate, Option<NaiveDate>)> {
         match self {
-            Self::OnLeave {
-                departed_on,
-                extended_to,
-            }
-            | Self::ExtensionPending {
-                departed_on,
-                extended_to,
-                ..
-            }
-            | Self::Recalled {
-                departed_on,
-                extended_to,
-                ..
-            } => Some((departed_on, extended_to)),
+            Self::OnLeave { departed_on, extended_to }
+            | Self::ExtensionPending { departed_on, extended_to, .. }
+            | Self::Recalled { departed_on, extended_to, .. } => Some((departed_on, extended_to)),
             _ => None,
         }
     }
 
     /// The day the subject must be back by: the approved end, or the last approved extension.
     pub fn effective_end(self, approved_end: NaiveDate) -> NaiveDate {
-        self.away()
-            .and_then(|(_, extended_to)| extended_to)
-            .unwrap_or(approved_end)
+        self.away().and_then(|(_, extended_to)| extended_to).unwrap_or(approved_end)
     }
 }
 
@@ -1157,23 +979,14 @@ fn expect_actor(event: &LeaveEvent, expected: Authority, actor: Actor) -> Result
     if actor.authority() == expected {
         Ok(())
     } else {
-        Err(LeaveError::WrongActor {
-            event: event.kind(),
-            expected,
-            actor,
-        })
+        Err(LeaveError::WrongActor { event: event.kind(), expected, actor })
     }
 }
 
 /// Whether `actor` may take this decision (实施办法 Art 27). The office decides only under
 /// delegation and within its limit. The county may not approve what belongs to the level above
 /// but may refuse it: it reviews before forwarding, so its rejection ends the request.
-fn check_decider(
-    actor: Actor,
-    check: &AuthorityCheck,
-    approve: bool,
-    rules: &LeaveRules,
-) -> Result<(), LeaveError> {
+fn check_decider(actor: Actor, check: &AuthorityCheck, approve: bool, rules: &LeaveRules) -> Result<(), LeaveError> {
     match actor {
         Actor::Office { delegated } => {
             if !delegated || !rules.office_delegated {
@@ -1225,10 +1038,7 @@ pub fn apply(
     if state.is_closed() {
         return Err(LeaveError::LeaveClosed { state });
     }
-    let invalid = LeaveError::InvalidTransition {
-        state,
-        event: event.kind(),
-    };
+    let invalid = LeaveError::InvalidTransition { state, event: event.kind() };
     let authority = || check_authority(facts.period, facts.others, facts.rules);
     match event {
         E::Submit => match state {
@@ -1289,110 +1099,60 @@ pub fn apply(
         },
         E::Depart { date } => match state {
             // 实施办法 Art 27: leave only on the certificate, within the approved period.
-            S::CertificateIssued if facts.period.contains(*date) => Ok(S::OnLeave {
-                departed_on: *date,
-                extended_to: None,
-            }),
-            S::CertificateIssued => Err(LeaveError::DepartureOutsidePeriod {
-                date: *date,
-                period: facts.period,
-            }),
+            S::CertificateIssued if facts.period.contains(*date) => {
+                Ok(S::OnLeave { departed_on: *date, extended_to: None })
+            }
+            S::CertificateIssued => Err(LeaveError::DepartureOutsidePeriod { date: *date, period: facts.period }),
             S::Approved { .. } => Err(LeaveError::CertificateNotIssued),
             s if s.before_approval() => Err(LeaveError::NotApproved { state }),
             _ => Err(invalid),
         },
         E::RequestExtension { new_end } => match state {
-            S::OnLeave {
-                departed_on,
-                extended_to,
-            } => {
+            S::OnLeave { departed_on, extended_to } => {
                 let current_end = state.effective_end(facts.period.end);
                 if *new_end <= current_end {
-                    return Err(LeaveError::ExtensionNotLater {
-                        current_end,
-                        new_end: *new_end,
-                    });
+                    return Err(LeaveError::ExtensionNotLater { current_end, new_end: *new_end });
                 }
                 if *new_end > facts.term.end {
-                    return Err(LeaveError::ExtensionBeyondTerm {
-                        new_end: *new_end,
-                        term_end: facts.term.end,
-                    });
+                    return Err(LeaveError::ExtensionBeyondTerm { new_end: *new_end, term_end: facts.term.end });
                 }
-                if let Some(other) =
-                    first_overlap(DateRange::new(facts.period.start, *new_end), facts.others)
-                {
+                if let Some(other) = first_overlap(DateRange::new(facts.period.start, *new_end), facts.others) {
                     return Err(overlap_error(other));
                 }
-                Ok(S::ExtensionPending {
-                    departed_on,
-                    extended_to,
-                    new_end: *new_end,
-                })
+                Ok(S::ExtensionPending { departed_on, extended_to, new_end: *new_end })
             }
             s if s.before_departure() => Err(LeaveError::NotDeparted { state }),
             _ => Err(invalid),
         },
         E::DecideExtension { approve, by } => match state {
-            S::ExtensionPending {
-                departed_on,
-                extended_to,
-                new_end,
-            } => {
+            S::ExtensionPending { departed_on, extended_to, new_end } => {
                 if actor.authority() != *by {
                     return Err(LeaveError::DeciderMismatch { by: *by, actor });
                 }
                 // domain.md §8.2: the authority is recomputed on the whole new period.
-                let check = check_authority(
-                    DateRange::new(facts.period.start, new_end),
-                    facts.others,
-                    facts.rules,
-                );
+                let check = check_authority(DateRange::new(facts.period.start, new_end), facts.others, facts.rules);
                 check_decider(actor, &check, *approve, facts.rules)?;
                 let extended_to = if *approve { Some(new_end) } else { extended_to };
-                Ok(S::OnLeave {
-                    departed_on,
-                    extended_to,
-                })
+                Ok(S::OnLeave { departed_on, extended_to })
             }
             _ => Err(invalid),
         },
         E::Return { date, .. } => match state.away() {
             Some((departed_on, _)) if *date < departed_on => {
-                Err(LeaveError::ReturnBeforeDeparture {
-                    departed_on,
-                    returned_on: *date,
-                })
+                Err(LeaveError::ReturnBeforeDeparture { departed_on, returned_on: *date })
             }
             // 实施办法 Art 28: back before the leave expires; later is a violation.
-            Some(_) if *date > state.effective_end(facts.period.end) => {
-                Ok(S::ReturnedLate { on: *date })
-            }
+            Some(_) if *date > state.effective_end(facts.period.end) => Ok(S::ReturnedLate { on: *date }),
             Some(_) => Ok(S::Returned { on: *date }),
             None if state.before_departure() => Err(LeaveError::NotDeparted { state }),
             None => Err(invalid),
         },
         E::Recall { date, .. } => match state {
-            S::OnLeave {
-                departed_on,
-                extended_to,
-            }
-            | S::ExtensionPending {
-                departed_on,
-                extended_to,
-                ..
-            } => {
+            S::OnLeave { departed_on, extended_to } | S::ExtensionPending { departed_on, extended_to, .. } => {
                 if *date < departed_on {
-                    return Err(LeaveError::RecallBeforeDeparture {
-                        departed_on,
-                        recalled_on: *date,
-                    });
+                    return Err(LeaveError::RecallBeforeDeparture { departed_on, recalled_on: *date });
                 }
-                Ok(S::Recalled {
-                    departed_on,
-                    extended_to,
-                    recalled_on: *date,
-                })
+                Ok(S::Recalled { departed_on, extended_to, recalled_on: *date })
             }
             s if s.before_departure() => Err(LeaveError::NotDeparted { state }),
             _ => Err(invalid),
@@ -1430,18 +1190,10 @@ pub enum DerivedLeaveStatus {
 }
 
 /// What callers show for a request on `today` (OVERDUE is derived, never stored).
-pub fn derived_status(
-    state: LeaveState,
-    approved_end: NaiveDate,
-    today: NaiveDate,
-) -> DerivedLeaveStatus {
+pub fn derived_status(state: LeaveState, approved_end: NaiveDate, today: NaiveDate) -> DerivedLeaveStatus {
     if is_overdue(state, approved_end, today) {
         let due = state.effective_end(approved_end);
-        DerivedLeaveStatus::Overdue {
-            state,
-            due,
-            days_overdue: (today - due).num_days(),
-        }
+        DerivedLeaveStatus::Overdue { state, due, days_overdue: (today - due).num_days() }
     } else {
         DerivedLeaveStatus::Recorded { state }
     }
@@ -1481,12 +1233,7 @@ mod tests {
     }
 
     fn fujian() -> LeaveRules {
-        LeaveRules {
-            lead_days_long: 7,
-            lead_in_working_days: true,
-            annual_cap_days: Some(60),
-            ..national()
-        }
+        LeaveRules { lead_days_long: 7, lead_in_working_days: true, annual_cap_days: Some(60), ..national() }
     }
 
     /// Resident of 福州市鼓楼区 (350102), term 2025–2026.
@@ -1506,9 +1253,7 @@ mod tests {
             end: d(end),
             applied_on: d(start) - chrono::Duration::days(20),
             destination: Destination {
-                division_code: "110105".into(),
-                detail: "朝阳区某医院".into(),
-                abroad: false,
+                division_code: "110105".into(), detail: "朝阳区某医院".into(), abroad: false
             },
             reason_kind: LeaveReasonKind::Medical,
             reason_text: "复诊".into(),
@@ -1520,22 +1265,13 @@ mod tests {
         HolidayCalendar::china_builtin()
     }
 
-    fn assess(
-        req: &LeaveRequestDraft,
-        c: &LeaveContext,
-        rules: &LeaveRules,
-    ) -> Result<LeaveAssessment, LeaveError> {
+    fn assess(req: &LeaveRequestDraft, c: &LeaveContext, rules: &LeaveRules) -> Result<LeaveAssessment, LeaveError> {
         assess_leave(req, c, rules, &cal())
     }
 
     fn other(n: u128, a: &str, b: &str, status: OtherLeaveStatus) -> OtherLeave {
         let range = r(a, b);
-        OtherLeave {
-            id: id(n),
-            range,
-            status,
-            days: leave_days(range, &national()),
-        }
+        OtherLeave { id: id(n), range, status, days: leave_days(range, &national()) }
     }
 
     // --- days ---
@@ -1549,10 +1285,7 @@ mod tests {
 
     #[test]
     fn days_subtract_when_configured() {
-        let rules = LeaveRules {
-            count_both_ends: false,
-            ..national()
-        };
+        let rules = LeaveRules { count_both_ends: false, ..national() };
         assert_eq!(leave_days(r("2025-03-01", "2025-03-07"), &rules), 6);
     }
 
@@ -1567,10 +1300,7 @@ mod tests {
 
     #[test]
     fn authority_county_even_for_one_day_when_not_delegated() {
-        let rules = LeaveRules {
-            office_delegated: false,
-            ..national()
-        };
+        let rules = LeaveRules { office_delegated: false, ..national() };
         let a = assess(&draft("2025-03-01", "2025-03-01"), &ctx(), &rules).unwrap();
         assert_eq!(a.authority, Authority::County);
     }
@@ -1581,54 +1311,27 @@ mod tests {
         assert_eq!(a("2025-03-01", "2025-03-30").authority, Authority::County);
         let long = a("2025-03-01", "2025-03-31");
         assert_eq!(long.authority, Authority::Higher);
-        assert!(long
-            .notices
-            .contains(&LeaveNotice::ExceedsCountySingleApproval {
-                days: 31,
-                county_max_days: 30
-            }));
+        assert!(long.notices.contains(&LeaveNotice::ExceedsCountySingleApproval { days: 31, county_max_days: 30 }));
     }
 
     #[test]
     fn authority_cumulative_30_county_31_higher() {
         // 实施办法 Art 27: more than 30 days within two months → the level above.
         let mut c = ctx();
-        c.other_leaves.push(other(
-            1,
-            "2025-02-01",
-            "2025-02-20",
-            OtherLeaveStatus::Completed,
-        )); // 20 days
+        c.other_leaves.push(other(1, "2025-02-01", "2025-02-20", OtherLeaveStatus::Completed)); // 20 days
         let at_limit = assess(&draft("2025-03-01", "2025-03-10"), &c, &national()).unwrap(); // +10 = 30
-        assert_eq!(
-            (at_limit.cumulative.days, at_limit.authority),
-            (30, Authority::County)
-        );
-        assert!(!at_limit
-            .notices
-            .iter()
-            .any(|n| matches!(n, LeaveNotice::CumulativeLimitExceeded { .. })));
+        assert_eq!((at_limit.cumulative.days, at_limit.authority), (30, Authority::County));
+        assert!(!at_limit.notices.iter().any(|n| matches!(n, LeaveNotice::CumulativeLimitExceeded { .. })));
         let over = assess(&draft("2025-03-01", "2025-03-11"), &c, &national()).unwrap(); // +11 = 31
-        assert_eq!(
-            (over.cumulative.days, over.authority),
-            (31, Authority::Higher)
-        );
-        assert!(over
-            .notices
-            .iter()
-            .any(|n| matches!(n, LeaveNotice::CumulativeLimitExceeded { .. })));
+        assert_eq!((over.cumulative.days, over.authority), (31, Authority::Higher));
+        assert!(over.notices.iter().any(|n| matches!(n, LeaveNotice::CumulativeLimitExceeded { .. })));
     }
 
     #[test]
     fn short_leave_over_the_cumulative_limit_is_not_for_the_office() {
         // Art 27: the cumulative rule applies to any length, so a 5-day leave can need the level above.
         let mut c = ctx();
-        c.other_leaves.push(other(
-            1,
-            "2025-02-01",
-            "2025-02-26",
-            OtherLeaveStatus::Approved,
-        )); // 26
+        c.other_leaves.push(other(1, "2025-02-01", "2025-02-26", OtherLeaveStatus::Approved)); // 26
         let a = assess(&draft("2025-03-10", "2025-03-14"), &c, &national()).unwrap(); // +5 = 31
         assert_eq!(a.authority, Authority::Higher);
     }
@@ -1637,18 +1340,8 @@ mod tests {
     fn cumulative_window_starts_n_months_before_the_end_inclusive() {
         // Window for a leave ending 2025-04-30 is [2025-02-28, 2025-04-30].
         let rules = national();
-        let inside = [other(
-            1,
-            "2025-02-01",
-            "2025-02-28",
-            OtherLeaveStatus::Completed,
-        )];
-        let before = [other(
-            1,
-            "2025-02-01",
-            "2025-02-27",
-            OtherLeaveStatus::Completed,
-        )];
+        let inside = [other(1, "2025-02-01", "2025-02-28", OtherLeaveStatus::Completed)];
+        let before = [other(1, "2025-02-01", "2025-02-27", OtherLeaveStatus::Completed)];
         let period = r("2025-04-29", "2025-04-30");
         assert_eq!(cumulative_use(period, 2, &inside, &rules).days, 3);
         assert_eq!(cumulative_use(period, 2, &before, &rules).days, 2);
@@ -1657,14 +1350,8 @@ mod tests {
     #[test]
     fn cumulative_ignores_pending_rejected_and_cancelled_but_notes_pending() {
         let mut c = ctx();
-        c.other_leaves
-            .push(other(1, "2025-02-01", "2025-02-25", OtherLeaveStatus::Void));
-        c.other_leaves.push(other(
-            2,
-            "2025-02-26",
-            "2025-02-28",
-            OtherLeaveStatus::Pending,
-        ));
+        c.other_leaves.push(other(1, "2025-02-01", "2025-02-25", OtherLeaveStatus::Void));
+        c.other_leaves.push(other(2, "2025-02-26", "2025-02-28", OtherLeaveStatus::Pending));
         let a = assess(&draft("2025-03-01", "2025-03-10"), &c, &national()).unwrap();
         assert_eq!(a.cumulative.days, 10);
         assert!(a.notices.contains(&LeaveNotice::PendingLeaveInWindow {
@@ -1678,12 +1365,7 @@ mod tests {
     fn cumulative_counts_a_later_approved_leave() {
         // Two months containing both this leave and an approved later one count together (Art 27).
         let mut c = ctx();
-        c.other_leaves.push(other(
-            1,
-            "2025-04-01",
-            "2025-04-20",
-            OtherLeaveStatus::Approved,
-        )); // 20
+        c.other_leaves.push(other(1, "2025-04-01", "2025-04-20", OtherLeaveStatus::Approved)); // 20
         let a = assess(&draft("2025-03-01", "2025-03-11"), &c, &national()).unwrap(); // 11
         assert_eq!(a.cumulative.days, 31);
         assert_eq!(a.authority, Authority::Higher);
@@ -1695,23 +1377,10 @@ mod tests {
         // for a leave ending Mar 1 start on Jan 1 and skip Dec 28–31, so one more day would
         // lower the authority; the window ending Feb 28 still overlaps the leave and counts.
         let mut c = ctx();
-        c.other_leaves.push(other(
-            1,
-            "2025-12-28",
-            "2025-12-31",
-            OtherLeaveStatus::Completed,
-        )); // 4
-        c.other_leaves.push(other(
-            2,
-            "2026-01-01",
-            "2026-01-23",
-            OtherLeaveStatus::Completed,
-        )); // 23
+        c.other_leaves.push(other(1, "2025-12-28", "2025-12-31", OtherLeaveStatus::Completed)); // 4
+        c.other_leaves.push(other(2, "2026-01-01", "2026-01-23", OtherLeaveStatus::Completed)); // 23
         let to_feb_28 = assess(&draft("2026-02-25", "2026-02-28"), &c, &national()).unwrap();
-        assert_eq!(
-            (to_feb_28.cumulative.days, to_feb_28.authority),
-            (31, Authority::Higher)
-        );
+        assert_eq!((to_feb_28.cumulative.days, to_feb_28.authority), (31, Authority::Higher));
         let to_mar_1 = assess(&draft("2026-02-25", "2026-03-01"), &c, &national()).unwrap();
         assert_eq!(to_mar_1.authority, Authority::Higher);
         assert_eq!(to_mar_1.cumulative.window, r("2025-12-28", "2026-02-28"));
@@ -1722,13 +1391,7 @@ mod tests {
     #[test]
     fn refuses_end_before_start() {
         let e = assess(&draft("2025-03-05", "2025-03-04"), &ctx(), &national()).unwrap_err();
-        assert_eq!(
-            e,
-            LeaveError::EndBeforeStart {
-                start: d("2025-03-05"),
-                end: d("2025-03-04")
-            }
-        );
+        assert_eq!(e, LeaveError::EndBeforeStart { start: d("2025-03-05"), end: d("2025-03-04") });
     }
 
     #[test]
@@ -1738,35 +1401,19 @@ mod tests {
         let early = assess(&draft("2025-03-02", "2025-03-05"), &c, &national()).unwrap_err();
         assert_eq!(
             early,
-            LeaveError::OutsideTerm {
-                field: LeaveDateField::Start,
-                date: d("2025-03-02"),
-                term: c.term
-            }
+            LeaveError::OutsideTerm { field: LeaveDateField::Start, date: d("2025-03-02"), term: c.term }
         );
         let late = assess(&draft("2025-06-28", "2025-07-01"), &c, &national()).unwrap_err();
-        assert_eq!(
-            late,
-            LeaveError::OutsideTerm {
-                field: LeaveDateField::End,
-                date: d("2025-07-01"),
-                term: c.term
-            }
-        );
+        assert_eq!(late, LeaveError::OutsideTerm { field: LeaveDateField::End, date: d("2025-07-01"), term: c.term });
         assert!(assess(&draft("2025-06-28", "2025-06-30"), &c, &national()).is_ok());
     }
 
     #[test]
     fn refuses_overlap_with_active_or_pending_leave() {
         // domain.md §8.3: no two active leaves may overlap.
-        for status in [
-            OtherLeaveStatus::Pending,
-            OtherLeaveStatus::Approved,
-            OtherLeaveStatus::OnLeave,
-        ] {
+        for status in [OtherLeaveStatus::Pending, OtherLeaveStatus::Approved, OtherLeaveStatus::OnLeave] {
             let mut c = ctx();
-            c.other_leaves
-                .push(other(7, "2025-03-05", "2025-03-06", status));
+            c.other_leaves.push(other(7, "2025-03-05", "2025-03-06", status));
             let e = assess(&draft("2025-03-01", "2025-03-05"), &c, &national()).unwrap_err();
             assert_eq!(
                 e,
@@ -1783,12 +1430,8 @@ mod tests {
     fn completed_or_void_leave_does_not_block_overlap() {
         for status in [OtherLeaveStatus::Completed, OtherLeaveStatus::Void] {
             let mut c = ctx();
-            c.other_leaves
-                .push(other(7, "2025-03-05", "2025-03-06", status));
-            assert!(
-                assess(&draft("2025-03-01", "2025-03-05"), &c, &national()).is_ok(),
-                "{status:?}"
-            );
+            c.other_leaves.push(other(7, "2025-03-05", "2025-03-06", status));
+            assert!(assess(&draft("2025-03-01", "2025-03-05"), &c, &national()).is_ok(), "{status:?}");
         }
     }
 
@@ -1800,19 +1443,11 @@ mod tests {
             c.status = status;
             assess(&draft("2025-03-01", "2025-03-05"), &c, &national())
         };
-        assert_eq!(
-            with(SubjectStatus::Detained).unwrap_err(),
-            LeaveError::SubjectDetained
-        );
-        assert_eq!(
-            with(SubjectStatus::LostContact).unwrap_err(),
-            LeaveError::SubjectLostContact
-        );
+        assert_eq!(with(SubjectStatus::Detained).unwrap_err(), LeaveError::SubjectDetained);
+        assert_eq!(with(SubjectStatus::LostContact).unwrap_err(), LeaveError::SubjectLostContact);
         assert_eq!(
             with(SubjectStatus::Released).unwrap_err(),
-            LeaveError::SubjectNotUnderSupervision {
-                status: SubjectStatus::Released
-            }
+            LeaveError::SubjectNotUnderSupervision { status: SubjectStatus::Released }
         );
         assert!(with(SubjectStatus::OnLeave).is_ok());
     }
@@ -1823,10 +1458,7 @@ mod tests {
         req.applied_on = d("2025-03-02");
         assert_eq!(
             assess(&req, &ctx(), &national()).unwrap_err(),
-            LeaveError::Retroactive {
-                start: d("2025-03-01"),
-                applied_on: d("2025-03-02")
-            }
+            LeaveError::Retroactive { start: d("2025-03-01"), applied_on: d("2025-03-02") }
         );
     }
 
@@ -1836,9 +1468,7 @@ mod tests {
         req.reason_text = "  ".into();
         assert_eq!(
             assess(&req, &ctx(), &national()).unwrap_err(),
-            LeaveError::ReasonMissing {
-                kind: LeaveReasonKind::Medical
-            }
+            LeaveError::ReasonMissing { kind: LeaveReasonKind::Medical }
         );
     }
 
@@ -1859,16 +1489,10 @@ mod tests {
         assert_eq!(region("820000"), Some(OutsideMainland::Macao));
         assert_eq!(region("710000"), Some(OutsideMainland::Taiwan));
         let mut req = draft("2025-03-01", "2025-03-05");
-        req.destination = Destination {
-            division_code: String::new(),
-            detail: "泰国曼谷".into(),
-            abroad: true,
-        };
+        req.destination = Destination { division_code: String::new(), detail: "泰国曼谷".into(), abroad: true };
         assert_eq!(
             assess(&req, &ctx(), &national()).unwrap_err(),
-            LeaveError::DestinationOutsideMainland {
-                region: OutsideMainland::Abroad
-            }
+            LeaveError::DestinationOutsideMainland { region: OutsideMainland::Abroad }
         );
     }
 
@@ -1883,10 +1507,7 @@ mod tests {
             }
         );
         // A township code under a district of the same city.
-        assert!(matches!(
-            to("350111001"),
-            Err(LeaveError::DestinationWithinResidenceCity { .. })
-        ));
+        assert!(matches!(to("350111001"), Err(LeaveError::DestinationWithinResidenceCity { .. })));
         // A county of the same prefecture (闽侯县 350121) is outside the 市区.
         assert!(to("350121").is_ok());
         // Another city of the same province.
@@ -1908,23 +1529,13 @@ mod tests {
     #[test]
     fn municipality_districts_form_one_city_but_chongqing_counties_do_not() {
         let beijing = residence_city("110105").unwrap();
-        assert_eq!(
-            beijing,
-            ResidenceCity::MunicipalDistricts {
-                province: "11".into()
-            }
-        );
+        assert_eq!(beijing, ResidenceCity::MunicipalDistricts { province: "11".into() });
         assert!(destination_within(&beijing, "110118").unwrap()); // 密云区
         let chongqing = residence_city("500103").unwrap(); // 渝中区
         assert!(destination_within(&chongqing, "500156").unwrap()); // 武隆区
         assert!(!destination_within(&chongqing, "500229").unwrap()); // 城口县
         let county = residence_city("500229").unwrap();
-        assert_eq!(
-            county,
-            ResidenceCity::CountyLevel {
-                code: "500229".into()
-            }
-        );
+        assert_eq!(county, ResidenceCity::CountyLevel { code: "500229".into() });
         assert!(!destination_within(&county, "500103").unwrap());
         assert!(!destination_within(&county, "500230").unwrap());
     }
@@ -1940,18 +1551,14 @@ mod tests {
 
     #[test]
     fn coarse_or_invalid_codes_are_refused_precisely() {
-        let coarse_dest = |code: &str| LeaveError::DivisionCodeTooCoarse {
-            field: DivisionField::Destination,
-            code: code.into(),
-        };
+        let coarse_dest =
+            |code: &str| LeaveError::DivisionCodeTooCoarse { field: DivisionField::Destination, code: code.into() };
         assert_eq!(to("350100").unwrap_err(), coarse_dest("350100"));
         assert_eq!(to("350000").unwrap_err(), coarse_dest("350000"));
         // Coarse but clearly elsewhere: another province is outside.
         assert!(to("440000").is_ok());
-        let invalid = |code: &str| LeaveError::InvalidDivisionCode {
-            field: DivisionField::Destination,
-            code: code.into(),
-        };
+        let invalid =
+            |code: &str| LeaveError::InvalidDivisionCode { field: DivisionField::Destination, code: code.into() };
         assert_eq!(to("3501").unwrap_err(), invalid("3501"));
         assert_eq!(to("35010X").unwrap_err(), invalid("35010X"));
         assert_eq!(to("990101").unwrap_err(), invalid("990101"));
@@ -1959,10 +1566,7 @@ mod tests {
         c.residence_code = "350100".into();
         assert_eq!(
             assess(&draft("2025-03-01", "2025-03-05"), &c, &national()).unwrap_err(),
-            LeaveError::DivisionCodeTooCoarse {
-                field: DivisionField::Residence,
-                code: "350100".into()
-            }
+            LeaveError::DivisionCodeTooCoarse { field: DivisionField::Residence, code: "350100".into() }
         );
     }
 
@@ -1978,10 +1582,7 @@ mod tests {
         assert!(ok.notices.is_empty());
         req.applied_on = d("2025-03-08");
         let short = assess(&req, &ctx(), &national()).unwrap();
-        assert!(matches!(
-            short.notices.as_slice(),
-            [LeaveNotice::LeadTimeShort { .. }]
-        ));
+        assert!(matches!(short.notices.as_slice(), [LeaveNotice::LeadTimeShort { .. }]));
         assert_eq!(short.notices[0].level(), NoticeLevel::Warning);
     }
 
@@ -1992,10 +1593,7 @@ mod tests {
         req.applied_on = d("2025-03-10");
         req.urgent = true;
         let a = assess(&req, &ctx(), &national()).unwrap();
-        assert!(matches!(
-            a.notices.as_slice(),
-            [LeaveNotice::LeadTimeWaivedUrgent { .. }]
-        ));
+        assert!(matches!(a.notices.as_slice(), [LeaveNotice::LeadTimeWaivedUrgent { .. }]));
         assert_eq!(a.notices[0].level(), NoticeLevel::Note);
     }
 
@@ -2006,11 +1604,7 @@ mod tests {
         req.applied_on = d("2025-03-03");
         let a = assess(&req, &ctx(), &fujian()).unwrap();
         assert_eq!(
-            (
-                a.lead_time.required,
-                a.lead_time.latest_application_day,
-                a.lead_time.met
-            ),
+            (a.lead_time.required, a.lead_time.latest_application_day, a.lead_time.met),
             (3, d("2025-03-03"), true)
         );
         req.applied_on = d("2025-03-04");
@@ -2030,119 +1624,55 @@ mod tests {
         assert!(a.lead_time.met);
         req.applied_on = d("2025-09-24");
         let late = assess(&req, &ctx(), &fujian()).unwrap();
-        assert!(matches!(
-            late.notices.as_slice(),
-            [LeaveNotice::LeadTimeShort { .. }]
-        ));
+        assert!(matches!(late.notices.as_slice(), [LeaveNotice::LeadTimeShort { .. }]));
     }
 
     #[test]
     fn annual_cap_warns_above_60_days() {
         // 福建/四川: ≤ 60 days a year (provincial, a warning).
         let mut c = ctx();
-        c.other_leaves.push(other(
-            1,
-            "2025-01-05",
-            "2025-01-29",
-            OtherLeaveStatus::Completed,
-        )); // 25
-        c.other_leaves.push(other(
-            2,
-            "2025-05-01",
-            "2025-05-25",
-            OtherLeaveStatus::Completed,
-        )); // 25
+        c.other_leaves.push(other(1, "2025-01-05", "2025-01-29", OtherLeaveStatus::Completed)); // 25
+        c.other_leaves.push(other(2, "2025-05-01", "2025-05-25", OtherLeaveStatus::Completed)); // 25
         let at_cap = assess(&draft("2025-09-01", "2025-09-10"), &c, &fujian()).unwrap(); // 60
-        assert_eq!(
-            at_cap.annual,
-            Some(AnnualUse {
-                year: 2025,
-                days: 60,
-                cap: 60
-            })
-        );
-        assert!(!at_cap
-            .notices
-            .iter()
-            .any(|n| matches!(n, LeaveNotice::AnnualCapExceeded { .. })));
+        assert_eq!(at_cap.annual, Some(AnnualUse { year: 2025, days: 60, cap: 60 }));
+        assert!(!at_cap.notices.iter().any(|n| matches!(n, LeaveNotice::AnnualCapExceeded { .. })));
         let over = assess(&draft("2025-09-01", "2025-09-11"), &c, &fujian()).unwrap(); // 61
-        assert!(over.notices.contains(&LeaveNotice::AnnualCapExceeded {
-            annual: AnnualUse {
-                year: 2025,
-                days: 61,
-                cap: 60
-            }
-        }));
+        assert!(over
+            .notices
+            .contains(&LeaveNotice::AnnualCapExceeded { annual: AnnualUse { year: 2025, days: 61, cap: 60 } }));
         assert_eq!(over.authority, Authority::County);
-        assert_eq!(
-            assess(&draft("2025-09-01", "2025-09-11"), &c, &national())
-                .unwrap()
-                .annual,
-            None
-        );
+        assert_eq!(assess(&draft("2025-09-01", "2025-09-11"), &c, &national()).unwrap().annual, None);
     }
 
     #[test]
     fn annual_total_splits_a_leave_across_new_year() {
         let period = r("2025-12-29", "2026-01-02"); // 3 days in 2025, 2 in 2026
-        let others = [other(
-            1,
-            "2026-01-10",
-            "2026-01-12",
-            OtherLeaveStatus::Approved,
-        )];
-        assert_eq!(
-            annual_use(period, 5, &others, 60),
-            AnnualUse {
-                year: 2026,
-                days: 5,
-                cap: 60
-            }
-        );
+        let others = [other(1, "2026-01-10", "2026-01-12", OtherLeaveStatus::Approved)];
+        assert_eq!(annual_use(period, 5, &others, 60), AnnualUse { year: 2026, days: 5, cap: 60 });
     }
 
     // --- lifecycle ---
 
     const OFFICE: Actor = Actor::Office { delegated: true };
 
-    fn facts<'a>(
-        period: DateRange,
-        others: &'a [OtherLeave],
-        rules: &'a LeaveRules,
-    ) -> LeaveFacts<'a> {
-        LeaveFacts {
-            period,
-            term: r("2025-01-01", "2026-12-31"),
-            others,
-            rules,
-        }
+    fn facts<'a>(period: DateRange, others: &'a [OtherLeave], rules: &'a LeaveRules) -> LeaveFacts<'a> {
+        LeaveFacts { period, term: r("2025-01-01", "2026-12-31"), others, rules }
     }
 
     fn run(events: &[(LeaveEvent, Actor)], f: &LeaveFacts<'_>) -> Result<LeaveState, LeaveError> {
-        events
-            .iter()
-            .try_fold(LeaveState::Draft, |s, (e, a)| apply(s, e, *a, f))
+        events.iter().try_fold(LeaveState::Draft, |s, (e, a)| apply(s, e, *a, f))
     }
 
     fn approve() -> LeaveEvent {
-        LeaveEvent::OfficeDecide {
-            approve: true,
-            reason: String::new(),
-        }
+        LeaveEvent::OfficeDecide { approve: true, reason: String::new() }
     }
 
     fn opinion() -> LeaveEvent {
-        LeaveEvent::OfficeOpinion {
-            text: "同意外出".into(),
-        }
+        LeaveEvent::OfficeOpinion { text: "同意外出".into() }
     }
 
     fn ret(date: &str) -> LeaveEvent {
-        LeaveEvent::Return {
-            date: d(date),
-            verified_by_method: ReportMethod::InPerson,
-            summary: "按期返回".into(),
-        }
+        LeaveEvent::Return { date: d(date), verified_by_method: ReportMethod::InPerson, summary: "按期返回".into() }
     }
 
     fn on_leave_5_days(rules: &LeaveRules) -> (LeaveState, DateRange) {
@@ -2153,12 +1683,7 @@ mod tests {
                 (LeaveEvent::Submit, OFFICE),
                 (approve(), OFFICE),
                 (LeaveEvent::IssueCertificate, OFFICE),
-                (
-                    LeaveEvent::Depart {
-                        date: d("2025-03-01"),
-                    },
-                    OFFICE,
-                ),
+                (LeaveEvent::Depart { date: d("2025-03-01") }, OFFICE),
             ],
             &f,
         )
@@ -2171,26 +1696,10 @@ mod tests {
         // 实施办法 Arts 27–28: delegated office approves ≤ 7 days; 销假 by the last day is on time.
         let rules = national();
         let (s, period) = on_leave_5_days(&rules);
-        assert_eq!(
-            s,
-            LeaveState::OnLeave {
-                departed_on: d("2025-03-01"),
-                extended_to: None
-            }
-        );
+        assert_eq!(s, LeaveState::OnLeave { departed_on: d("2025-03-01"), extended_to: None });
         let f = facts(period, &[], &rules);
-        assert_eq!(
-            apply(s, &ret("2025-03-05"), OFFICE, &f),
-            Ok(LeaveState::Returned {
-                on: d("2025-03-05")
-            })
-        );
-        assert_eq!(
-            apply(s, &ret("2025-03-06"), OFFICE, &f),
-            Ok(LeaveState::ReturnedLate {
-                on: d("2025-03-06")
-            })
-        );
+        assert_eq!(apply(s, &ret("2025-03-05"), OFFICE, &f), Ok(LeaveState::Returned { on: d("2025-03-05") }));
+        assert_eq!(apply(s, &ret("2025-03-06"), OFFICE, &f), Ok(LeaveState::ReturnedLate { on: d("2025-03-06") }));
     }
 
     #[test]
@@ -2198,19 +1707,9 @@ mod tests {
         let rules = national();
         let f = facts(r("2025-03-01", "2025-03-10"), &[], &rules);
         let e = run(&[(LeaveEvent::Submit, OFFICE), (approve(), OFFICE)], &f).unwrap_err();
-        assert_eq!(
-            e,
-            LeaveError::OfficeLacksAuthority {
-                required: Authority::County,
-                days: 10,
-                cumulative_days: 10
-            }
-        );
+        assert_eq!(e, LeaveError::OfficeLacksAuthority { required: Authority::County, days: 10, cumulative_days: 10 });
         // Rejecting is a decision too.
-        let reject = LeaveEvent::OfficeDecide {
-            approve: false,
-            reason: "理由不足".into(),
-        };
+        let reject = LeaveEvent::OfficeDecide { approve: false, reason: "理由不足".into() };
         assert!(matches!(
             apply(LeaveState::Submitted, &reject, OFFICE, &f),
             Err(LeaveError::OfficeLacksAuthority { .. })
@@ -2222,54 +1721,23 @@ mod tests {
         let rules = national();
         let f = facts(r("2025-03-01", "2025-03-02"), &[], &rules);
         let undelegated = Actor::Office { delegated: false };
-        assert_eq!(
-            apply(LeaveState::Submitted, &approve(), undelegated, &f),
-            Err(LeaveError::OfficeNotDelegated)
-        );
-        let pack_undelegated = LeaveRules {
-            office_delegated: false,
-            ..national()
-        };
+        assert_eq!(apply(LeaveState::Submitted, &approve(), undelegated, &f), Err(LeaveError::OfficeNotDelegated));
+        let pack_undelegated = LeaveRules { office_delegated: false, ..national() };
         let f = facts(r("2025-03-01", "2025-03-02"), &[], &pack_undelegated);
-        assert_eq!(
-            apply(LeaveState::Submitted, &approve(), OFFICE, &f),
-            Err(LeaveError::OfficeNotDelegated)
-        );
+        assert_eq!(apply(LeaveState::Submitted, &approve(), OFFICE, &f), Err(LeaveError::OfficeNotDelegated));
     }
 
     #[test]
     fn county_path_for_8_to_30_days() {
         let rules = national();
         let f = facts(r("2025-03-01", "2025-03-30"), &[], &rules);
-        let county_ok = LeaveEvent::CountyDecide {
-            approve: true,
-            reason: String::new(),
-        };
-        let s = run(
-            &[
-                (LeaveEvent::Submit, OFFICE),
-                (opinion(), OFFICE),
-                (county_ok, Actor::County),
-            ],
-            &f,
-        );
-        assert_eq!(
-            s,
-            Ok(LeaveState::Approved {
-                by: Authority::County
-            })
-        );
+        let county_ok = LeaveEvent::CountyDecide { approve: true, reason: String::new() };
+        let s = run(&[(LeaveEvent::Submit, OFFICE), (opinion(), OFFICE), (county_ok, Actor::County)], &f);
+        assert_eq!(s, Ok(LeaveState::Approved { by: Authority::County }));
         // Not the county's call to send it up.
         assert_eq!(
-            apply(
-                LeaveState::AwaitingCounty,
-                &LeaveEvent::EscalateToHigher,
-                Actor::County,
-                &f
-            ),
-            Err(LeaveError::EscalationNotRequired {
-                required: Authority::County
-            })
+            apply(LeaveState::AwaitingCounty, &LeaveEvent::EscalateToHigher, Actor::County, &f),
+            Err(LeaveError::EscalationNotRequired { required: Authority::County })
         );
     }
 
@@ -2278,10 +1746,7 @@ mod tests {
         // 实施办法 Art 27: > 30 days → the level above.
         let rules = national();
         let f = facts(r("2025-03-01", "2025-03-31"), &[], &rules);
-        let county_ok = LeaveEvent::CountyDecide {
-            approve: true,
-            reason: String::new(),
-        };
+        let county_ok = LeaveEvent::CountyDecide { approve: true, reason: String::new() };
         assert_eq!(
             apply(LeaveState::AwaitingCounty, &county_ok, Actor::County, &f),
             Err(LeaveError::CountyMustEscalate {
@@ -2291,10 +1756,7 @@ mod tests {
                 cumulative_limit_days: 30
             })
         );
-        let higher_ok = LeaveEvent::HigherDecide {
-            approve: true,
-            reason: String::new(),
-        };
+        let higher_ok = LeaveEvent::HigherDecide { approve: true, reason: String::new() };
         let s = run(
             &[
                 (LeaveEvent::Submit, OFFICE),
@@ -2304,35 +1766,18 @@ mod tests {
             ],
             &f,
         );
-        assert_eq!(
-            s,
-            Ok(LeaveState::Approved {
-                by: Authority::Higher
-            })
-        );
+        assert_eq!(s, Ok(LeaveState::Approved { by: Authority::Higher }));
     }
 
     #[test]
     fn county_must_escalate_over_the_cumulative_limit() {
         let rules = national();
-        let others = [other(
-            1,
-            "2025-02-01",
-            "2025-02-20",
-            OtherLeaveStatus::Completed,
-        )];
+        let others = [other(1, "2025-02-01", "2025-02-20", OtherLeaveStatus::Completed)];
         let f = facts(r("2025-03-01", "2025-03-11"), &others, &rules);
-        let county_ok = LeaveEvent::CountyDecide {
-            approve: true,
-            reason: String::new(),
-        };
+        let county_ok = LeaveEvent::CountyDecide { approve: true, reason: String::new() };
         assert!(matches!(
             apply(LeaveState::AwaitingCounty, &county_ok, Actor::County, &f),
-            Err(LeaveError::CountyMustEscalate {
-                days: 11,
-                cumulative_days: 31,
-                ..
-            })
+            Err(LeaveError::CountyMustEscalate { days: 11, cumulative_days: 31, .. })
         ));
     }
 
@@ -2341,15 +1786,10 @@ mod tests {
         // 实施办法 Art 27: the county reviews before forwarding; its refusal ends the request.
         let rules = national();
         let f = facts(r("2025-03-01", "2025-04-15"), &[], &rules);
-        let refuse = LeaveEvent::CountyDecide {
-            approve: false,
-            reason: "外出理由不充分".into(),
-        };
+        let refuse = LeaveEvent::CountyDecide { approve: false, reason: "外出理由不充分".into() };
         assert_eq!(
             apply(LeaveState::AwaitingCounty, &refuse, Actor::County, &f),
-            Ok(LeaveState::Rejected {
-                by: Authority::County
-            })
+            Ok(LeaveState::Rejected { by: Authority::County })
         );
     }
 
@@ -2362,45 +1802,25 @@ mod tests {
         assert_eq!(
             apply(
                 LeaveState::AwaitingCounty,
-                &LeaveEvent::CountyDecide {
-                    approve: false,
-                    reason: blank()
-                },
+                &LeaveEvent::CountyDecide { approve: false, reason: blank() },
                 Actor::County,
                 &f
             ),
-            Err(LeaveError::RejectionWithoutReason {
-                by: Authority::County
-            })
+            Err(LeaveError::RejectionWithoutReason { by: Authority::County })
         );
         assert_eq!(
             apply(
                 LeaveState::AwaitingHigher,
-                &LeaveEvent::HigherDecide {
-                    approve: false,
-                    reason: blank()
-                },
+                &LeaveEvent::HigherDecide { approve: false, reason: blank() },
                 Actor::Higher,
                 &f
             ),
-            Err(LeaveError::RejectionWithoutReason {
-                by: Authority::Higher
-            })
+            Err(LeaveError::RejectionWithoutReason { by: Authority::Higher })
         );
         let short = facts(r("2025-03-01", "2025-03-02"), &[], &rules);
         assert_eq!(
-            apply(
-                LeaveState::Submitted,
-                &LeaveEvent::OfficeDecide {
-                    approve: false,
-                    reason: blank()
-                },
-                OFFICE,
-                &short
-            ),
-            Err(LeaveError::RejectionWithoutReason {
-                by: Authority::Office
-            })
+            apply(LeaveState::Submitted, &LeaveEvent::OfficeDecide { approve: false, reason: blank() }, OFFICE, &short),
+            Err(LeaveError::RejectionWithoutReason { by: Authority::Office })
         );
     }
 
@@ -2417,21 +1837,11 @@ mod tests {
             })
         );
         assert_eq!(
-            apply(
-                LeaveState::Submitted,
-                &LeaveEvent::OfficeOpinion {
-                    text: String::new()
-                },
-                OFFICE,
-                &f
-            ),
+            apply(LeaveState::Submitted, &LeaveEvent::OfficeOpinion { text: String::new() }, OFFICE, &f),
             Err(LeaveError::OpinionEmpty)
         );
         // The county decides only after the office's opinion.
-        let county_ok = LeaveEvent::CountyDecide {
-            approve: true,
-            reason: String::new(),
-        };
+        let county_ok = LeaveEvent::CountyDecide { approve: true, reason: String::new() };
         assert!(matches!(
             apply(LeaveState::Submitted, &county_ok, Actor::County, &f),
             Err(LeaveError::InvalidTransition { .. })
@@ -2442,42 +1852,21 @@ mod tests {
     fn no_departure_before_approval_and_certificate() {
         let rules = national();
         let f = facts(r("2025-03-01", "2025-03-05"), &[], &rules);
-        let depart = LeaveEvent::Depart {
-            date: d("2025-03-01"),
-        };
+        let depart = LeaveEvent::Depart { date: d("2025-03-01") };
         assert_eq!(
             apply(LeaveState::Submitted, &depart, OFFICE, &f),
-            Err(LeaveError::NotApproved {
-                state: LeaveState::Submitted
-            })
+            Err(LeaveError::NotApproved { state: LeaveState::Submitted })
         );
-        let approved = LeaveState::Approved {
-            by: Authority::Office,
-        };
+        let approved = LeaveState::Approved { by: Authority::Office };
+        assert_eq!(apply(approved, &depart, OFFICE, &f), Err(LeaveError::CertificateNotIssued));
         assert_eq!(
-            apply(approved, &depart, OFFICE, &f),
-            Err(LeaveError::CertificateNotIssued)
+            apply(LeaveState::AwaitingCounty, &LeaveEvent::IssueCertificate, OFFICE, &f),
+            Err(LeaveError::NotApproved { state: LeaveState::AwaitingCounty })
         );
-        assert_eq!(
-            apply(
-                LeaveState::AwaitingCounty,
-                &LeaveEvent::IssueCertificate,
-                OFFICE,
-                &f
-            ),
-            Err(LeaveError::NotApproved {
-                state: LeaveState::AwaitingCounty
-            })
-        );
-        let early = LeaveEvent::Depart {
-            date: d("2025-02-28"),
-        };
+        let early = LeaveEvent::Depart { date: d("2025-02-28") };
         assert_eq!(
             apply(LeaveState::CertificateIssued, &early, OFFICE, &f),
-            Err(LeaveError::DepartureOutsidePeriod {
-                date: d("2025-02-28"),
-                period: f.period
-            })
+            Err(LeaveError::DepartureOutsidePeriod { date: d("2025-02-28"), period: f.period })
         );
     }
 
@@ -2486,26 +1875,13 @@ mod tests {
         let rules = national();
         let f = facts(r("2025-03-01", "2025-03-05"), &[], &rules);
         assert_eq!(
-            apply(
-                LeaveState::CertificateIssued,
-                &ret("2025-03-02"),
-                OFFICE,
-                &f
-            ),
-            Err(LeaveError::NotDeparted {
-                state: LeaveState::CertificateIssued
-            })
+            apply(LeaveState::CertificateIssued, &ret("2025-03-02"), OFFICE, &f),
+            Err(LeaveError::NotDeparted { state: LeaveState::CertificateIssued })
         );
-        let away = LeaveState::OnLeave {
-            departed_on: d("2025-03-02"),
-            extended_to: None,
-        };
+        let away = LeaveState::OnLeave { departed_on: d("2025-03-02"), extended_to: None };
         assert_eq!(
             apply(away, &ret("2025-03-01"), OFFICE, &f),
-            Err(LeaveError::ReturnBeforeDeparture {
-                departed_on: d("2025-03-02"),
-                returned_on: d("2025-03-01")
-            })
+            Err(LeaveError::ReturnBeforeDeparture { departed_on: d("2025-03-02"), returned_on: d("2025-03-01") })
         );
     }
 
@@ -2513,21 +1889,10 @@ mod tests {
     fn cancel_only_before_departure() {
         let rules = national();
         let f = facts(r("2025-03-01", "2025-03-05"), &[], &rules);
-        let cancel = LeaveEvent::Cancel {
-            reason: "行程取消".into(),
-        };
-        assert_eq!(
-            apply(LeaveState::CertificateIssued, &cancel, OFFICE, &f),
-            Ok(LeaveState::Cancelled)
-        );
-        let away = LeaveState::OnLeave {
-            departed_on: d("2025-03-01"),
-            extended_to: None,
-        };
-        assert_eq!(
-            apply(away, &cancel, OFFICE, &f),
-            Err(LeaveError::CancelAfterDeparture { state: away })
-        );
+        let cancel = LeaveEvent::Cancel { reason: "行程取消".into() };
+        assert_eq!(apply(LeaveState::CertificateIssued, &cancel, OFFICE, &f), Ok(LeaveState::Cancelled));
+        let away = LeaveState::OnLeave { departed_on: d("2025-03-01"), extended_to: None };
+        assert_eq!(apply(away, &cancel, OFFICE, &f), Err(LeaveError::CancelAfterDeparture { state: away }));
     }
 
     #[test]
@@ -2535,26 +1900,14 @@ mod tests {
         let rules = national();
         let f = facts(r("2025-03-01", "2025-03-05"), &[], &rules);
         for state in [
-            LeaveState::Rejected {
-                by: Authority::County,
-            },
-            LeaveState::Returned {
-                on: d("2025-03-05"),
-            },
-            LeaveState::ReturnedLate {
-                on: d("2025-03-07"),
-            },
+            LeaveState::Rejected { by: Authority::County },
+            LeaveState::Returned { on: d("2025-03-05") },
+            LeaveState::ReturnedLate { on: d("2025-03-07") },
             LeaveState::Cancelled,
         ] {
             assert!(state.is_closed());
-            assert_eq!(
-                apply(state, &LeaveEvent::Submit, OFFICE, &f),
-                Err(LeaveError::LeaveClosed { state })
-            );
-            assert_eq!(
-                apply(state, &ret("2025-03-05"), OFFICE, &f),
-                Err(LeaveError::LeaveClosed { state })
-            );
+            assert_eq!(apply(state, &LeaveEvent::Submit, OFFICE, &f), Err(LeaveError::LeaveClosed { state }));
+            assert_eq!(apply(state, &ret("2025-03-05"), OFFICE, &f), Err(LeaveError::LeaveClosed { state }));
         }
     }
 
@@ -2564,56 +1917,19 @@ mod tests {
         let rules = national();
         let (s, period) = on_leave_5_days(&rules);
         let f = facts(period, &[], &rules);
-        let pending = apply(
-            s,
-            &LeaveEvent::RequestExtension {
-                new_end: d("2025-03-10"),
-            },
-            OFFICE,
-            &f,
-        )
-        .unwrap();
-        let by_office = LeaveEvent::DecideExtension {
-            approve: true,
-            by: Authority::Office,
-        };
+        let pending = apply(s, &LeaveEvent::RequestExtension { new_end: d("2025-03-10") }, OFFICE, &f).unwrap();
+        let by_office = LeaveEvent::DecideExtension { approve: true, by: Authority::Office };
         assert_eq!(
             apply(pending, &by_office, OFFICE, &f),
-            Err(LeaveError::OfficeLacksAuthority {
-                required: Authority::County,
-                days: 10,
-                cumulative_days: 10
-            })
+            Err(LeaveError::OfficeLacksAuthority { required: Authority::County, days: 10, cumulative_days: 10 })
         );
-        let by_county = LeaveEvent::DecideExtension {
-            approve: true,
-            by: Authority::County,
-        };
+        let by_county = LeaveEvent::DecideExtension { approve: true, by: Authority::County };
         let extended = apply(pending, &by_county, Actor::County, &f).unwrap();
-        assert_eq!(
-            extended,
-            LeaveState::OnLeave {
-                departed_on: d("2025-03-01"),
-                extended_to: Some(d("2025-03-10"))
-            }
-        );
+        assert_eq!(extended, LeaveState::OnLeave { departed_on: d("2025-03-01"), extended_to: Some(d("2025-03-10")) });
         // Back on the extended end is on time.
-        assert_eq!(
-            apply(extended, &ret("2025-03-10"), OFFICE, &f),
-            Ok(LeaveState::Returned {
-                on: d("2025-03-10")
-            })
-        );
+        assert_eq!(apply(extended, &ret("2025-03-10"), OFFICE, &f), Ok(LeaveState::Returned { on: d("2025-03-10") }));
         // A short extension stays with the office.
-        let small = apply(
-            s,
-            &LeaveEvent::RequestExtension {
-                new_end: d("2025-03-07"),
-            },
-            OFFICE,
-            &f,
-        )
-        .unwrap();
+        let small = apply(s, &LeaveEvent::RequestExtension { new_end: d("2025-03-07") }, OFFICE, &f).unwrap();
         assert!(apply(small, &by_office, OFFICE, &f).is_ok());
     }
 
@@ -2621,84 +1937,38 @@ mod tests {
     fn extension_past_30_days_goes_to_the_higher_level() {
         let rules = national();
         let f = facts(r("2025-03-01", "2025-03-25"), &[], &rules);
-        let away = LeaveState::OnLeave {
-            departed_on: d("2025-03-01"),
-            extended_to: None,
-        };
-        let pending = apply(
-            away,
-            &LeaveEvent::RequestExtension {
-                new_end: d("2025-04-05"),
-            },
-            OFFICE,
-            &f,
-        )
-        .unwrap();
-        let by_county = LeaveEvent::DecideExtension {
-            approve: true,
-            by: Authority::County,
-        };
+        let away = LeaveState::OnLeave { departed_on: d("2025-03-01"), extended_to: None };
+        let pending = apply(away, &LeaveEvent::RequestExtension { new_end: d("2025-04-05") }, OFFICE, &f).unwrap();
+        let by_county = LeaveEvent::DecideExtension { approve: true, by: Authority::County };
         assert!(matches!(
             apply(pending, &by_county, Actor::County, &f),
             Err(LeaveError::CountyMustEscalate { days: 36, .. })
         ));
-        let by_higher = LeaveEvent::DecideExtension {
-            approve: true,
-            by: Authority::Higher,
-        };
+        let by_higher = LeaveEvent::DecideExtension { approve: true, by: Authority::Higher };
         assert!(apply(pending, &by_higher, Actor::Higher, &f).is_ok());
         assert_eq!(
             apply(pending, &by_higher, Actor::County, &f),
-            Err(LeaveError::DeciderMismatch {
-                by: Authority::Higher,
-                actor: Actor::County
-            })
+            Err(LeaveError::DeciderMismatch { by: Authority::Higher, actor: Actor::County })
         );
     }
 
     #[test]
     fn extension_must_be_later_within_term_and_not_overlap() {
         let rules = national();
-        let others = [other(
-            9,
-            "2025-03-12",
-            "2025-03-14",
-            OtherLeaveStatus::Approved,
-        )];
-        let f = LeaveFacts {
-            term: r("2025-01-01", "2025-03-20"),
-            ..facts(r("2025-03-01", "2025-03-05"), &others, &rules)
-        };
-        let away = LeaveState::OnLeave {
-            departed_on: d("2025-03-01"),
-            extended_to: None,
-        };
-        let ext = |e: &str| {
-            apply(
-                away,
-                &LeaveEvent::RequestExtension { new_end: d(e) },
-                OFFICE,
-                &f,
-            )
-        };
+        let others = [other(9, "2025-03-12", "2025-03-14", OtherLeaveStatus::Approved)];
+        let f =
+            LeaveFacts { term: r("2025-01-01", "2025-03-20"), ..facts(r("2025-03-01", "2025-03-05"), &others, &rules) };
+        let away = LeaveState::OnLeave { departed_on: d("2025-03-01"), extended_to: None };
+        let ext = |e: &str| apply(away, &LeaveEvent::RequestExtension { new_end: d(e) }, OFFICE, &f);
         assert_eq!(
             ext("2025-03-05"),
-            Err(LeaveError::ExtensionNotLater {
-                current_end: d("2025-03-05"),
-                new_end: d("2025-03-05")
-            })
+            Err(LeaveError::ExtensionNotLater { current_end: d("2025-03-05"), new_end: d("2025-03-05") })
         );
         assert_eq!(
             ext("2025-03-21"),
-            Err(LeaveError::ExtensionBeyondTerm {
-                new_end: d("2025-03-21"),
-                term_end: d("2025-03-20")
-            })
+            Err(LeaveError::ExtensionBeyondTerm { new_end: d("2025-03-21"), term_end: d("2025-03-20") })
         );
-        assert!(matches!(
-            ext("2025-03-12"),
-            Err(LeaveError::OverlapsOtherLeave { .. })
-        ));
+        assert!(matches!(ext("2025-03-12"), Err(LeaveError::OverlapsOtherLeave { .. })));
         assert!(ext("2025-03-11").is_ok());
     }
 
@@ -2707,31 +1977,13 @@ mod tests {
         let rules = national();
         let (s, period) = on_leave_5_days(&rules);
         let f = facts(period, &[], &rules);
-        let pending = apply(
-            s,
-            &LeaveEvent::RequestExtension {
-                new_end: d("2025-03-07"),
-            },
-            OFFICE,
-            &f,
-        )
-        .unwrap();
-        let refused = apply(
-            pending,
-            &LeaveEvent::DecideExtension {
-                approve: false,
-                by: Authority::Office,
-            },
-            OFFICE,
-            &f,
-        )
-        .unwrap();
+        let pending = apply(s, &LeaveEvent::RequestExtension { new_end: d("2025-03-07") }, OFFICE, &f).unwrap();
+        let refused =
+            apply(pending, &LeaveEvent::DecideExtension { approve: false, by: Authority::Office }, OFFICE, &f).unwrap();
         assert_eq!(refused, s);
         assert_eq!(
             apply(refused, &ret("2025-03-06"), OFFICE, &f),
-            Ok(LeaveState::ReturnedLate {
-                on: d("2025-03-06")
-            })
+            Ok(LeaveState::ReturnedLate { on: d("2025-03-06") })
         );
     }
 
@@ -2741,101 +1993,53 @@ mod tests {
         let rules = national();
         let (s, period) = on_leave_5_days(&rules);
         let f = facts(period, &[], &rules);
-        let recall = |date: &str| LeaveEvent::Recall {
-            date: d(date),
-            reason: "责令返回".into(),
-        };
+        let recall = |date: &str| LeaveEvent::Recall { date: d(date), reason: "责令返回".into() };
         assert_eq!(
             apply(s, &recall("2025-02-28"), Actor::County, &f),
-            Err(LeaveError::RecallBeforeDeparture {
-                departed_on: d("2025-03-01"),
-                recalled_on: d("2025-02-28")
-            })
+            Err(LeaveError::RecallBeforeDeparture { departed_on: d("2025-03-01"), recalled_on: d("2025-02-28") })
         );
         let recalled = apply(s, &recall("2025-03-03"), Actor::County, &f).unwrap();
-        assert_eq!(
-            apply(recalled, &ret("2025-03-04"), OFFICE, &f),
-            Ok(LeaveState::Returned {
-                on: d("2025-03-04")
-            })
-        );
+        assert_eq!(apply(recalled, &ret("2025-03-04"), OFFICE, &f), Ok(LeaveState::Returned { on: d("2025-03-04") }));
     }
 
     #[test]
     fn overdue_when_away_past_the_effective_end() {
         // domain.md §8.2 OVERDUE: on leave, end < today, no 销假, no approved extension.
         let end = d("2025-03-05");
-        let away = LeaveState::OnLeave {
-            departed_on: d("2025-03-01"),
-            extended_to: None,
-        };
+        let away = LeaveState::OnLeave { departed_on: d("2025-03-01"), extended_to: None };
         assert!(!is_overdue(away, end, d("2025-03-05")));
         assert!(is_overdue(away, end, d("2025-03-06")));
-        let extended = LeaveState::OnLeave {
-            departed_on: d("2025-03-01"),
-            extended_to: Some(d("2025-03-10")),
-        };
+        let extended = LeaveState::OnLeave { departed_on: d("2025-03-01"), extended_to: Some(d("2025-03-10")) };
         assert!(!is_overdue(extended, end, d("2025-03-08")));
         assert!(is_overdue(extended, end, d("2025-03-11")));
-        let pending = LeaveState::ExtensionPending {
-            departed_on: d("2025-03-01"),
-            extended_to: None,
-            new_end: d("2025-03-10"),
-        };
+        let pending =
+            LeaveState::ExtensionPending { departed_on: d("2025-03-01"), extended_to: None, new_end: d("2025-03-10") };
         assert!(is_overdue(pending, end, d("2025-03-06")));
-        assert!(!is_overdue(
-            LeaveState::Returned {
-                on: d("2025-03-09")
-            },
-            end,
-            d("2025-03-20")
-        ));
-        assert!(!is_overdue(
-            LeaveState::CertificateIssued,
-            end,
-            d("2025-03-20")
-        ));
+        assert!(!is_overdue(LeaveState::Returned { on: d("2025-03-09") }, end, d("2025-03-20")));
+        assert!(!is_overdue(LeaveState::CertificateIssued, end, d("2025-03-20")));
     }
 
     #[test]
     fn derived_status_shows_overdue_with_days() {
-        let away = LeaveState::OnLeave {
-            departed_on: d("2025-03-01"),
-            extended_to: None,
-        };
+        let away = LeaveState::OnLeave { departed_on: d("2025-03-01"), extended_to: None };
         assert_eq!(
             derived_status(away, d("2025-03-05"), d("2025-03-05")),
             DerivedLeaveStatus::Recorded { state: away }
         );
         assert_eq!(
             derived_status(away, d("2025-03-05"), d("2025-03-08")),
-            DerivedLeaveStatus::Overdue {
-                state: away,
-                due: d("2025-03-05"),
-                days_overdue: 3
-            }
+            DerivedLeaveStatus::Overdue { state: away, due: d("2025-03-05"), days_overdue: 3 }
         );
     }
 
     #[test]
     fn events_and_states_serialize_with_stable_tags() {
         // Events are stored append-only as JSON; their shape must not drift silently.
-        let e = LeaveEvent::Depart {
-            date: d("2025-03-01"),
-        };
-        assert_eq!(
-            serde_json::to_string(&e).unwrap(),
-            r#"{"event":"depart","date":"2025-03-01"}"#
-        );
-        let s = LeaveState::Approved {
-            by: Authority::County,
-        };
-        assert_eq!(
-            serde_json::to_string(&s).unwrap(),
-            r#"{"state":"approved","by":"county"}"#
-        );
-        let back: LeaveEvent =
-            serde_json::from_str(&serde_json::to_string(&ret("2025-03-05")).unwrap()).unwrap();
+        let e = LeaveEvent::Depart { date: d("2025-03-01") };
+        assert_eq!(serde_json::to_string(&e).unwrap(), r#"{"event":"depart","date":"2025-03-01"}"#);
+        let s = LeaveState::Approved { by: Authority::County };
+        assert_eq!(serde_json::to_string(&s).unwrap(), r#"{"state":"approved","by":"county"}"#);
+        let back: LeaveEvent = serde_json::from_str(&serde_json::to_string(&ret("2025-03-05")).unwrap()).unwrap();
         assert_eq!(back, ret("2025-03-05"));
     }
 

@@ -163,14 +163,8 @@ pub enum ObligationKind {
 
 impl ObligationKind {
     /// Periodic counted kinds set by the class policy or the plan.
-    pub const PERIODIC: [ObligationKind; 6] = [
-        Self::PhoneReport,
-        Self::InPersonReport,
-        Self::WrittenReport,
-        Self::Visit,
-        Self::Talk,
-        Self::ItCheck,
-    ];
+    pub const PERIODIC: [ObligationKind; 6] =
+        [Self::PhoneReport, Self::InPersonReport, Self::WrittenReport, Self::Visit, Self::Talk, Self::ItCheck];
 
     pub fn label_zh(self) -> &'static str {
         match self {
@@ -197,10 +191,8 @@ impl ObligationKind {
         use ReportMethod as R;
         matches!(
             (self, activity),
-            (
-                Self::PhoneReport,
-                A::Report(R::Phone | R::Video | R::InPerson)
-            ) | (Self::InPersonReport, A::Report(R::InPerson))
+            (Self::PhoneReport, A::Report(R::Phone | R::Video | R::InPerson))
+                | (Self::InPersonReport, A::Report(R::InPerson))
                 | (Self::WrittenReport, A::Report(R::Written))
                 | (Self::Visit | Self::FirstVisit, A::Visit)
                 | (Self::Talk, A::Talk)
@@ -315,11 +307,7 @@ pub fn obligations_for_month_many<K: Eq + Hash + Clone>(
     today: NaiveDate,
     book: &RuleBook,
 ) -> Vec<(K, Result<Vec<Obligation>, ObligationError>)> {
-    let index: HashMap<&K, usize> = subjects
-        .iter()
-        .enumerate()
-        .map(|(i, (k, _))| (k, i))
-        .collect();
+    let index: HashMap<&K, usize> = subjects.iter().enumerate().map(|(i, (k, _))| (k, i)).collect();
     let mut buckets: Vec<Vec<&Activity>> = vec![Vec::new(); subjects.len()];
     for (k, a) in activities {
         if let Some(&i) = index.get(k) {
@@ -340,10 +328,7 @@ pub fn class_on(
     date: NaiveDate,
 ) -> SupervisionClass {
     let earliest = history.iter().min_by_key(|(d, _)| *d);
-    let latest_before = history
-        .iter()
-        .filter(|(d, _)| *d <= date)
-        .max_by_key(|(d, _)| *d);
+    let latest_before = history.iter().filter(|(d, _)| *d <= date).max_by_key(|(d, _)| *d);
     latest_before.or(earliest).map_or(current, |(_, c)| *c)
 }
 
@@ -383,17 +368,10 @@ fn compute(
 ) -> Result<Vec<Obligation>, ObligationError> {
     let m = month_range(year, month).ok_or(ObligationError::InvalidMonth { year, month })?;
     if facts.term.end < facts.term.start {
-        return Err(ObligationError::TermEndsBeforeStart {
-            start: facts.term.start,
-            end: facts.term.end,
-        });
+        return Err(ObligationError::TermEndsBeforeStart { start: facts.term.start, end: facts.term.end });
     }
     if let Some(plan) = &facts.plan {
-        if let Some(bad) = plan
-            .duties
-            .iter()
-            .find(|d| !ObligationKind::PERIODIC.contains(&d.kind))
-        {
+        if let Some(bad) = plan.duties.iter().find(|d| !ObligationKind::PERIODIC.contains(&d.kind)) {
             return Err(ObligationError::PlanKindNotPeriodic { kind: bad.kind });
         }
     }
@@ -403,31 +381,14 @@ fn compute(
         return Ok(Vec::new());
     }
     // Windows reach at most 12 months back (medical cadence ≤ 12 months) and 3 months forward.
-    let lo = m
-        .start
-        .checked_sub_months(Months::new(13))
-        .unwrap_or(m.start);
+    let lo = m.start.checked_sub_months(Months::new(13)).unwrap_or(m.start);
     let hi = m.end.checked_add_months(Months::new(13)).unwrap_or(m.end);
-    let recent = acts
-        .iter()
-        .copied()
-        .filter(|a| lo <= a.date && a.date <= hi)
-        .collect();
-    let mut e = Engine {
-        facts,
-        recent,
-        all: acts,
-        today,
-        book,
-        month: m,
-        out: Vec::new(),
-    };
+    let recent = acts.iter().copied().filter(|a| lo <= a.date && a.date <= hi).collect();
+    let mut e = Engine { facts, recent, all: acts, today, book, month: m, out: Vec::new() };
 
     e.intake();
     if facts.status != SubjectStatus::PendingIntake {
-        let start = facts
-            .reported_on
-            .map_or(facts.term.start, |r| r.max(facts.term.start));
+        let start = facts.reported_on.map_or(facts.term.start, |r| r.max(facts.term.start));
         if start <= facts.term.end {
             let sup = DateRange::new(start, facts.term.end);
             e.first_visit();
@@ -444,10 +405,7 @@ fn compute(
 
 impl Engine<'_> {
     fn pack_near(&self, start: NaiveDate, end: NaiveDate) -> Result<&RulePack, ObligationError> {
-        self.book
-            .pack_for(start)
-            .or_else(|| self.book.pack_for(end))
-            .ok_or(ObligationError::NoRulePack { date: start })
+        self.book.pack_for(start).or_else(|| self.book.pack_for(end)).ok_or(ObligationError::NoRulePack { date: start })
     }
 
     fn class_at(&self, date: NaiveDate) -> SupervisionClass {
@@ -455,11 +413,7 @@ impl Engine<'_> {
     }
 
     fn count_in(&self, kind: ObligationKind, range: DateRange) -> u32 {
-        let n = self
-            .recent
-            .iter()
-            .filter(|a| kind.counts(a.kind) && range.contains(a.date))
-            .count();
+        let n = self.recent.iter().filter(|a| kind.counts(a.kind) && range.contains(a.date)).count();
         u32::try_from(n).unwrap_or(u32::MAX)
     }
 
@@ -471,11 +425,7 @@ impl Engine<'_> {
     }
 
     fn first_done_on_or_after(&self, kind: ObligationKind, from: NaiveDate) -> Option<NaiveDate> {
-        self.all
-            .iter()
-            .filter(|a| kind.counts(a.kind) && a.date >= from)
-            .map(|a| a.date)
-            .min()
+        self.all.iter().filter(|a| kind.counts(a.kind) && a.date >= from).map(|a| a.date).min()
     }
 
     fn custody_days(&self, range: DateRange) -> i64 {
@@ -501,19 +451,14 @@ impl Engine<'_> {
         let required = prorate_half_up(times, free, window_days);
         let done = self.count_in(kind, active);
         let on_leave = kind.exempt_on_leave()
-            && covered_days(
-                &[self.facts.leaves.as_slice(), self.facts.custody.as_slice()].concat(),
-                active,
-            ) == term_days;
+            && covered_days(&[self.facts.leaves.as_slice(), self.facts.custody.as_slice()].concat(), active)
+                == term_days;
         let (status, basis) = if required == 0 {
             (ObligationStatus::Exempt, format!("{basis}；{CUSTODY_NOTE}"))
         } else if on_leave {
             (ObligationStatus::Exempt, format!("{basis}；{LEAVE_NOTE}"))
         } else {
-            (
-                self.counted_status(required, done, window.end),
-                basis.to_owned(),
-            )
+            (self.counted_status(required, done, window.end), basis.to_owned())
         };
         self.out.push(Obligation {
             kind,
@@ -552,8 +497,7 @@ impl Engine<'_> {
         let window = DateRange::new(open.min(due), due);
         let m = self.month;
         // Carried while unmet, but never into months after the term (nothing is owed then).
-        let carried =
-            m.start > due && m.start <= self.facts.term.end && done_on.is_none_or(|d| d >= m.start);
+        let carried = m.start > due && m.start <= self.facts.term.end && done_on.is_none_or(|d| d >= m.start);
         let listed = m.overlaps(&window) || carried;
         if !listed {
             return;
@@ -581,10 +525,8 @@ impl Engine<'_> {
     /// 报到 (社区矫正法第二十一条; 刑事诉讼法第一百零五条).
     fn intake(&mut self) {
         let f = self.facts;
-        let applies = matches!(
-            f.sentence_type,
-            SentenceType::Control | SentenceType::Probation | SentenceType::Parole
-        ) && (f.status == SubjectStatus::PendingIntake || f.reported_on.is_some());
+        let applies = matches!(f.sentence_type, SentenceType::Control | SentenceType::Probation | SentenceType::Parole)
+            && (f.status == SubjectStatus::PendingIntake || f.reported_on.is_some());
         let Some(effective) = f.judgment_effective.filter(|_| applies) else {
             return;
         };
@@ -598,14 +540,7 @@ impl Engine<'_> {
             basis.push_str("；期满日为休息日，顺延至其后第一日（刑事诉讼法第一百零五条）");
         }
         let id = pack.id.clone();
-        self.push_deadline(
-            ObligationKind::IntakeReport,
-            effective,
-            due,
-            f.reported_on,
-            basis,
-            &id,
-        );
+        self.push_deadline(ObligationKind::IntakeReport, effective, due, f.reported_on, basis, &id);
     }
 
     /// First 实地查访 after 报到 (\[PROPOSAL\] domain.md §7.2).
@@ -619,14 +554,7 @@ impl Engine<'_> {
         let due = reported + Days::new(u64::from(pack.intake.first_visit_days));
         let done_on = self.first_done_on_or_after(ObligationKind::FirstVisit, reported);
         let (basis, id) = (pack.intake.first_visit_basis.clone(), pack.id.clone());
-        self.push_deadline(
-            ObligationKind::FirstVisit,
-            reported,
-            due,
-            done_on,
-            basis,
-            &id,
-        );
+        self.push_deadline(ObligationKind::FirstVisit, reported, due, done_on, basis, &id);
     }
 
     /// Class (and plan) counted duties on calendar-aligned windows.
@@ -667,10 +595,7 @@ impl Engine<'_> {
         let mut quotas = vec![(
             ObligationKind::StudyHours,
             merge_hours(
-                policy
-                    .study_hours_per_month
-                    .as_ref()
-                    .map(|h| (h.hours, h.basis.as_str())),
+                policy.study_hours_per_month.as_ref().map(|h| (h.hours, h.basis.as_str())),
                 plan.and_then(|p| p.study_hours_per_month.map(|h| (h, p.basis.as_str()))),
             ),
         )];
@@ -679,10 +604,7 @@ impl Engine<'_> {
             quotas.push((
                 ObligationKind::ServiceHours,
                 merge_hours(
-                    policy
-                        .service_hours_per_month
-                        .as_ref()
-                        .map(|h| (h.hours, h.basis.as_str())),
+                    policy.service_hours_per_month.as_ref().map(|h| (h.hours, h.basis.as_str())),
                     plan.and_then(|p| p.service_hours_per_month.map(|h| (h, p.basis.as_str()))),
                 ),
             ));
@@ -730,10 +652,7 @@ impl Engine<'_> {
         }
         let at = self.month.start.max(sup.start).min(sup.end);
         let pack = self.pack_near(at, at)?;
-        let mut cadences = vec![(
-            ObligationKind::HealthReport,
-            pack.medical.health_report_months,
-        )];
+        let mut cadences = vec![(ObligationKind::HealthReport, pack.medical.health_report_months)];
         if self.facts.medical_parole {
             cadences.push((ObligationKind::MedicalReexam, pack.medical.reexam_months));
         }
@@ -756,21 +675,14 @@ impl Engine<'_> {
             return;
         }
         let end = self.facts.term.end;
-        let Some(pack) = self
-            .book
-            .pack_for(end)
-            .or_else(|| self.book.pack_for(sup.start))
-        else {
+        let Some(pack) = self.book.pack_for(end).or_else(|| self.book.pack_for(sup.start)) else {
             return;
         };
         let r = &pack.release;
         let open = (end - Days::new(u64::from(r.prep_reminder_days))).max(sup.start);
         let due = end - Days::new(u64::from(r.appraisal_days_before_end));
         let (basis, id) = (r.basis.clone(), pack.id.clone());
-        for kind in [
-            ObligationKind::ReleaseSummary,
-            ObligationKind::ReleaseAppraisal,
-        ] {
+        for kind in [ObligationKind::ReleaseSummary, ObligationKind::ReleaseAppraisal] {
             let done_on = self.first_done_on_or_after(kind, sup.start);
             self.push_deadline(kind, open, due, done_on, basis.clone(), &id);
         }
@@ -826,15 +738,13 @@ fn windows_in_month(period: Period, m: DateRange) -> Vec<DateRange> {
 /// Windows of `n` months counted from `anchor` that end in `m` or are open at its last day.
 fn anchored_windows(anchor: NaiveDate, n: u32, m: DateRange) -> Vec<DateRange> {
     let n = n.max(1);
-    let months_between =
-        (m.start.year() - anchor.year()) * 12 + m.start.month() as i32 - anchor.month() as i32;
+    let months_between = (m.start.year() - anchor.year()) * 12 + m.start.month() as i32 - anchor.month() as i32;
     let k0 = (months_between.max(0) as u32 / n).saturating_sub(1);
     let mut out = Vec::new();
     for k in k0..k0 + 4 {
-        let (Some(start), Some(next)) = (
-            anchor.checked_add_months(Months::new(k * n)),
-            anchor.checked_add_months(Months::new((k + 1) * n)),
-        ) else {
+        let (Some(start), Some(next)) =
+            (anchor.checked_add_months(Months::new(k * n)), anchor.checked_add_months(Months::new((k + 1) * n)))
+        else {
             break;
         };
         if start > m.end {
@@ -914,19 +824,11 @@ mod tests {
     }
 
     fn act(kind: ActivityKind, date: NaiveDate) -> Activity {
-        Activity {
-            kind,
-            date,
-            minutes: 0,
-        }
+        Activity { kind, date, minutes: 0 }
     }
 
     fn mins(kind: ActivityKind, date: NaiveDate, minutes: u32) -> Activity {
-        Activity {
-            kind,
-            date,
-            minutes,
-        }
+        Activity { kind, date, minutes }
     }
 
     fn probation(class: SupervisionClass) -> SubjectFacts {
@@ -956,31 +858,17 @@ mod tests {
 
     /// A pack where 严管 has every periodic duty, to exercise each kind.
     fn every_duty_book() -> RuleBook {
-        let mut pack = RuleBook::builtin()
-            .pack_by_id("national-2020")
-            .unwrap()
-            .clone();
+        let mut pack = RuleBook::builtin().pack_by_id("national-2020").unwrap().clone();
         pack.id = "test-every-duty".into();
         pack.region = Some("test".into());
-        pack.classes.strict.it_checks = Some(Duty {
-            times: 2,
-            per: Period::Week,
-            basis: "[TEST] 信息化核查".into(),
-        });
-        pack.classes.strict.visits = Some(Duty {
-            times: 1,
-            per: Period::Quarter,
-            basis: "[TEST] 每季度查访".into(),
-        });
-        pack.classes.strict.written_reports = Some(Duty {
-            times: 1,
-            per: Period::TwoMonths,
-            basis: "[TEST] 两月书面".into(),
-        });
-        pack.classes.strict.study_hours_per_month = Some(HoursDuty {
-            hours: 10,
-            basis: "[TEST] 学习10小时".into(),
-        });
+        pack.classes.strict.it_checks =
+            Some(Duty { times: 2, per: Period::Week, basis: "[TEST] 信息化核查".into() });
+        pack.classes.strict.visits =
+            Some(Duty { times: 1, per: Period::Quarter, basis: "[TEST] 每季度查访".into() });
+        pack.classes.strict.written_reports =
+            Some(Duty { times: 1, per: Period::TwoMonths, basis: "[TEST] 两月书面".into() });
+        pack.classes.strict.study_hours_per_month =
+            Some(HoursDuty { hours: 10, basis: "[TEST] 学习10小时".into() });
         let mut book = RuleBook::builtin();
         book.add(pack).unwrap();
         book.with_region(Some("test")).unwrap()
@@ -1011,10 +899,7 @@ mod tests {
         assert_eq!(service[0].required, 480);
         assert!(service[0].basis.contains("第十六条"));
         assert!(obs.iter().all(|o| o.pack_id == "test-every-duty"));
-        assert!(obs
-            .iter()
-            .filter(|o| o.kind != K::FirstVisit)
-            .all(|o| o.status == S::Due));
+        assert!(obs.iter().filter(|o| o.kind != K::FirstVisit).all(|o| o.status == S::Due));
         // No visit was ever recorded: the first visit (due 22 Jan 2023) is carried as Overdue.
         assert_eq!(of(&obs, K::FirstVisit)[0].status, S::Overdue);
     }
@@ -1024,8 +909,7 @@ mod tests {
     fn service_hours_only_for_subjects_able_to_work() {
         let mut facts = probation(SupervisionClass::Ordinary);
         facts.able_to_work = false;
-        let obs =
-            obligations_for_month(&facts, &[], 2024, 5, d(2024, 5, 1), &province_a()).unwrap();
+        let obs = obligations_for_month(&facts, &[], 2024, 5, d(2024, 5, 1), &province_a()).unwrap();
         assert!(of(&obs, K::ServiceHours).is_empty());
         assert_eq!(of(&obs, K::StudyHours).len(), 1);
     }
@@ -1035,20 +919,15 @@ mod tests {
     #[test]
     fn weekly_duties_in_a_month_spanning_five_weeks() {
         let facts = probation(SupervisionClass::Strict);
-        let obs =
-            obligations_for_month(&facts, &[], 2024, 6, d(2024, 6, 1), &province_a()).unwrap();
+        let obs = obligations_for_month(&facts, &[], 2024, 6, d(2024, 6, 1), &province_a()).unwrap();
         let weekly = of(&obs, K::InPersonReport);
         let ends: Vec<u32> = weekly.iter().map(|o| o.window.end.day()).collect();
         assert_eq!(ends, vec![2, 9, 16, 23, 30]);
         assert_eq!(weekly[0].window.start, d(2024, 5, 27));
         // July 2024 has four Sundays; the week 1–7 July belongs to July.
-        let july =
-            obligations_for_month(&facts, &[], 2024, 7, d(2024, 6, 1), &province_a()).unwrap();
+        let july = obligations_for_month(&facts, &[], 2024, 7, d(2024, 6, 1), &province_a()).unwrap();
         assert_eq!(of(&july, K::InPersonReport).len(), 4);
-        assert_eq!(
-            of(&july, K::InPersonReport)[0].window,
-            r(d(2024, 7, 1), d(2024, 7, 7))
-        );
+        assert_eq!(of(&july, K::InPersonReport)[0].window, r(d(2024, 7, 1), d(2024, 7, 7)));
     }
 
     /// Rule: status by `today` — Due while open, Overdue/Shortfall after, Done when met.
@@ -1059,27 +938,15 @@ mod tests {
         let week = r(d(2024, 6, 3), d(2024, 6, 9));
         let weekly = |acts: &[Activity], today| {
             let obs = obligations_for_month(&facts, acts, 2024, 6, today, &book).unwrap();
-            obs.into_iter()
-                .find(|o| o.kind == K::InPersonReport && o.window == week)
-                .unwrap()
+            obs.into_iter().find(|o| o.kind == K::InPersonReport && o.window == week).unwrap()
         };
-        assert_eq!(
-            weekly(&[], d(2024, 6, 9)).status,
-            S::Due,
-            "last day of the window is still open"
-        );
+        assert_eq!(weekly(&[], d(2024, 6, 9)).status, S::Due, "last day of the window is still open");
         assert_eq!(weekly(&[], d(2024, 6, 10)).status, S::Overdue);
-        let report = [act(
-            ActivityKind::Report(ReportMethod::InPerson),
-            d(2024, 6, 5),
-        )];
+        let report = [act(ActivityKind::Report(ReportMethod::InPerson), d(2024, 6, 5))];
         let done = weekly(&report, d(2024, 6, 20));
         assert_eq!((done.status, done.done, done.required), (S::Done, 1, 1));
         // A phone call is not an in-person report.
-        let phone = [act(
-            ActivityKind::Report(ReportMethod::Phone),
-            d(2024, 6, 5),
-        )];
+        let phone = [act(ActivityKind::Report(ReportMethod::Phone), d(2024, 6, 5))];
         assert_eq!(weekly(&phone, d(2024, 6, 20)).status, S::Overdue);
 
         // Hours: 12 h 严管 study; 5 h done → Due in June, Shortfall after June.
@@ -1090,14 +957,8 @@ mod tests {
         };
         assert_eq!(hours(d(2024, 6, 30)).status, S::Due);
         let short = hours(d(2024, 7, 1));
-        assert_eq!(
-            (short.status, short.required, short.done),
-            (S::Shortfall, 720, 300)
-        );
-        let full = [
-            mins(ActivityKind::Study, d(2024, 6, 14), 400),
-            mins(ActivityKind::Study, d(2024, 6, 28), 320),
-        ];
+        assert_eq!((short.status, short.required, short.done), (S::Shortfall, 720, 300));
+        let full = [mins(ActivityKind::Study, d(2024, 6, 14), 400), mins(ActivityKind::Study, d(2024, 6, 28), 320)];
         let obs = obligations_for_month(&facts, &full, 2024, 6, d(2024, 7, 1), &book).unwrap();
         assert_eq!(of(&obs, K::StudyHours)[0].status, S::Done);
     }
@@ -1107,39 +968,24 @@ mod tests {
     #[test]
     fn class_change_mid_month() {
         let mut facts = probation(SupervisionClass::Strict);
-        facts.class_history = vec![
-            (d(2023, 3, 12), SupervisionClass::Ordinary),
-            (d(2024, 2, 15), SupervisionClass::Strict),
-        ];
-        let obs =
-            obligations_for_month(&facts, &[], 2024, 2, d(2024, 2, 1), &province_a()).unwrap();
-        let weekly: Vec<_> = of(&obs, K::InPersonReport)
-            .into_iter()
-            .filter(|o| o.window.days_inclusive() == 7)
-            .collect();
-        assert_eq!(
-            weekly.len(),
-            1,
-            "only the week starting 19 Feb is under 严管"
-        );
+        facts.class_history =
+            vec![(d(2023, 3, 12), SupervisionClass::Ordinary), (d(2024, 2, 15), SupervisionClass::Strict)];
+        let obs = obligations_for_month(&facts, &[], 2024, 2, d(2024, 2, 1), &province_a()).unwrap();
+        let weekly: Vec<_> =
+            of(&obs, K::InPersonReport).into_iter().filter(|o| o.window.days_inclusive() == 7).collect();
+        assert_eq!(weekly.len(), 1, "only the week starting 19 Feb is under 严管");
         assert_eq!(weekly[0].window, r(d(2024, 2, 19), d(2024, 2, 25)));
         assert!(weekly[0].basis.contains("严管"));
         // The month window started on 1 Feb under 普管: 2 in-person reports, 8 h study.
-        let monthly: Vec<_> = of(&obs, K::InPersonReport)
-            .into_iter()
-            .filter(|o| o.window.days_inclusive() == 29)
-            .collect();
+        let monthly: Vec<_> =
+            of(&obs, K::InPersonReport).into_iter().filter(|o| o.window.days_inclusive() == 29).collect();
         assert_eq!(monthly.len(), 1);
         assert_eq!(monthly[0].required, 2);
         assert_eq!(of(&obs, K::StudyHours)[0].required, 8 * 60);
         // March is wholly 严管: 12 h.
-        let march =
-            obligations_for_month(&facts, &[], 2024, 3, d(2024, 3, 1), &province_a()).unwrap();
+        let march = obligations_for_month(&facts, &[], 2024, 3, d(2024, 3, 1), &province_a()).unwrap();
         assert_eq!(of(&march, K::StudyHours)[0].required, 12 * 60);
-        assert_eq!(
-            class_on(&facts.class_history, facts.class, d(2020, 1, 1)),
-            SupervisionClass::Ordinary
-        );
+        assert_eq!(class_on(&facts.class_history, facts.class, d(2020, 1, 1)), SupervisionClass::Ordinary);
     }
 
     /// Rule: the pack in force at a window's start decides it — province-a-2021 from 1 Jan 2021;
@@ -1154,10 +1000,7 @@ mod tests {
         let dec = obligations_for_month(&facts, &[], 2020, 12, d(2021, 2, 1), &book).unwrap();
         assert_eq!(of(&dec, K::StudyHours)[0].required, 8 * 60);
         assert_eq!(of(&dec, K::StudyHours)[0].pack_id, "national-2020");
-        assert!(
-            !of(&dec, K::PhoneReport).is_empty(),
-            "national baseline has weekly phone reports"
-        );
+        assert!(!of(&dec, K::PhoneReport).is_empty(), "national baseline has weekly phone reports");
         let jan = obligations_for_month(&facts, &[], 2021, 1, d(2021, 2, 1), &book).unwrap();
         assert_eq!(of(&jan, K::StudyHours)[0].required, 12 * 60);
         assert_eq!(of(&jan, K::StudyHours)[0].pack_id, "province-a-2021");
@@ -1166,11 +1009,7 @@ mod tests {
         assert_eq!(weekly[0].pack_id, "national-2020");
         assert!(weekly[1..].iter().all(|o| o.pack_id == "province-a-2021"));
         let phone = of(&jan, K::PhoneReport);
-        assert_eq!(
-            phone.len(),
-            1,
-            "only the straddling week keeps the national phone duty"
-        );
+        assert_eq!(phone.len(), 1, "only the straddling week keeps the national phone duty");
     }
 
     /// Rule: a successor pack version takes over on its effective date.
@@ -1181,10 +1020,7 @@ mod tests {
         v2.id = "national-2024".into();
         v2.version = 2;
         v2.effective_from = d(2024, 7, 1);
-        v2.classes.ordinary.study_hours_per_month = Some(HoursDuty {
-            hours: 6,
-            basis: "[TEST] v2".into(),
-        });
+        v2.classes.ordinary.study_hours_per_month = Some(HoursDuty { hours: 6, basis: "[TEST] v2".into() });
         book.add(v2).unwrap();
         let facts = probation(SupervisionClass::Ordinary);
         let june = obligations_for_month(&facts, &[], 2024, 6, d(2024, 6, 1), &book).unwrap();
@@ -1203,26 +1039,14 @@ mod tests {
         let book = RuleBook::builtin(); // national: weekly phone + weekly in person for 严管
         let obs = obligations_for_month(&facts, &[], 2024, 6, d(2024, 7, 1), &book).unwrap();
         let week = r(d(2024, 6, 3), d(2024, 6, 9));
-        let in_person = of(&obs, K::InPersonReport)
-            .into_iter()
-            .find(|o| o.window == week)
-            .unwrap();
+        let in_person = of(&obs, K::InPersonReport).into_iter().find(|o| o.window == week).unwrap();
         assert_eq!(in_person.status, S::Exempt);
         assert!(in_person.basis.contains("第二十八条"));
-        let phone = of(&obs, K::PhoneReport)
-            .into_iter()
-            .find(|o| o.window == week)
-            .unwrap();
+        let phone = of(&obs, K::PhoneReport).into_iter().find(|o| o.window == week).unwrap();
         assert_eq!(phone.status, S::Overdue);
-        let written = of(&obs, K::WrittenReport)
-            .into_iter()
-            .find(|o| o.window == week)
-            .unwrap();
+        let written = of(&obs, K::WrittenReport).into_iter().find(|o| o.window == week).unwrap();
         assert_eq!(written.status, S::Overdue, "written reports are not exempt");
-        let next = of(&obs, K::InPersonReport)
-            .into_iter()
-            .find(|o| o.window.start == d(2024, 6, 10))
-            .unwrap();
+        let next = of(&obs, K::InPersonReport).into_iter().find(|o| o.window.start == d(2024, 6, 10)).unwrap();
         assert_eq!(next.status, S::Overdue, "partly on leave: still owed");
         // Visits (monthly for 严管) are not exempt when only part of the month is leave.
         assert_eq!(of(&obs, K::Visit)[0].status, S::Overdue);
@@ -1236,28 +1060,19 @@ mod tests {
         facts.term = r(d(2024, 6, 13), d(2027, 6, 12));
         facts.judgment_effective = Some(d(2024, 6, 13));
         facts.reported_on = Some(d(2024, 6, 13));
-        let obs =
-            obligations_for_month(&facts, &[], 2024, 6, d(2024, 6, 13), &province_a()).unwrap();
+        let obs = obligations_for_month(&facts, &[], 2024, 6, d(2024, 6, 13), &province_a()).unwrap();
         let weekly = of(&obs, K::InPersonReport);
-        assert_eq!(
-            weekly
-                .iter()
-                .map(|o| o.window.end.day())
-                .collect::<Vec<_>>(),
-            vec![16, 23, 30]
-        );
+        assert_eq!(weekly.iter().map(|o| o.window.end.day()).collect::<Vec<_>>(), vec![16, 23, 30]);
         assert!(weekly[0].prorated && weekly[0].required == 1);
         assert!(!weekly[1].prorated);
         let study = of(&obs, K::StudyHours)[0];
         assert_eq!((study.required, study.prorated), (8 * 60, true));
         // Reported on Friday 14 June: only 3 days of that week → no duty for it.
         facts.reported_on = Some(d(2024, 6, 14));
-        let obs =
-            obligations_for_month(&facts, &[], 2024, 6, d(2024, 6, 14), &province_a()).unwrap();
+        let obs = obligations_for_month(&facts, &[], 2024, 6, d(2024, 6, 14), &province_a()).unwrap();
         assert_eq!(of(&obs, K::InPersonReport).len(), 2);
         // Nothing before reporting: May is empty except nothing at all.
-        let may =
-            obligations_for_month(&facts, &[], 2024, 5, d(2024, 6, 14), &province_a()).unwrap();
+        let may = obligations_for_month(&facts, &[], 2024, 5, d(2024, 6, 14), &province_a()).unwrap();
         assert!(may.is_empty(), "{may:?}");
     }
 
@@ -1265,14 +1080,12 @@ mod tests {
     #[test]
     fn proration_at_term_end_and_nothing_after() {
         let facts = probation(SupervisionClass::Ordinary);
-        let jan =
-            obligations_for_month(&facts, &[], 2026, 1, d(2026, 1, 1), &province_a()).unwrap();
+        let jan = obligations_for_month(&facts, &[], 2026, 1, d(2026, 1, 1), &province_a()).unwrap();
         let study = of(&jan, K::StudyHours)[0];
         assert_eq!(study.required, 3 * 60, "8 h × 9/31 = 2.3 → 3 h");
         // 2 in person a month × 9/31 = 0.58 → 1.
         assert_eq!(of(&jan, K::InPersonReport)[0].required, 1);
-        let feb =
-            obligations_for_month(&facts, &[], 2026, 2, d(2026, 1, 1), &province_a()).unwrap();
+        let feb = obligations_for_month(&facts, &[], 2026, 2, d(2026, 1, 1), &province_a()).unwrap();
         assert!(feb.is_empty(), "{feb:?}");
     }
 
@@ -1283,8 +1096,7 @@ mod tests {
         let facts = probation(SupervisionClass::Lenient);
         let book = province_a();
         for month in [4, 5, 6] {
-            let obs =
-                obligations_for_month(&facts, &[], 2024, month, d(2024, 4, 2), &book).unwrap();
+            let obs = obligations_for_month(&facts, &[], 2024, month, d(2024, 4, 2), &book).unwrap();
             let v = of(&obs, K::Visit);
             assert_eq!(v.len(), 1, "month {month}");
             assert_eq!(v[0].window, r(d(2024, 4, 1), d(2024, 6, 30)));
@@ -1310,45 +1122,18 @@ mod tests {
         let book = RuleBook::builtin();
         let reexam = |month, acts: &[Activity], today| {
             let obs = obligations_for_month(&facts, acts, 2024, month, today, &book).unwrap();
-            obs.into_iter()
-                .filter(|o| o.kind == K::MedicalReexam)
-                .collect::<Vec<_>>()
+            obs.into_iter().filter(|o| o.kind == K::MedicalReexam).collect::<Vec<_>>()
         };
         let first = r(d(2024, 1, 20), d(2024, 4, 19));
         let second = r(d(2024, 4, 20), d(2024, 7, 19));
+        assert_eq!(reexam(1, &[], d(2024, 1, 20)).iter().map(|o| o.window).collect::<Vec<_>>(), vec![first]);
+        assert_eq!(reexam(3, &[], d(2024, 1, 20)).iter().map(|o| o.window).collect::<Vec<_>>(), vec![first]);
+        assert_eq!(reexam(4, &[], d(2024, 1, 20)).iter().map(|o| o.window).collect::<Vec<_>>(), vec![first, second]);
         assert_eq!(
-            reexam(1, &[], d(2024, 1, 20))
-                .iter()
-                .map(|o| o.window)
-                .collect::<Vec<_>>(),
-            vec![first]
-        );
-        assert_eq!(
-            reexam(3, &[], d(2024, 1, 20))
-                .iter()
-                .map(|o| o.window)
-                .collect::<Vec<_>>(),
-            vec![first]
-        );
-        assert_eq!(
-            reexam(4, &[], d(2024, 1, 20))
-                .iter()
-                .map(|o| o.window)
-                .collect::<Vec<_>>(),
-            vec![first, second]
-        );
-        assert_eq!(
-            reexam(7, &[], d(2024, 1, 20))
-                .iter()
-                .map(|o| o.window)
-                .collect::<Vec<_>>(),
+            reexam(7, &[], d(2024, 1, 20)).iter().map(|o| o.window).collect::<Vec<_>>(),
             vec![second, r(d(2024, 7, 20), d(2024, 10, 19))]
         );
-        let april = reexam(
-            4,
-            &[act(ActivityKind::MedicalReexam, d(2024, 4, 10))],
-            d(2024, 4, 25),
-        );
+        let april = reexam(4, &[act(ActivityKind::MedicalReexam, d(2024, 4, 10))], d(2024, 4, 25));
         assert_eq!(april[0].status, S::Done);
         assert_eq!(april[1].status, S::Due);
         assert_eq!(reexam(4, &[], d(2024, 4, 25))[0].status, S::Overdue);
@@ -1356,13 +1141,7 @@ mod tests {
         // Monthly health report: February lists 20 Jan–19 Feb and 20 Feb–19 Mar.
         let obs = obligations_for_month(&facts, &[], 2024, 2, d(2024, 2, 1), &book).unwrap();
         let health: Vec<_> = of(&obs, K::HealthReport).iter().map(|o| o.window).collect();
-        assert_eq!(
-            health,
-            vec![
-                r(d(2024, 1, 20), d(2024, 2, 19)),
-                r(d(2024, 2, 20), d(2024, 3, 19))
-            ]
-        );
+        assert_eq!(health, vec![r(d(2024, 1, 20), d(2024, 2, 19)), r(d(2024, 2, 20), d(2024, 3, 19))]);
         // No re-examination without 保外就医; no release preparation for 暂予监外执行.
         facts.medical_parole = false;
         let obs = obligations_for_month(&facts, &[], 2025, 12, d(2025, 12, 1), &book).unwrap();
@@ -1382,15 +1161,8 @@ mod tests {
         facts.term = r(d(2024, 3, 6), d(2026, 3, 5));
         let book = RuleBook::builtin();
         let obs = obligations_for_month(&facts, &[], 2024, 3, d(2024, 3, 18), &book).unwrap();
-        assert_eq!(
-            obs.len(),
-            1,
-            "pending intake: only the report-in duty: {obs:?}"
-        );
-        assert_eq!(
-            (obs[0].kind, obs[0].due, obs[0].status),
-            (K::IntakeReport, d(2024, 3, 18), S::Due)
-        );
+        assert_eq!(obs.len(), 1, "pending intake: only the report-in duty: {obs:?}");
+        assert_eq!((obs[0].kind, obs[0].due, obs[0].status), (K::IntakeReport, d(2024, 3, 18), S::Due));
         assert!(obs[0].basis.contains("第二十一条") && obs[0].basis.contains("顺延"));
         let obs = obligations_for_month(&facts, &[], 2024, 3, d(2024, 3, 19), &book).unwrap();
         assert_eq!(obs[0].status, S::Overdue);
@@ -1442,10 +1214,7 @@ mod tests {
         assert!(of(&nov, K::ReleaseSummary).is_empty());
         let dec = obligations_for_month(&facts, &[], 2025, 12, d(2025, 12, 10), &book).unwrap();
         let s = of(&dec, K::ReleaseSummary)[0];
-        assert_eq!(
-            (s.window.start, s.due, s.status),
-            (d(2025, 12, 10), d(2026, 1, 2), S::Due)
-        );
+        assert_eq!((s.window.start, s.due, s.status), (d(2025, 12, 10), d(2026, 1, 2), S::Due));
         let acts = [act(ActivityKind::PersonalSummary, d(2025, 12, 20))];
         let jan = obligations_for_month(&facts, &acts, 2026, 1, d(2026, 1, 3), &book).unwrap();
         assert_eq!(of(&jan, K::ReleaseSummary)[0].status, S::Done);
@@ -1455,18 +1224,10 @@ mod tests {
     /// Rule: subjects no longer on the register (SubjectStatus::on_register) owe nothing here.
     #[test]
     fn nothing_for_subjects_off_register() {
-        for status in [
-            SubjectStatus::Released,
-            SubjectStatus::Terminated,
-            SubjectStatus::TransferredOut,
-        ] {
+        for status in [SubjectStatus::Released, SubjectStatus::Terminated, SubjectStatus::TransferredOut] {
             let mut facts = probation(SupervisionClass::Strict);
             facts.status = status;
-            assert!(
-                obligations_for_month(&facts, &[], 2024, 6, d(2024, 6, 1), &province_a())
-                    .unwrap()
-                    .is_empty()
-            );
+            assert!(obligations_for_month(&facts, &[], 2024, 6, d(2024, 6, 1), &province_a()).unwrap().is_empty());
         }
     }
 
@@ -1476,12 +1237,8 @@ mod tests {
     fn custody_exempts_and_prorates() {
         let mut facts = probation(SupervisionClass::Strict);
         facts.custody = vec![r(d(2024, 6, 1), d(2024, 6, 15))];
-        let obs =
-            obligations_for_month(&facts, &[], 2024, 6, d(2024, 7, 1), &province_a()).unwrap();
-        let week = of(&obs, K::WrittenReport)
-            .into_iter()
-            .find(|o| o.window.start == d(2024, 6, 3))
-            .unwrap();
+        let obs = obligations_for_month(&facts, &[], 2024, 6, d(2024, 7, 1), &province_a()).unwrap();
+        let week = of(&obs, K::WrittenReport).into_iter().find(|o| o.window.start == d(2024, 6, 3)).unwrap();
         assert_eq!(week.status, S::Exempt);
         assert!(week.basis.contains("羁押"));
         assert_eq!(of(&obs, K::StudyHours)[0].required, 6 * 60, "12 h × 15/30");
@@ -1494,71 +1251,33 @@ mod tests {
         let plan_basis = "矫正方案（2024年）；实施办法第二十二条";
         facts.plan = Some(PlanOverrides {
             duties: vec![
-                PlanDuty {
-                    kind: K::Visit,
-                    duty: Duty {
-                        times: 1,
-                        per: Period::Month,
-                        basis: plan_basis.into(),
-                    },
-                },
-                PlanDuty {
-                    kind: K::Talk,
-                    duty: Duty {
-                        times: 1,
-                        per: Period::TwoMonths,
-                        basis: plan_basis.into(),
-                    },
-                },
-                PlanDuty {
-                    kind: K::ItCheck,
-                    duty: Duty {
-                        times: 1,
-                        per: Period::Week,
-                        basis: plan_basis.into(),
-                    },
-                },
+                PlanDuty { kind: K::Visit, duty: Duty { times: 1, per: Period::Month, basis: plan_basis.into() } },
+                PlanDuty { kind: K::Talk, duty: Duty { times: 1, per: Period::TwoMonths, basis: plan_basis.into() } },
+                PlanDuty { kind: K::ItCheck, duty: Duty { times: 1, per: Period::Week, basis: plan_basis.into() } },
             ],
             study_hours_per_month: Some(10),
             service_hours_per_month: Some(1),
             basis: plan_basis.into(),
         });
-        let obs =
-            obligations_for_month(&facts, &[], 2024, 5, d(2024, 5, 1), &province_a()).unwrap();
+        let obs = obligations_for_month(&facts, &[], 2024, 5, d(2024, 5, 1), &province_a()).unwrap();
         let visit = of(&obs, K::Visit);
-        assert_eq!(
-            (visit.len(), visit[0].window),
-            (1, r(d(2024, 5, 1), d(2024, 5, 31))),
-            "monthly replaces quarterly"
-        );
+        assert_eq!((visit.len(), visit[0].window), (1, r(d(2024, 5, 1), d(2024, 5, 31))), "monthly replaces quarterly");
         assert_eq!(visit[0].basis, plan_basis);
         let talk = of(&obs, K::Talk);
-        assert_eq!(
-            talk[0].window,
-            r(d(2024, 5, 1), d(2024, 6, 30)),
-            "1/2 months beats 1/quarter"
-        );
+        assert_eq!(talk[0].window, r(d(2024, 5, 1), d(2024, 6, 30)), "1/2 months beats 1/quarter");
         assert_eq!(of(&obs, K::ItCheck).len(), 4, "added duty");
         assert_eq!(of(&obs, K::StudyHours)[0].required, 600);
-        assert_eq!(
-            of(&obs, K::ServiceHours)[0].required,
-            240,
-            "plan cannot lower 4 h to 1 h"
-        );
+        assert_eq!(of(&obs, K::ServiceHours)[0].required, 240, "plan cannot lower 4 h to 1 h");
         // A plan may not carry a deadline kind.
-        facts.plan.as_mut().unwrap().duties.push(PlanDuty {
-            kind: K::FirstVisit,
-            duty: Duty {
-                times: 1,
-                per: Period::Month,
-                basis: "x".into(),
-            },
-        });
+        facts
+            .plan
+            .as_mut()
+            .unwrap()
+            .duties
+            .push(PlanDuty { kind: K::FirstVisit, duty: Duty { times: 1, per: Period::Month, basis: "x".into() } });
         assert_eq!(
             obligations_for_month(&facts, &[], 2024, 5, d(2024, 5, 1), &province_a()),
-            Err(ObligationError::PlanKindNotPeriodic {
-                kind: K::FirstVisit
-            })
+            Err(ObligationError::PlanKindNotPeriodic { kind: K::FirstVisit })
         );
     }
 
@@ -1574,10 +1293,7 @@ mod tests {
         ];
         let obs = obligations_for_month(&facts, &acts, 2024, 6, d(2024, 7, 1), &book).unwrap();
         let statuses: Vec<_> = of(&obs, K::PhoneReport).iter().map(|o| o.status).collect();
-        assert_eq!(
-            statuses,
-            vec![S::Overdue, S::Done, S::Done, S::Overdue, S::Overdue]
-        );
+        assert_eq!(statuses, vec![S::Overdue, S::Done, S::Done, S::Overdue, S::Overdue]);
     }
 
     #[test]
@@ -1586,10 +1302,7 @@ mod tests {
         let book = RuleBook::builtin();
         assert_eq!(
             obligations_for_month(&facts, &[], 2024, 13, d(2024, 1, 1), &book),
-            Err(ObligationError::InvalidMonth {
-                year: 2024,
-                month: 13
-            })
+            Err(ObligationError::InvalidMonth { year: 2024, month: 13 })
         );
         let mut bad = facts.clone();
         bad.term = r(d(2024, 2, 1), d(2024, 1, 1));
@@ -1603,9 +1316,7 @@ mod tests {
         old.judgment_effective = Some(d(2019, 1, 1));
         assert_eq!(
             obligations_for_month(&old, &[], 2019, 6, d(2024, 1, 1), &book),
-            Err(ObligationError::NoRulePack {
-                date: d(2019, 5, 27)
-            })
+            Err(ObligationError::NoRulePack { date: d(2019, 5, 27) })
         );
         // Deadlines from before the first pack are not judged; July 2020 works.
         let july = obligations_for_month(&old, &[], 2020, 7, d(2024, 1, 1), &book).unwrap();
@@ -1642,19 +1353,8 @@ mod tests {
         let many = obligations_for_month_many(&subjects, &acts, 2024, 6, d(2024, 6, 20), &book);
         assert_eq!(many.len(), 3000);
         for probe in [0u32, 1, 7, 2999] {
-            let own: Vec<Activity> = acts
-                .iter()
-                .filter(|(k, _)| *k == probe)
-                .map(|(_, a)| *a)
-                .collect();
-            let single = obligations_for_month(
-                &subjects[probe as usize].1,
-                &own,
-                2024,
-                6,
-                d(2024, 6, 20),
-                &book,
-            );
+            let own: Vec<Activity> = acts.iter().filter(|(k, _)| *k == probe).map(|(_, a)| *a).collect();
+            let single = obligations_for_month(&subjects[probe as usize].1, &own, 2024, 6, d(2024, 6, 20), &book);
             assert_eq!(many[probe as usize].1, single, "subject {probe}");
             assert!(single.unwrap().iter().any(|o| o.done > 0));
         }
@@ -1662,15 +1362,9 @@ mod tests {
 
     #[test]
     fn covered_days_merges_overlaps() {
-        let spans = [
-            r(d(2024, 1, 1), d(2024, 1, 5)),
-            r(d(2024, 1, 3), d(2024, 1, 8)),
-            r(d(2024, 1, 20), d(2024, 2, 5)),
-        ];
-        assert_eq!(
-            covered_days(&spans, r(d(2024, 1, 1), d(2024, 1, 31))),
-            8 + 12
-        );
+        let spans =
+            [r(d(2024, 1, 1), d(2024, 1, 5)), r(d(2024, 1, 3), d(2024, 1, 8)), r(d(2024, 1, 20), d(2024, 2, 5))];
+        assert_eq!(covered_days(&spans, r(d(2024, 1, 1), d(2024, 1, 31))), 8 + 12);
         assert_eq!(prorate_half_up(1, 4, 7), 1);
         assert_eq!(prorate_half_up(1, 3, 7), 0);
         assert_eq!(prorate_up(8, 1, 31), 1);

@@ -125,8 +125,7 @@ impl Duty {
     /// True when `self` asks for strictly more per unit of time than `other`
     /// (compared on nominal period lengths, [`Period::nominal_days`]).
     pub fn more_demanding_than(&self, other: &Duty) -> bool {
-        u64::from(self.times) * other.per.nominal_days()
-            > u64::from(other.times) * self.per.nominal_days()
+        u64::from(self.times) * other.per.nominal_days() > u64::from(other.times) * self.per.nominal_days()
     }
 }
 
@@ -200,12 +199,10 @@ impl Period {
             }
             Some(n) => {
                 let first_month = (date.month0() / n) * n + 1;
-                let start = NaiveDate::from_ymd_opt(date.year(), first_month, 1)
-                    .expect("month-aligned start is a valid date");
-                let end = start
-                    .checked_add_months(chrono::Months::new(n))
-                    .expect("date within chrono range")
-                    - Days::new(1);
+                let start =
+                    NaiveDate::from_ymd_opt(date.year(), first_month, 1).expect("month-aligned start is a valid date");
+                let end =
+                    start.checked_add_months(chrono::Months::new(n)).expect("date within chrono range") - Days::new(1);
                 crate::DateRange::new(start, end)
             }
         }
@@ -306,9 +303,7 @@ pub enum PackProblem {
     ZeroParameter { field: String },
     #[error("{field} = {value} 超过合理上限 {max}")]
     ParameterTooLarge { field: String, value: u32, max: u32 },
-    #[error(
-        "release.appraisal_days_before_end ({appraisal}) 必须小于 prep_reminder_days ({prep})"
-    )]
+    #[error("release.appraisal_days_before_end ({appraisal}) 必须小于 prep_reminder_days ({prep})")]
     AppraisalNotBeforePrep { appraisal: u32, prep: u32 },
 }
 
@@ -317,21 +312,11 @@ pub enum RulePackError {
     #[error("规则包 TOML 解析失败: {0}")]
     Toml(#[from] toml::de::Error),
     #[error("规则包 {pack_id} 无效: {}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("；"))]
-    Invalid {
-        pack_id: String,
-        problems: Vec<PackProblem>,
-    },
+    Invalid { pack_id: String, problems: Vec<PackProblem> },
     #[error("规则包 id 重复: {id}")]
     DuplicateId { id: String },
-    #[error(
-        "同一范围（{scope}）的规则包时间重叠: {earlier} 与 {later}（{later} 自 {later_from} 起施行）"
-    )]
-    Overlap {
-        scope: String,
-        earlier: String,
-        later: String,
-        later_from: NaiveDate,
-    },
+    #[error("同一范围（{scope}）的规则包时间重叠: {earlier} 与 {later}（{later} 自 {later_from} 起施行）")]
+    Overlap { scope: String, earlier: String, later: String, later_from: NaiveDate },
     #[error("没有地区为 {region} 的规则包")]
     UnknownRegion { region: String },
     #[error("读取规则目录 {path} 失败: {source}")]
@@ -370,55 +355,35 @@ impl RulePack {
         let mut p = Vec::new();
         let nonempty = |field: &str, value: &str, p: &mut Vec<PackProblem>| {
             if value.trim().is_empty() {
-                p.push(PackProblem::EmptyField {
-                    field: field.to_owned(),
-                });
+                p.push(PackProblem::EmptyField { field: field.to_owned() });
             }
         };
         nonempty("id", &self.id, &mut p);
         nonempty("name", &self.name, &mut p);
         nonempty("source", &self.source, &mut p);
         nonempty("intake.report_basis", &self.intake.report_basis, &mut p);
-        nonempty(
-            "intake.first_visit_basis",
-            &self.intake.first_visit_basis,
-            &mut p,
-        );
+        nonempty("intake.first_visit_basis", &self.intake.first_visit_basis, &mut p);
         nonempty("medical.basis", &self.medical.basis, &mut p);
         nonempty("leave.basis", &self.leave.basis, &mut p);
         nonempty("release.basis", &self.release.basis, &mut p);
         if let Some(to) = self.effective_to {
             if to <= self.effective_from {
-                p.push(PackProblem::EffectiveToNotAfterFrom {
-                    from: self.effective_from,
-                    to,
-                });
+                p.push(PackProblem::EffectiveToNotAfterFrom { from: self.effective_from, to });
             }
         }
         let range = |field: &str, value: u32, max: u32, p: &mut Vec<PackProblem>| {
             if value == 0 {
-                p.push(PackProblem::ZeroParameter {
-                    field: field.to_owned(),
-                });
+                p.push(PackProblem::ZeroParameter { field: field.to_owned() });
             } else if value > max {
-                p.push(PackProblem::ParameterTooLarge {
-                    field: field.to_owned(),
-                    value,
-                    max,
-                });
+                p.push(PackProblem::ParameterTooLarge { field: field.to_owned(), value, max });
             }
         };
         // Phases may be 0 months (no separate phase) but not absurdly long.
-        for (field, v) in [
-            ("phases.entry_months", self.phases.entry_months),
-            ("phases.exit_months", self.phases.exit_months),
-        ] {
+        for (field, v) in
+            [("phases.entry_months", self.phases.entry_months), ("phases.exit_months", self.phases.exit_months)]
+        {
             if v > 12 {
-                p.push(PackProblem::ParameterTooLarge {
-                    field: field.to_owned(),
-                    value: v,
-                    max: 12,
-                });
+                p.push(PackProblem::ParameterTooLarge { field: field.to_owned(), value: v, max: 12 });
             }
         }
         if self.intake.initial_strict_months > 12 {
@@ -429,30 +394,10 @@ impl RulePack {
             });
         }
         range("intake.report_days", self.intake.report_days, 60, &mut p);
-        range(
-            "intake.first_visit_days",
-            self.intake.first_visit_days,
-            60,
-            &mut p,
-        );
-        range(
-            "medical.health_report_months",
-            self.medical.health_report_months,
-            12,
-            &mut p,
-        );
-        range(
-            "medical.reexam_months",
-            self.medical.reexam_months,
-            12,
-            &mut p,
-        );
-        range(
-            "release.prep_reminder_days",
-            self.release.prep_reminder_days,
-            180,
-            &mut p,
-        );
+        range("intake.first_visit_days", self.intake.first_visit_days, 60, &mut p);
+        range("medical.health_report_months", self.medical.health_report_months, 12, &mut p);
+        range("medical.reexam_months", self.medical.reexam_months, 12, &mut p);
+        range("release.prep_reminder_days", self.release.prep_reminder_days, 180, &mut p);
         if self.release.appraisal_days_before_end >= self.release.prep_reminder_days {
             p.push(PackProblem::AppraisalNotBeforePrep {
                 appraisal: self.release.appraisal_days_before_end,
@@ -462,53 +407,20 @@ impl RulePack {
         let l = &self.leave;
         range("leave.office_max_days", l.office_max_days, 366, &mut p);
         range("leave.county_max_days", l.county_max_days, 366, &mut p);
-        range(
-            "leave.cumulative_limit_days",
-            l.cumulative_limit_days,
-            366,
-            &mut p,
-        );
-        range(
-            "leave.cumulative_window_months",
-            l.cumulative_window_months,
-            12,
-            &mut p,
-        );
+        range("leave.cumulative_limit_days", l.cumulative_limit_days, 366, &mut p);
+        range("leave.cumulative_window_months", l.cumulative_window_months, 12, &mut p);
         if let Some(cap) = l.annual_cap_days {
             range("leave.annual_cap_days", cap, 366, &mut p);
         }
         if l.office_max_days > l.county_max_days {
-            p.push(PackProblem::OfficeLeaveAboveCounty {
-                office: l.office_max_days,
-                county: l.county_max_days,
-            });
+            p.push(PackProblem::OfficeLeaveAboveCounty { office: l.office_max_days, county: l.county_max_days });
         }
         let s = &self.sanctions;
-        range(
-            "sanctions.admonitions_before_warning",
-            s.admonitions_before_warning,
-            10,
-            &mut p,
-        );
-        range(
-            "sanctions.warnings_before_revocation",
-            s.warnings_before_revocation,
-            10,
-            &mut p,
-        );
+        range("sanctions.admonitions_before_warning", s.admonitions_before_warning, 10, &mut p);
+        range("sanctions.warnings_before_revocation", s.warnings_before_revocation, 10, &mut p);
         // The 训诫 band must end before the shortest month so the 警告 band exists (Arts 34–35).
-        range(
-            "sanctions.lost_contact_admonition_max_days",
-            s.lost_contact_admonition_max_days,
-            27,
-            &mut p,
-        );
-        range(
-            "sanctions.lost_contact_revocation_after_months",
-            s.lost_contact_revocation_after_months,
-            12,
-            &mut p,
-        );
+        range("sanctions.lost_contact_admonition_max_days", s.lost_contact_admonition_max_days, 27, &mut p);
+        range("sanctions.lost_contact_revocation_after_months", s.lost_contact_revocation_after_months, 12, &mut p);
         for class in SupervisionClass::ALL {
             let policy = self.classes.get(class);
             let prefix = format!("classes.{}", class_key(class));
@@ -524,9 +436,7 @@ impl RulePack {
                 let Some(duty) = duty else { continue };
                 let field = format!("{prefix}.{name}");
                 if duty.times == 0 {
-                    p.push(PackProblem::ZeroTimes {
-                        field: field.clone(),
-                    });
+                    p.push(PackProblem::ZeroTimes { field: field.clone() });
                 } else if duty.times > duty.per.max_days() {
                     p.push(PackProblem::TimesExceedPeriod {
                         field: field.clone(),
@@ -561,10 +471,7 @@ impl RulePack {
         if problems.is_empty() {
             Ok(())
         } else {
-            Err(RulePackError::Invalid {
-                pack_id: self.id.clone(),
-                problems,
-            })
+            Err(RulePackError::Invalid { pack_id: self.id.clone(), problems })
         }
     }
 
@@ -593,18 +500,9 @@ pub fn class_key(class: SupervisionClass) -> &'static str {
 
 /// Preset files shipped with the app (`/rules/*.toml`), embedded at build time.
 pub const BUILTIN_PRESETS: [(&str, &str); 3] = [
-    (
-        "national-2020.toml",
-        include_str!("../../../rules/national-2020.toml"),
-    ),
-    (
-        "province-a-2021.toml",
-        include_str!("../../../rules/province-a-2021.toml"),
-    ),
-    (
-        "fujian-2020.toml",
-        include_str!("../../../rules/fujian-2020.toml"),
-    ),
+    ("national-2020.toml", include_str!("../../../rules/national-2020.toml")),
+    ("province-a-2021.toml", include_str!("../../../rules/province-a-2021.toml")),
+    ("fujian-2020.toml", include_str!("../../../rules/fujian-2020.toml")),
 ];
 
 /// All packs an office may use, and the preset family it chose.
@@ -628,15 +526,10 @@ impl RuleBook {
     }
 
     /// Parse, validate and add packs given as `(file name, TOML text)`.
-    pub fn from_sources<'a>(
-        sources: impl IntoIterator<Item = (&'a str, &'a str)>,
-    ) -> Result<Self, RulePackError> {
+    pub fn from_sources<'a>(sources: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, RulePackError> {
         let mut book = Self::new();
         for (file, text) in sources {
-            let in_file = |e| RulePackError::InFile {
-                file: file.to_owned(),
-                source: Box::new(e),
-            };
+            let in_file = |e| RulePackError::InFile { file: file.to_owned(), source: Box::new(e) };
             let pack = RulePack::from_toml(text).map_err(in_file)?;
             book.add(pack).map_err(in_file)?;
         }
@@ -646,10 +539,7 @@ impl RuleBook {
     /// Load every `*.toml` file of a directory (sorted by name). The one function of this crate
     /// that touches the file system; everything else is pure.
     pub fn load_dir(dir: &Path) -> Result<Self, RulePackError> {
-        let io = |e| RulePackError::Io {
-            path: dir.display().to_string(),
-            source: e,
-        };
+        let io = |e| RulePackError::Io { path: dir.display().to_string(), source: e };
         let mut files = Vec::new();
         for entry in std::fs::read_dir(dir).map_err(io)? {
             let path = entry.map_err(io)?.path();
@@ -660,14 +550,9 @@ impl RuleBook {
         files.sort();
         let mut texts = Vec::new();
         for path in files {
-            let text = std::fs::read_to_string(&path).map_err(|e| RulePackError::Io {
-                path: path.display().to_string(),
-                source: e,
-            })?;
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| RulePackError::Io { path: path.display().to_string(), source: e })?;
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             texts.push((name, text));
         }
         Self::from_sources(texts.iter().map(|(n, t)| (n.as_str(), t.as_str())))
@@ -680,17 +565,13 @@ impl RuleBook {
         if self.packs.iter().any(|p| p.id == pack.id) {
             return Err(RulePackError::DuplicateId { id: pack.id });
         }
-        let mut same_scope: Vec<&RulePack> = self
-            .packs
-            .iter()
-            .filter(|p| p.region == pack.region)
-            .chain([&pack])
-            .collect();
+        let mut same_scope: Vec<&RulePack> =
+            self.packs.iter().filter(|p| p.region == pack.region).chain([&pack]).collect();
         same_scope.sort_by_key(|p| p.effective_from);
         for pair in same_scope.windows(2) {
             let (a, b) = (pair[0], pair[1]);
-            let overlaps = a.effective_from == b.effective_from
-                || a.effective_to.is_some_and(|to| to > b.effective_from);
+            let overlaps =
+                a.effective_from == b.effective_from || a.effective_to.is_some_and(|to| to > b.effective_from);
             if overlaps {
                 return Err(RulePackError::Overlap {
                     scope: pack.scope_label(),
@@ -708,9 +589,7 @@ impl RuleBook {
     pub fn with_region(mut self, region: Option<&str>) -> Result<Self, RulePackError> {
         if let Some(r) = region {
             if !self.packs.iter().any(|p| p.region.as_deref() == Some(r)) {
-                return Err(RulePackError::UnknownRegion {
-                    region: r.to_owned(),
-                });
+                return Err(RulePackError::UnknownRegion { region: r.to_owned() });
             }
         }
         self.region = region.map(str::to_owned);
@@ -724,11 +603,7 @@ impl RuleBook {
 
     /// Preset families present in the book (for the office's settings screen).
     pub fn regions(&self) -> Vec<&str> {
-        let mut r: Vec<&str> = self
-            .packs
-            .iter()
-            .filter_map(|p| p.region.as_deref())
-            .collect();
+        let mut r: Vec<&str> = self.packs.iter().filter_map(|p| p.region.as_deref()).collect();
         r.sort_unstable();
         r.dedup();
         r
@@ -747,10 +622,7 @@ impl RuleBook {
                 .filter(|p| p.region.as_deref() == scope && p.declared_on(date))
                 .max_by_key(|p| p.effective_from)
         };
-        self.region
-            .as_deref()
-            .and_then(|r| latest(Some(r)))
-            .or_else(|| latest(None))
+        self.region.as_deref().and_then(|r| latest(Some(r))).or_else(|| latest(None))
     }
 }
 
@@ -781,11 +653,7 @@ mod tests {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules");
         let from_disk = RuleBook::load_dir(&dir).unwrap();
         let mut a: Vec<_> = from_disk.packs.iter().map(|p| p.id.clone()).collect();
-        let mut b: Vec<_> = RuleBook::builtin()
-            .packs
-            .iter()
-            .map(|p| p.id.clone())
-            .collect();
+        let mut b: Vec<_> = RuleBook::builtin().packs.iter().map(|p| p.id.clone()).collect();
         a.sort();
         b.sort();
         assert_eq!(a, b);
@@ -818,37 +686,13 @@ mod tests {
         let p = book.pack_for(d(2022, 1, 1)).unwrap();
         assert_eq!(p.id, "province-a-2021");
         let s = &p.classes.strict;
-        assert_eq!(
-            s.in_person_reports.as_ref().map(|x| (x.times, x.per)),
-            Some((1, Period::Week))
-        );
-        assert_eq!(
-            s.written_reports.as_ref().map(|x| (x.times, x.per)),
-            Some((1, Period::Week))
-        );
-        assert_eq!(
-            s.talks.as_ref().map(|x| (x.times, x.per)),
-            Some((1, Period::Week))
-        );
+        assert_eq!(s.in_person_reports.as_ref().map(|x| (x.times, x.per)), Some((1, Period::Week)));
+        assert_eq!(s.written_reports.as_ref().map(|x| (x.times, x.per)), Some((1, Period::Week)));
+        assert_eq!(s.talks.as_ref().map(|x| (x.times, x.per)), Some((1, Period::Week)));
         assert_eq!(s.study_hours_per_month.as_ref().map(|h| h.hours), Some(12));
-        assert_eq!(
-            s.service_hours_per_month.as_ref().map(|h| h.hours),
-            Some(12)
-        );
-        assert!(s
-            .in_person_reports
-            .as_ref()
-            .unwrap()
-            .basis
-            .contains("[PROV]"));
-        assert!(p
-            .classes
-            .ordinary
-            .in_person_reports
-            .as_ref()
-            .unwrap()
-            .basis
-            .contains("[PROPOSAL]"));
+        assert_eq!(s.service_hours_per_month.as_ref().map(|h| h.hours), Some(12));
+        assert!(s.in_person_reports.as_ref().unwrap().basis.contains("[PROV]"));
+        assert!(p.classes.ordinary.in_person_reports.as_ref().unwrap().basis.contains("[PROPOSAL]"));
     }
 
     /// Rule: 福建 (闽侯 2016) — lead 3/7 working days, 60 days a year.
@@ -856,16 +700,9 @@ mod tests {
     fn fujian_leave_numbers() {
         let book = RuleBook::builtin_for_region("fujian").unwrap();
         let l = &book.pack_for(d(2024, 5, 1)).unwrap().leave;
-        assert_eq!(
-            (l.lead_days_short, l.lead_days_long, l.lead_in_working_days),
-            (3, 7, true)
-        );
+        assert_eq!((l.lead_days_short, l.lead_days_long, l.lead_in_working_days), (3, 7, true));
         assert_eq!(l.annual_cap_days, Some(60));
-        let national = RuleBook::builtin()
-            .pack_for(d(2024, 5, 1))
-            .unwrap()
-            .leave
-            .clone();
+        let national = RuleBook::builtin().pack_for(d(2024, 5, 1)).unwrap().leave.clone();
         assert_eq!(national.annual_cap_days, None);
         assert!(!national.lead_in_working_days);
     }
@@ -873,18 +710,12 @@ mod tests {
     #[test]
     fn pack_for_selects_by_date_and_region() {
         let book = RuleBook::builtin_for_region("province-a").unwrap();
-        assert!(
-            book.pack_for(d(2020, 6, 30)).is_none(),
-            "nothing before the 2020 rules"
-        );
+        assert!(book.pack_for(d(2020, 6, 30)).is_none(), "nothing before the 2020 rules");
         assert_eq!(book.pack_for(d(2020, 7, 1)).unwrap().id, "national-2020");
         assert_eq!(book.pack_for(d(2020, 12, 31)).unwrap().id, "national-2020");
         assert_eq!(book.pack_for(d(2021, 1, 1)).unwrap().id, "province-a-2021");
         // National scope ignores provincial packs.
-        assert_eq!(
-            RuleBook::builtin().pack_for(d(2023, 1, 1)).unwrap().id,
-            "national-2020"
-        );
+        assert_eq!(RuleBook::builtin().pack_for(d(2023, 1, 1)).unwrap().id, "national-2020");
     }
 
     #[test]
@@ -898,13 +729,7 @@ mod tests {
         book.add(v2).unwrap();
         assert_eq!(book.pack_for(d(2025, 2, 28)).unwrap().id, "national-2020");
         assert_eq!(book.pack_for(d(2025, 3, 1)).unwrap().id, "national-2025");
-        assert_eq!(
-            book.pack_for(d(2025, 3, 1))
-                .unwrap()
-                .intake
-                .first_visit_days,
-            7
-        );
+        assert_eq!(book.pack_for(d(2025, 3, 1)).unwrap().intake.first_visit_days, 7);
     }
 
     #[test]
@@ -950,14 +775,8 @@ mod tests {
     #[test]
     fn duplicate_id_and_unknown_region_are_refused() {
         let mut book = RuleBook::builtin();
-        assert!(matches!(
-            book.add(national()),
-            Err(RulePackError::DuplicateId { .. })
-        ));
-        assert!(matches!(
-            RuleBook::builtin_for_region("mars"),
-            Err(RulePackError::UnknownRegion { .. })
-        ));
+        assert!(matches!(book.add(national()), Err(RulePackError::DuplicateId { .. })));
+        assert!(matches!(RuleBook::builtin_for_region("mars"), Err(RulePackError::UnknownRegion { .. })));
     }
 
     #[test]
@@ -968,48 +787,24 @@ mod tests {
         p.classes.strict.visits.as_mut().unwrap().times = 0;
         p.classes.ordinary.in_person_reports.as_mut().unwrap().times = 8;
         p.classes.ordinary.in_person_reports.as_mut().unwrap().per = Period::Week;
-        p.classes
-            .lenient
-            .study_hours_per_month
-            .as_mut()
-            .unwrap()
-            .hours = 0;
+        p.classes.lenient.study_hours_per_month.as_mut().unwrap().hours = 0;
         p.classes.lenient.talks.as_mut().unwrap().basis = " ".into();
         p.medical.reexam_months = 0;
         p.release.appraisal_days_before_end = 40;
         let problems = p.problems();
         let expect = [
-            PackProblem::EffectiveToNotAfterFrom {
-                from: d(2020, 7, 1),
-                to: d(2020, 7, 1),
-            },
-            PackProblem::OfficeLeaveAboveCounty {
-                office: 31,
-                county: 30,
-            },
-            PackProblem::ZeroTimes {
-                field: "classes.strict.visits".into(),
-            },
-            PackProblem::TimesExceedPeriod {
-                field: "classes.ordinary.in_person_reports".into(),
-                times: 8,
-                max: 7,
-            },
+            PackProblem::EffectiveToNotAfterFrom { from: d(2020, 7, 1), to: d(2020, 7, 1) },
+            PackProblem::OfficeLeaveAboveCounty { office: 31, county: 30 },
+            PackProblem::ZeroTimes { field: "classes.strict.visits".into() },
+            PackProblem::TimesExceedPeriod { field: "classes.ordinary.in_person_reports".into(), times: 8, max: 7 },
             PackProblem::HoursOutOfRange {
                 field: "classes.lenient.study_hours_per_month".into(),
                 hours: 0,
                 max: MAX_MONTHLY_HOURS,
             },
-            PackProblem::EmptyField {
-                field: "classes.lenient.talks.basis".into(),
-            },
-            PackProblem::ZeroParameter {
-                field: "medical.reexam_months".into(),
-            },
-            PackProblem::AppraisalNotBeforePrep {
-                appraisal: 40,
-                prep: 30,
-            },
+            PackProblem::EmptyField { field: "classes.lenient.talks.basis".into() },
+            PackProblem::ZeroParameter { field: "medical.reexam_months".into() },
+            PackProblem::AppraisalNotBeforePrep { appraisal: 40, prep: 30 },
         ];
         for e in &expect {
             assert!(problems.contains(e), "missing {e:?} in {problems:?}");
@@ -1020,17 +815,9 @@ mod tests {
 
     #[test]
     fn from_toml_rejects_bad_syntax_and_missing_fields() {
-        assert!(matches!(
-            RulePack::from_toml("id = "),
-            Err(RulePackError::Toml(_))
-        ));
-        assert!(matches!(
-            RulePack::from_toml("id = \"x\""),
-            Err(RulePackError::Toml(_))
-        ));
-        let bad = BUILTIN_PRESETS[0]
-            .1
-            .replace("report_days = 10", "report_days = 0");
+        assert!(matches!(RulePack::from_toml("id = "), Err(RulePackError::Toml(_))));
+        assert!(matches!(RulePack::from_toml("id = \"x\""), Err(RulePackError::Toml(_))));
+        let bad = BUILTIN_PRESETS[0].1.replace("report_days = 10", "report_days = 0");
         let err = RulePack::from_toml(&bad).unwrap_err();
         assert!(err.to_string().contains("intake.report_days"), "{err}");
         // Errors from a file name the file.
@@ -1067,11 +854,7 @@ mod tests {
 
     #[test]
     fn more_demanding_compares_rates() {
-        let duty = |times, per| Duty {
-            times,
-            per,
-            basis: "x".into(),
-        };
+        let duty = |times, per| Duty { times, per, basis: "x".into() };
         assert!(duty(1, Period::Month).more_demanding_than(&duty(1, Period::TwoMonths)));
         assert!(duty(1, Period::Week).more_demanding_than(&duty(2, Period::Month)));
         assert!(!duty(1, Period::Quarter).more_demanding_than(&duty(1, Period::TwoMonths)));

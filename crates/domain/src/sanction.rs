@@ -205,22 +205,11 @@ pub enum EpisodeKind {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SanctionError {
     #[error("{kind:?}: 结束日 {end} 早于开始日 {start}")]
-    EpisodeEndsBeforeStart {
-        kind: EpisodeKind,
-        start: NaiveDate,
-        end: NaiveDate,
-    },
+    EpisodeEndsBeforeStart { kind: EpisodeKind, start: NaiveDate, end: NaiveDate },
     #[error("{kind:?}: 开始日 {start} 晚于今天 {today}")]
-    EpisodeInFuture {
-        kind: EpisodeKind,
-        start: NaiveDate,
-        today: NaiveDate,
-    },
+    EpisodeInFuture { kind: EpisodeKind, start: NaiveDate, today: NaiveDate },
     #[error("{breach:?} 不适用于 {sentence_type:?}")]
-    BreachNotApplicable {
-        breach: BreachKind,
-        sentence_type: SentenceType,
-    },
+    BreachNotApplicable { breach: BreachKind, sentence_type: SentenceType },
     #[error("矫正期限止日 {end} 早于起日 {start}")]
     TermEndsBeforeStart { start: NaiveDate, end: NaiveDate },
 }
@@ -237,22 +226,14 @@ pub fn advise(
 ) -> Result<Advice, SanctionError> {
     let st = facts.sentence_type;
     if facts.term.end < facts.term.start {
-        return Err(SanctionError::TermEndsBeforeStart {
-            start: facts.term.start,
-            end: facts.term.end,
-        });
+        return Err(SanctionError::TermEndsBeforeStart { start: facts.term.start, end: facts.term.end });
     }
     let mut reasons = Vec::new();
 
     // The breach under consideration.
     if let Some(b) = breach {
         let (suggests, basis) = breach_rule(b, st, facts.medical_parole)?;
-        reasons.push(Reason {
-            code: ReasonCode::Breach(b),
-            suggests,
-            basis,
-            count: None,
-        });
+        reasons.push(Reason { code: ReasonCode::Breach(b), suggests, basis, count: None });
     }
 
     // Out of supervision (实施办法第三十四条第（一）项、第三十五条第（二）项、第四十六条第（二）项、
@@ -277,10 +258,7 @@ pub fn advise(
 
     let new_breach = breach.is_some() || lost_days > 0;
     let counted = |records: &[SanctionRecord]| {
-        let n = records
-            .iter()
-            .filter(|r| !r.revoked && facts.term.contains(r.date) && r.date <= today)
-            .count();
+        let n = records.iter().filter(|r| !r.revoked && facts.term.contains(r.date) && r.date <= today).count();
         u32::try_from(n).unwrap_or(u32::MAX)
     };
 
@@ -309,12 +287,7 @@ pub fn advise(
             SentenceType::TemporaryOutside => (Suggestion::ReturnToPrisonProposal, format!("社区矫正法第四十九条；实施办法第四十八条第（四）项（本期受到警告{warnings}次）")),
             SentenceType::Control => (Suggestion::PolicePenaltyProposal, format!("本期受到警告{warnings}次，仍不改正；{CONTROL_NO_REVOCATION}")),
         };
-        reasons.push(Reason {
-            code: ReasonCode::RepeatedWarnings,
-            suggests,
-            basis,
-            count: Some(warnings),
-        });
+        reasons.push(Reason { code: ReasonCode::RepeatedWarnings, suggests, basis, count: Some(warnings) });
     }
 
     // Penalised by the police for breaching supervision rules and still not corrected:
@@ -322,38 +295,26 @@ pub fn advise(
     let penalties = counted(&facts.police_penalties);
     if penalties >= 1 && new_breach {
         let ground = match st {
-            SentenceType::Probation => Some((
-                Suggestion::RevokeProbationProposal,
-                "社区矫正法第四十六条；实施办法第四十六条第（三）项",
-            )),
-            SentenceType::TemporaryOutside => Some((
-                Suggestion::ReturnToPrisonProposal,
-                "社区矫正法第四十九条；实施办法第四十八条第（三）项",
-            )),
+            SentenceType::Probation => {
+                Some((Suggestion::RevokeProbationProposal, "社区矫正法第四十六条；实施办法第四十六条第（三）项"))
+            }
+            SentenceType::TemporaryOutside => {
+                Some((Suggestion::ReturnToPrisonProposal, "社区矫正法第四十九条；实施办法第四十八条第（三）项"))
+            }
             SentenceType::Parole | SentenceType::Control => None,
         };
         if let Some((suggests, cite)) = ground {
             reasons.push(Reason {
                 code: ReasonCode::PolicePenaltyNotCorrected,
                 suggests,
-                basis: format!(
-                    "{cite}（本期因违反监督管理规定受到治安管理处罚{penalties}次，仍不改正）"
-                ),
+                basis: format!("{cite}（本期因违反监督管理规定受到治安管理处罚{penalties}次，仍不改正）"),
                 count: Some(penalties),
             });
         }
     }
 
-    let suggestion = reasons
-        .iter()
-        .map(|r| r.suggests)
-        .max()
-        .unwrap_or(Suggestion::None);
-    Ok(Advice {
-        suggestion,
-        reasons,
-        decided_by: suggestion.decided_by(),
-    })
+    let suggestion = reasons.iter().map(|r| r.suggests).max().unwrap_or(Suggestion::None);
+    Ok(Advice { suggestion, reasons, decided_by: suggestion.decided_by() })
 }
 
 /// Days and whether the episode exceeds the revocation threshold in calendar months.
@@ -364,24 +325,14 @@ fn measure(
     rules: &SanctionRules,
 ) -> Result<(u32, bool), SanctionError> {
     if ep.start > today {
-        return Err(SanctionError::EpisodeInFuture {
-            kind,
-            start: ep.start,
-            today,
-        });
+        return Err(SanctionError::EpisodeInFuture { kind, start: ep.start, today });
     }
     let end = ep.end.unwrap_or(today);
     if end < ep.start {
-        return Err(SanctionError::EpisodeEndsBeforeStart {
-            kind,
-            start: ep.start,
-            end,
-        });
+        return Err(SanctionError::EpisodeEndsBeforeStart { kind, start: ep.start, end });
     }
     let days = u32::try_from((end - ep.start).num_days()).unwrap_or(u32::MAX);
-    let limit = ep
-        .start
-        .checked_add_months(Months::new(rules.lost_contact_revocation_after_months));
+    let limit = ep.start.checked_add_months(Months::new(rules.lost_contact_revocation_after_months));
     Ok((days, limit.is_some_and(|l| end > l)))
 }
 
@@ -396,77 +347,42 @@ fn episode_reason(
         return None;
     }
     let (what, short, long, over) = match kind {
-        EpisodeKind::LostContact => (
-            "脱离监管",
-            ReasonCode::LostContactShort,
-            ReasonCode::LostContactLong,
-            ReasonCode::LostContactOverMonth,
-        ),
-        EpisodeKind::LateIntake => (
-            "逾期报到",
-            ReasonCode::LateIntakeShort,
-            ReasonCode::LateIntakeLong,
-            ReasonCode::LateIntakeOverMonth,
-        ),
+        EpisodeKind::LostContact => {
+            ("脱离监管", ReasonCode::LostContactShort, ReasonCode::LostContactLong, ReasonCode::LostContactOverMonth)
+        }
+        EpisodeKind::LateIntake => {
+            ("逾期报到", ReasonCode::LateIntakeShort, ReasonCode::LateIntakeLong, ReasonCode::LateIntakeOverMonth)
+        }
     };
     let max = rules.lost_contact_admonition_max_days;
     let months = rules.lost_contact_revocation_after_months;
     let (code, suggests, basis) = if over_limit {
         let (s, cite) = match (st, kind) {
-            (SentenceType::Probation, _) => (
-                Suggestion::RevokeProbationProposal,
-                "社区矫正法第四十六条；实施办法第四十六条第（二）项".to_owned(),
-            ),
+            (SentenceType::Probation, _) => {
+                (Suggestion::RevokeProbationProposal, "社区矫正法第四十六条；实施办法第四十六条第（二）项".to_owned())
+            }
             (SentenceType::Parole, _) => (
                 Suggestion::RevokeParoleProposal,
                 "社区矫正法第四十六条；刑法第八十六条；实施办法第四十七条第（一）项".to_owned(),
             ),
-            (SentenceType::TemporaryOutside, _) => (
-                Suggestion::ReturnToPrisonProposal,
-                "社区矫正法第四十九条；实施办法第四十八条第（二）项".to_owned(),
-            ),
-            (SentenceType::Control, _) => (
-                Suggestion::PolicePenaltyProposal,
-                CONTROL_NO_REVOCATION.to_owned(),
-            ),
+            (SentenceType::TemporaryOutside, _) => {
+                (Suggestion::ReturnToPrisonProposal, "社区矫正法第四十九条；实施办法第四十八条第（二）项".to_owned())
+            }
+            (SentenceType::Control, _) => (Suggestion::PolicePenaltyProposal, CONTROL_NO_REVOCATION.to_owned()),
         };
-        (
-            over,
-            s,
-            format!("{cite}（{what}{days}日，超过{months}个月）"),
-        )
+        (over, s, format!("{cite}（{what}{days}日，超过{months}个月）"))
     } else if days <= max {
-        (
-            short,
-            Suggestion::Admonition,
-            format!("实施办法第三十四条第（一）项（{what}{days}日，{max}日以内）"),
-        )
+        (short, Suggestion::Admonition, format!("实施办法第三十四条第（一）项（{what}{days}日，{max}日以内）"))
     } else {
-        (
-            long,
-            Suggestion::Warning,
-            format!("实施办法第三十五条第（二）项（{what}{days}日，超过{max}日）"),
-        )
+        (long, Suggestion::Warning, format!("实施办法第三十五条第（二）项（{what}{days}日，超过{max}日）"))
     };
-    Some(Reason {
-        code,
-        suggests,
-        basis,
-        count: Some(days),
-    })
+    Some(Reason { code, suggests, basis, count: Some(days) })
 }
 
-fn breach_rule(
-    b: BreachKind,
-    st: SentenceType,
-    medical_parole: bool,
-) -> Result<(Suggestion, String), SanctionError> {
+fn breach_rule(b: BreachKind, st: SentenceType, medical_parole: bool) -> Result<(Suggestion, String), SanctionError> {
     use BreachKind as B;
     use SentenceType as T;
-    let na = Err(SanctionError::BreachNotApplicable {
-        breach: b,
-        sentence_type: st,
-    });
+    let na = Err(SanctionError::BreachNotApplicable { breach: b, sentence_type: st });
     let ok = |s: Suggestion, basis: &str| Ok((s, basis.to_owned()));
     match (b, st) {
         (B::Minor, _) => ok(Suggestion::Admonition, "实施办法第三十四条第（二）项、第（四）项（轻微违反监督管理规定）"),
@@ -527,18 +443,12 @@ mod tests {
     }
 
     fn rec(date: NaiveDate) -> SanctionRecord {
-        SanctionRecord {
-            date,
-            revoked: false,
-        }
+        SanctionRecord { date, revoked: false }
     }
 
     fn lost(st: T, start: NaiveDate, end: NaiveDate) -> Advice {
         let mut f = facts(st);
-        f.lost_contact = Some(Episode {
-            start,
-            end: Some(end),
-        });
+        f.lost_contact = Some(Episode { start, end: Some(end) });
         advise(&f, None, d(2024, 12, 31), &rules()).unwrap()
     }
 
@@ -546,10 +456,7 @@ mod tests {
     #[test]
     fn lost_contact_ten_and_eleven_days() {
         let a = lost(T::Probation, d(2024, 3, 1), d(2024, 3, 11));
-        assert_eq!(
-            (a.suggestion, a.decided_by),
-            (G::Admonition, DecidingBody::County)
-        );
+        assert_eq!((a.suggestion, a.decided_by), (G::Admonition, DecidingBody::County));
         assert_eq!(a.reasons[0].code, ReasonCode::LostContactShort);
         assert_eq!(a.reasons[0].count, Some(10));
         assert!(a.reasons[0].basis.contains("第三十四条"));
@@ -558,10 +465,7 @@ mod tests {
         assert_eq!(a.reasons[0].count, Some(11));
         assert!(a.reasons[0].basis.contains("第三十五条第（二）项"));
         // Found the same day: nothing.
-        assert_eq!(
-            lost(T::Probation, d(2024, 3, 1), d(2024, 3, 1)).suggestion,
-            G::None
-        );
+        assert_eq!(lost(T::Probation, d(2024, 3, 1), d(2024, 3, 1)).suggestion, G::None);
     }
 
     /// Rules: 实施办法第四十六条第（二）项、第四十七条第（一）项、第四十八条第（二）项 — more than one
@@ -574,32 +478,16 @@ mod tests {
             (T::TemporaryOutside, G::ReturnToPrisonProposal),
             (T::Control, G::PolicePenaltyProposal),
         ] {
-            assert_eq!(
-                lost(st, d(2024, 1, 15), d(2024, 2, 15)).suggestion,
-                G::Warning,
-                "{st:?}"
-            );
+            assert_eq!(lost(st, d(2024, 1, 15), d(2024, 2, 15)).suggestion, G::Warning, "{st:?}");
             let a = lost(st, d(2024, 1, 15), d(2024, 2, 16));
             assert_eq!(a.suggestion, over, "{st:?}");
             assert_eq!(a.reasons[0].code, ReasonCode::LostContactOverMonth);
         }
         // Month ends clamp: 31 Jan + 1 month = 29 Feb 2024.
-        assert_eq!(
-            lost(T::Parole, d(2024, 1, 31), d(2024, 2, 29)).suggestion,
-            G::Warning
-        );
-        assert_eq!(
-            lost(T::Parole, d(2024, 1, 31), d(2024, 3, 1)).suggestion,
-            G::RevokeParoleProposal
-        );
-        assert_eq!(
-            lost(T::Parole, d(2024, 1, 31), d(2024, 3, 1)).decided_by,
-            DecidingBody::Court
-        );
-        assert_eq!(
-            lost(T::TemporaryOutside, d(2024, 1, 31), d(2024, 3, 1)).decided_by,
-            DecidingBody::DecidingOrgan
-        );
+        assert_eq!(lost(T::Parole, d(2024, 1, 31), d(2024, 2, 29)).suggestion, G::Warning);
+        assert_eq!(lost(T::Parole, d(2024, 1, 31), d(2024, 3, 1)).suggestion, G::RevokeParoleProposal);
+        assert_eq!(lost(T::Parole, d(2024, 1, 31), d(2024, 3, 1)).decided_by, DecidingBody::Court);
+        assert_eq!(lost(T::TemporaryOutside, d(2024, 1, 31), d(2024, 3, 1)).decided_by, DecidingBody::DecidingOrgan);
         let control = lost(T::Control, d(2024, 1, 15), d(2024, 2, 16));
         assert_eq!(control.decided_by, DecidingBody::Police);
         assert!(control.reasons[0].basis.contains("管制无撤销"));
@@ -609,28 +497,10 @@ mod tests {
     #[test]
     fn ongoing_lost_contact_counts_to_today() {
         let mut f = facts(T::Probation);
-        f.lost_contact = Some(Episode {
-            start: d(2024, 5, 1),
-            end: None,
-        });
-        assert_eq!(
-            advise(&f, None, d(2024, 5, 11), &rules())
-                .unwrap()
-                .suggestion,
-            G::Admonition
-        );
-        assert_eq!(
-            advise(&f, None, d(2024, 5, 12), &rules())
-                .unwrap()
-                .suggestion,
-            G::Warning
-        );
-        assert_eq!(
-            advise(&f, None, d(2024, 6, 2), &rules())
-                .unwrap()
-                .suggestion,
-            G::RevokeProbationProposal
-        );
+        f.lost_contact = Some(Episode { start: d(2024, 5, 1), end: None });
+        assert_eq!(advise(&f, None, d(2024, 5, 11), &rules()).unwrap().suggestion, G::Admonition);
+        assert_eq!(advise(&f, None, d(2024, 5, 12), &rules()).unwrap().suggestion, G::Warning);
+        assert_eq!(advise(&f, None, d(2024, 6, 2), &rules()).unwrap().suggestion, G::RevokeProbationProposal);
     }
 
     /// Rule: late 报到 — same thresholds (实施办法第三十四条第（一）项、第三十五条第（二）项、
@@ -639,32 +509,17 @@ mod tests {
     fn late_intake_thresholds() {
         let late = |st, end| {
             let mut f = facts(st);
-            f.late_intake = Some(Episode {
-                start: d(2024, 3, 11),
-                end: Some(end),
-            });
+            f.late_intake = Some(Episode { start: d(2024, 3, 11), end: Some(end) });
             advise(&f, None, d(2024, 12, 31), &rules()).unwrap()
         };
         let a = late(T::Probation, d(2024, 3, 21));
-        assert_eq!(
-            (a.suggestion, a.reasons[0].code),
-            (G::Admonition, ReasonCode::LateIntakeShort)
-        );
+        assert_eq!((a.suggestion, a.reasons[0].code), (G::Admonition, ReasonCode::LateIntakeShort));
         assert!(a.reasons[0].basis.contains("逾期报到10日"));
-        assert_eq!(
-            late(T::Probation, d(2024, 3, 22)).reasons[0].code,
-            ReasonCode::LateIntakeLong
-        );
+        assert_eq!(late(T::Probation, d(2024, 3, 22)).reasons[0].code, ReasonCode::LateIntakeLong);
         assert_eq!(late(T::Probation, d(2024, 4, 11)).suggestion, G::Warning);
         let a = late(T::Parole, d(2024, 4, 12));
-        assert_eq!(
-            (a.suggestion, a.reasons[0].code),
-            (G::RevokeParoleProposal, ReasonCode::LateIntakeOverMonth)
-        );
-        assert_eq!(
-            late(T::Control, d(2024, 4, 12)).suggestion,
-            G::PolicePenaltyProposal
-        );
+        assert_eq!((a.suggestion, a.reasons[0].code), (G::RevokeParoleProposal, ReasonCode::LateIntakeOverMonth));
+        assert_eq!(late(T::Control, d(2024, 4, 12)).suggestion, G::PolicePenaltyProposal);
     }
 
     /// Rule: 实施办法第三十五条第（五）项 — two 训诫 and a new breach → 警告; one 训诫 is not enough;
@@ -673,36 +528,17 @@ mod tests {
     fn two_admonitions_and_a_new_breach_suggest_warning() {
         let mut f = facts(T::Probation);
         f.admonitions = vec![rec(d(2024, 1, 5))];
-        assert_eq!(
-            advise(&f, Some(B::Minor), d(2024, 6, 1), &rules())
-                .unwrap()
-                .suggestion,
-            G::Admonition
-        );
+        assert_eq!(advise(&f, Some(B::Minor), d(2024, 6, 1), &rules()).unwrap().suggestion, G::Admonition);
         f.admonitions.push(rec(d(2024, 3, 5)));
         let a = advise(&f, Some(B::Minor), d(2024, 6, 1), &rules()).unwrap();
         assert_eq!(a.suggestion, G::Warning);
-        let r = a
-            .reasons
-            .iter()
-            .find(|r| r.code == ReasonCode::RepeatedAdmonitions)
-            .unwrap();
+        let r = a.reasons.iter().find(|r| r.code == ReasonCode::RepeatedAdmonitions).unwrap();
         assert_eq!(r.count, Some(2));
         assert!(r.basis.contains("第三十五条第（五）项"));
-        assert_eq!(
-            advise(&f, None, d(2024, 6, 1), &rules())
-                .unwrap()
-                .suggestion,
-            G::None
-        );
+        assert_eq!(advise(&f, None, d(2024, 6, 1), &rules()).unwrap().suggestion, G::None);
         // A revoked 训诫 does not count.
         f.admonitions[1].revoked = true;
-        assert_eq!(
-            advise(&f, Some(B::Minor), d(2024, 6, 1), &rules())
-                .unwrap()
-                .suggestion,
-            G::Admonition
-        );
+        assert_eq!(advise(&f, Some(B::Minor), d(2024, 6, 1), &rules()).unwrap().suggestion, G::Admonition);
     }
 
     /// Rule: counts are within the current term: 训诫 from an earlier term do not escalate.
@@ -710,19 +546,9 @@ mod tests {
     fn records_outside_the_current_term_do_not_count() {
         let mut f = facts(T::Probation);
         f.admonitions = vec![rec(d(2021, 1, 5)), rec(d(2022, 12, 31)), rec(d(2024, 1, 5))];
-        assert_eq!(
-            advise(&f, Some(B::Minor), d(2024, 6, 1), &rules())
-                .unwrap()
-                .suggestion,
-            G::Admonition
-        );
+        assert_eq!(advise(&f, Some(B::Minor), d(2024, 6, 1), &rules()).unwrap().suggestion, G::Admonition);
         f.warnings = vec![rec(d(2022, 1, 1)), rec(d(2024, 2, 1))];
-        assert_eq!(
-            advise(&f, Some(B::Minor), d(2024, 6, 1), &rules())
-                .unwrap()
-                .suggestion,
-            G::Admonition
-        );
+        assert_eq!(advise(&f, Some(B::Minor), d(2024, 6, 1), &rules()).unwrap().suggestion, G::Admonition);
     }
 
     /// Rules: 实施办法第四十六条第（四）项、第四十七条第（二）项 (two warnings and not corrected),
@@ -732,50 +558,27 @@ mod tests {
         for (st, with_breach, alone) in [
             (T::Probation, G::RevokeProbationProposal, G::None),
             (T::Parole, G::RevokeParoleProposal, G::None),
-            (
-                T::TemporaryOutside,
-                G::ReturnToPrisonProposal,
-                G::ReturnToPrisonProposal,
-            ),
+            (T::TemporaryOutside, G::ReturnToPrisonProposal, G::ReturnToPrisonProposal),
             (T::Control, G::PolicePenaltyProposal, G::None),
         ] {
             let mut f = facts(st);
             f.warnings = vec![rec(d(2024, 1, 5))];
             assert_eq!(
-                advise(&f, Some(B::Minor), d(2024, 6, 1), &rules())
-                    .unwrap()
-                    .suggestion,
+                advise(&f, Some(B::Minor), d(2024, 6, 1), &rules()).unwrap().suggestion,
                 G::Admonition,
                 "{st:?} one warning"
             );
             f.warnings.push(rec(d(2024, 2, 5)));
             let a = advise(&f, Some(B::Minor), d(2024, 6, 1), &rules()).unwrap();
             assert_eq!(a.suggestion, with_breach, "{st:?}");
-            assert!(a
-                .reasons
-                .iter()
-                .any(|r| r.code == ReasonCode::RepeatedWarnings && r.count == Some(2)));
-            assert_eq!(
-                advise(&f, None, d(2024, 6, 1), &rules())
-                    .unwrap()
-                    .suggestion,
-                alone,
-                "{st:?} alone"
-            );
+            assert!(a.reasons.iter().any(|r| r.code == ReasonCode::RepeatedWarnings && r.count == Some(2)));
+            assert_eq!(advise(&f, None, d(2024, 6, 1), &rules()).unwrap().suggestion, alone, "{st:?} alone");
         }
         // A lost-contact day is a new breach too.
         let mut f = facts(T::Parole);
         f.warnings = vec![rec(d(2024, 1, 5)), rec(d(2024, 2, 5))];
-        f.lost_contact = Some(Episode {
-            start: d(2024, 5, 1),
-            end: Some(d(2024, 5, 3)),
-        });
-        assert_eq!(
-            advise(&f, None, d(2024, 6, 1), &rules())
-                .unwrap()
-                .suggestion,
-            G::RevokeParoleProposal
-        );
+        f.lost_contact = Some(Episode { start: d(2024, 5, 1), end: Some(d(2024, 5, 3)) });
+        assert_eq!(advise(&f, None, d(2024, 6, 1), &rules()).unwrap().suggestion, G::RevokeParoleProposal);
     }
 
     /// Rule: 2012 rules needed three warnings; a pack's threshold is honoured.
@@ -783,16 +586,8 @@ mod tests {
     fn warning_threshold_comes_from_the_pack() {
         let mut f = facts(T::Probation);
         f.warnings = vec![rec(d(2024, 1, 5)), rec(d(2024, 2, 5))];
-        let three = SanctionRules {
-            warnings_before_revocation: 3,
-            ..rules()
-        };
-        assert_eq!(
-            advise(&f, Some(B::Minor), d(2024, 6, 1), &three)
-                .unwrap()
-                .suggestion,
-            G::Admonition
-        );
+        let three = SanctionRules { warnings_before_revocation: 3, ..rules() };
+        assert_eq!(advise(&f, Some(B::Minor), d(2024, 6, 1), &three).unwrap().suggestion, G::Admonition);
     }
 
     /// Rules: 实施办法第四十六条第（三）项 (缓刑) and 第四十八条第（三）项 (暂予监外执行) — penalised by
@@ -807,13 +602,7 @@ mod tests {
         ] {
             let mut f = facts(st);
             f.police_penalties = vec![rec(d(2024, 2, 1))];
-            assert_eq!(
-                advise(&f, Some(B::Minor), d(2024, 6, 1), &rules())
-                    .unwrap()
-                    .suggestion,
-                expect,
-                "{st:?}"
-            );
+            assert_eq!(advise(&f, Some(B::Minor), d(2024, 6, 1), &rules()).unwrap().suggestion, expect, "{st:?}");
         }
     }
 
@@ -821,45 +610,20 @@ mod tests {
     #[test]
     fn breach_kinds_per_sentence_type() {
         let one = |st, b| advise(&facts(st), Some(b), d(2024, 6, 1), &rules());
-        assert_eq!(
-            one(T::Parole, B::NotAttendingEducation).unwrap().suggestion,
-            G::Admonition
-        );
-        assert_eq!(
-            one(T::Parole, B::MoreSerious).unwrap().suggestion,
-            G::Warning
-        );
-        assert_eq!(
-            one(T::Control, B::InjunctionMinor).unwrap().suggestion,
-            G::Warning
-        );
-        assert_eq!(
-            one(T::Probation, B::InjunctionSerious).unwrap().suggestion,
-            G::RevokeProbationProposal
-        );
+        assert_eq!(one(T::Parole, B::NotAttendingEducation).unwrap().suggestion, G::Admonition);
+        assert_eq!(one(T::Parole, B::MoreSerious).unwrap().suggestion, G::Warning);
+        assert_eq!(one(T::Control, B::InjunctionMinor).unwrap().suggestion, G::Warning);
+        assert_eq!(one(T::Probation, B::InjunctionSerious).unwrap().suggestion, G::RevokeProbationProposal);
         let c = one(T::Control, B::InjunctionSerious).unwrap();
-        assert_eq!(
-            (c.suggestion, c.decided_by),
-            (G::PolicePenaltyProposal, DecidingBody::Police)
-        );
+        assert_eq!((c.suggestion, c.decided_by), (G::PolicePenaltyProposal, DecidingBody::Police));
         assert!(c.reasons[0].basis.contains("刑法第三十八条第四款"));
         assert_eq!(
             one(T::Parole, B::InjunctionMinor),
-            Err(SanctionError::BreachNotApplicable {
-                breach: B::InjunctionMinor,
-                sentence_type: T::Parole
-            })
+            Err(SanctionError::BreachNotApplicable { breach: B::InjunctionMinor, sentence_type: T::Parole })
         );
+        assert_eq!(one(T::TemporaryOutside, B::MissedReexam).unwrap().suggestion, G::Warning);
         assert_eq!(
-            one(T::TemporaryOutside, B::MissedReexam)
-                .unwrap()
-                .suggestion,
-            G::Warning
-        );
-        assert_eq!(
-            one(T::TemporaryOutside, B::MissedReexamAfterWarning)
-                .unwrap()
-                .suggestion,
+            one(T::TemporaryOutside, B::MissedReexamAfterWarning).unwrap().suggestion,
             G::ReturnToPrisonProposal
         );
         let mut not_medical = facts(T::TemporaryOutside);
@@ -868,45 +632,16 @@ mod tests {
             advise(&not_medical, Some(B::MissedReexam), d(2024, 6, 1), &rules()),
             Err(SanctionError::BreachNotApplicable { .. })
         ));
-        assert_eq!(
-            one(T::Probation, B::WarrantsPolicePenalty)
-                .unwrap()
-                .suggestion,
-            G::PolicePenaltyProposal
-        );
-        for b in [
-            B::LeftCityAfterWarning,
-            B::ConditionsNotMet,
-            B::GroundsEnded,
-            B::GuarantorLost,
-        ] {
-            assert_eq!(
-                one(T::TemporaryOutside, b).unwrap().suggestion,
-                G::ReturnToPrisonProposal,
-                "{b:?}"
-            );
+        assert_eq!(one(T::Probation, B::WarrantsPolicePenalty).unwrap().suggestion, G::PolicePenaltyProposal);
+        for b in [B::LeftCityAfterWarning, B::ConditionsNotMet, B::GroundsEnded, B::GuarantorLost] {
+            assert_eq!(one(T::TemporaryOutside, b).unwrap().suggestion, G::ReturnToPrisonProposal, "{b:?}");
             assert!(one(T::Probation, b).is_err(), "{b:?}");
         }
-        assert_eq!(
-            one(T::Probation, B::Serious).unwrap().suggestion,
-            G::RevokeProbationProposal
-        );
-        assert_eq!(
-            one(T::Parole, B::Serious).unwrap().suggestion,
-            G::RevokeParoleProposal
-        );
-        assert_eq!(
-            one(T::TemporaryOutside, B::Serious).unwrap().suggestion,
-            G::ReturnToPrisonProposal
-        );
-        assert_eq!(
-            one(T::Control, B::Serious).unwrap().suggestion,
-            G::PolicePenaltyProposal
-        );
-        assert_eq!(
-            one(T::Control, B::Serious).unwrap().decided_by,
-            DecidingBody::Police
-        );
+        assert_eq!(one(T::Probation, B::Serious).unwrap().suggestion, G::RevokeProbationProposal);
+        assert_eq!(one(T::Parole, B::Serious).unwrap().suggestion, G::RevokeParoleProposal);
+        assert_eq!(one(T::TemporaryOutside, B::Serious).unwrap().suggestion, G::ReturnToPrisonProposal);
+        assert_eq!(one(T::Control, B::Serious).unwrap().suggestion, G::PolicePenaltyProposal);
+        assert_eq!(one(T::Control, B::Serious).unwrap().decided_by, DecidingBody::Police);
     }
 
     /// The strongest reason wins; all are kept.
@@ -914,19 +649,12 @@ mod tests {
     fn most_severe_reason_wins_and_all_are_kept() {
         let mut f = facts(T::Probation);
         f.admonitions = vec![rec(d(2024, 1, 5)), rec(d(2024, 2, 5))];
-        f.lost_contact = Some(Episode {
-            start: d(2024, 5, 1),
-            end: Some(d(2024, 5, 4)),
-        });
+        f.lost_contact = Some(Episode { start: d(2024, 5, 1), end: Some(d(2024, 5, 4)) });
         let a = advise(&f, Some(B::Minor), d(2024, 6, 1), &rules()).unwrap();
         let codes: Vec<_> = a.reasons.iter().map(|r| r.code).collect();
         assert_eq!(
             codes,
-            vec![
-                ReasonCode::Breach(B::Minor),
-                ReasonCode::LostContactShort,
-                ReasonCode::RepeatedAdmonitions
-            ]
+            vec![ReasonCode::Breach(B::Minor), ReasonCode::LostContactShort, ReasonCode::RepeatedAdmonitions]
         );
         assert_eq!(a.suggestion, G::Warning);
         assert!(a.reasons.iter().all(|r| !r.basis.is_empty()));
@@ -935,31 +663,16 @@ mod tests {
     #[test]
     fn bad_episodes_are_refused() {
         let mut f = facts(T::Probation);
-        f.lost_contact = Some(Episode {
-            start: d(2024, 5, 10),
-            end: Some(d(2024, 5, 1)),
-        });
+        f.lost_contact = Some(Episode { start: d(2024, 5, 10), end: Some(d(2024, 5, 1)) });
         assert!(matches!(
             advise(&f, None, d(2024, 6, 1), &rules()),
-            Err(SanctionError::EpisodeEndsBeforeStart {
-                kind: EpisodeKind::LostContact,
-                ..
-            })
+            Err(SanctionError::EpisodeEndsBeforeStart { kind: EpisodeKind::LostContact, .. })
         ));
-        f.lost_contact = Some(Episode {
-            start: d(2024, 7, 1),
-            end: None,
-        });
-        assert!(matches!(
-            advise(&f, None, d(2024, 6, 1), &rules()),
-            Err(SanctionError::EpisodeInFuture { .. })
-        ));
+        f.lost_contact = Some(Episode { start: d(2024, 7, 1), end: None });
+        assert!(matches!(advise(&f, None, d(2024, 6, 1), &rules()), Err(SanctionError::EpisodeInFuture { .. })));
         f.lost_contact = None;
         f.term = DateRange::new(d(2024, 1, 1), d(2023, 1, 1));
-        assert!(matches!(
-            advise(&f, None, d(2024, 6, 1), &rules()),
-            Err(SanctionError::TermEndsBeforeStart { .. })
-        ));
+        assert!(matches!(advise(&f, None, d(2024, 6, 1), &rules()), Err(SanctionError::TermEndsBeforeStart { .. })));
     }
 
     #[test]

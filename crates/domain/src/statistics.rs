@@ -139,10 +139,7 @@ pub enum EventKind {
     /// 公益活动 participation
     Service,
     /// 外出审批 decision
-    LeaveDecision {
-        authority: LeaveAuthority,
-        approved: bool,
-    },
+    LeaveDecision { authority: LeaveAuthority, approved: bool },
     /// 经常性跨市县活动 approval
     FrequentTravelApproval,
     /// 会客/进入特定区域 approval
@@ -364,26 +361,12 @@ pub enum Breakdown {
 #[serde(rename_all = "snake_case")]
 pub enum IdentityViolation {
     /// 在册(to) ≠ 在册(from−1) + 接收 − 解矫 (domain.md §20.2).
-    RegisterFlow {
-        before: u32,
-        received: u32,
-        exits: u32,
-        after: u32,
-    },
+    RegisterFlow { before: u32, received: u32, exits: u32, after: u32 },
     /// 累计接收 − 累计解矫 ≠ 在册 (domain.md §20.1).
-    Cumulative {
-        received: u32,
-        exits: u32,
-        register: u32,
-    },
+    Cumulative { received: u32, exits: u32, register: u32 },
     /// A breakdown does not add up to its total (four types = register, §20.2). `date` is set for
     /// stock breakdowns, `None` for flow breakdowns.
-    BreakdownSum {
-        breakdown: Breakdown,
-        date: Option<NaiveDate>,
-        sum: u32,
-        total: u32,
-    },
+    BreakdownSum { breakdown: Breakdown, date: Option<NaiveDate>, sum: u32, total: u32 },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -391,11 +374,7 @@ pub enum StatisticsError {
     #[error("统计期间止日 {to} 早于起日 {from}")]
     PeriodReversed { from: NaiveDate, to: NaiveDate },
     #[error("对象 {subject} 的解矫日 {exit} 早于接收日 {received}")]
-    ExitBeforeReceived {
-        subject: SubjectId,
-        received: NaiveDate,
-        exit: NaiveDate,
-    },
+    ExitBeforeReceived { subject: SubjectId, received: NaiveDate, exit: NaiveDate },
     #[error("对象 {subject} 重复出现")]
     DuplicateSubject { subject: SubjectId },
     #[error("事件指向未知对象 {subject}")]
@@ -470,9 +449,7 @@ pub fn build_ledger(
     if to < from {
         return Err(StatisticsError::PeriodReversed { from, to });
     }
-    let before = from
-        .pred_opt()
-        .ok_or(StatisticsError::DateOutOfRange { date: from })?;
+    let before = from.pred_opt().ok_or(StatisticsError::DateOutOfRange { date: from })?;
     let mut ids = HashSet::with_capacity(histories.len());
     for h in histories {
         if !ids.insert(h.id) {
@@ -480,11 +457,7 @@ pub fn build_ledger(
         }
         if let Some((exit, _)) = h.exit {
             if exit < h.received_on {
-                return Err(StatisticsError::ExitBeforeReceived {
-                    subject: h.id,
-                    received: h.received_on,
-                    exit,
-                });
+                return Err(StatisticsError::ExitBeforeReceived { subject: h.id, received: h.received_on, exit });
             }
         }
     }
@@ -590,20 +563,11 @@ impl Ledger {
         let f = &self.flows;
         let (before, after) = (self.stock_before.total, self.stock_after.total);
         if i64::from(after) != i64::from(before) + i64::from(f.received) - i64::from(f.exits) {
-            v.push(IdentityViolation::RegisterFlow {
-                before,
-                received: f.received,
-                exits: f.exits,
-                after,
-            });
+            v.push(IdentityViolation::RegisterFlow { before, received: f.received, exits: f.exits, after });
         }
         let c = &self.cumulative;
         if i64::from(c.received) - i64::from(c.exits) != i64::from(after) {
-            v.push(IdentityViolation::Cumulative {
-                received: c.received,
-                exits: c.exits,
-                register: after,
-            });
+            v.push(IdentityViolation::Cumulative { received: c.received, exits: c.exits, register: after });
         }
         for s in [&self.stock_before, &self.stock_after] {
             let sums = [
@@ -611,24 +575,13 @@ impl Ledger {
                 (Breakdown::Sex, s.by_sex.male + s.by_sex.female),
                 (
                     Breakdown::Age,
-                    s.by_age.under_18
-                        + s.by_age.from_18_to_45
-                        + s.by_age.from_46_to_60
-                        + s.by_age.over_60,
+                    s.by_age.under_18 + s.by_age.from_18_to_45 + s.by_age.from_46_to_60 + s.by_age.over_60,
                 ),
-                (
-                    Breakdown::Class,
-                    s.by_class.strict + s.by_class.ordinary + s.by_class.lenient,
-                ),
+                (Breakdown::Class, s.by_class.strict + s.by_class.ordinary + s.by_class.lenient),
             ];
             for (breakdown, sum) in sums {
                 if sum != s.total {
-                    v.push(IdentityViolation::BreakdownSum {
-                        breakdown,
-                        date: Some(s.date),
-                        sum,
-                        total: s.total,
-                    });
+                    v.push(IdentityViolation::BreakdownSum { breakdown, date: Some(s.date), sum, total: s.total });
                 }
             }
         }
@@ -668,12 +621,7 @@ mod tests {
         SubjectId(uuid::Uuid::from_u128(n))
     }
 
-    fn subject(
-        n: u128,
-        st: SentenceType,
-        received: NaiveDate,
-        exit: Option<(NaiveDate, ExitKind)>,
-    ) -> SubjectHistory {
+    fn subject(n: u128, st: SentenceType, received: NaiveDate, exit: Option<(NaiveDate, ExitKind)>) -> SubjectHistory {
         SubjectHistory {
             id: sid(n),
             sentence_type: st,
@@ -694,13 +642,7 @@ mod tests {
     }
 
     fn event(n: u128, date: NaiveDate, kind: EventKind) -> Event {
-        Event {
-            subject: sid(n),
-            date,
-            kind,
-            minutes: 0,
-            session: None,
-        }
+        Event { subject: sid(n), date, kind, minutes: 0, session: None }
     }
 
     /// Rule: domain.md §20.1 — received 3,170, exits 2,467, on register 703 = 516 缓刑 + 110 假释
@@ -709,25 +651,13 @@ mod tests {
     fn seed_figures_of_domain_md_hold() {
         let mut hs = Vec::new();
         let mut n = 0u128;
-        let kinds = [
-            ExitKind::Expired,
-            ExitKind::RevokedProbation,
-            ExitKind::TransferredOut,
-            ExitKind::Death,
-        ];
-        for (st, on_register) in [
-            (SentenceType::Probation, 516),
-            (SentenceType::Parole, 110),
-            (SentenceType::TemporaryOutside, 77),
-        ] {
+        let kinds = [ExitKind::Expired, ExitKind::RevokedProbation, ExitKind::TransferredOut, ExitKind::Death];
+        for (st, on_register) in
+            [(SentenceType::Probation, 516), (SentenceType::Parole, 110), (SentenceType::TemporaryOutside, 77)]
+        {
             for _ in 0..on_register {
                 n += 1;
-                hs.push(subject(
-                    n,
-                    st,
-                    d(2022, 1, 1) + Days::new((n % 300) as u64),
-                    None,
-                ));
+                hs.push(subject(n, st, d(2022, 1, 1) + Days::new((n % 300) as u64), None));
             }
         }
         for i in 0..2467u128 {
@@ -741,40 +671,20 @@ mod tests {
             ));
         }
         let ledger = build_ledger(&hs, &[], d(2023, 1, 1), d(2023, 12, 31)).unwrap();
-        assert_eq!(
-            ledger.cumulative,
-            Cumulative {
-                received: 3170,
-                exits: 2467
-            }
-        );
+        assert_eq!(ledger.cumulative, Cumulative { received: 3170, exits: 2467 });
         assert_eq!(ledger.stock_after.total, 703);
         assert_eq!(
             ledger.stock_after.by_type,
-            ByType {
-                control: 0,
-                probation: 516,
-                parole: 110,
-                temporary_outside: 77
-            }
+            ByType { control: 0, probation: 516, parole: 110, temporary_outside: 77 }
         );
-        assert!(
-            ledger.check_identities().is_empty(),
-            "{:?}",
-            ledger.check_identities()
-        );
+        assert!(ledger.check_identities().is_empty(), "{:?}", ledger.check_identities());
     }
 
     /// Rule: flows split by source and by exit kind (domain.md §20.2); exit day is off register.
     #[test]
     fn flows_and_stock_boundaries() {
         let (from, to) = (d(2024, 1, 1), d(2024, 3, 31));
-        let mut a = subject(
-            1,
-            SentenceType::Probation,
-            d(2023, 5, 1),
-            Some((d(2024, 1, 1), ExitKind::Expired)),
-        );
+        let mut a = subject(1, SentenceType::Probation, d(2023, 5, 1), Some((d(2024, 1, 1), ExitKind::Expired)));
         a.sex = Sex::Female;
         let b = subject(2, SentenceType::Parole, d(2024, 3, 31), None);
         let mut c = subject(
@@ -784,12 +694,7 @@ mod tests {
             Some((d(2024, 3, 31), ExitKind::ReturnedToPrison)),
         );
         c.received_source = ReceivedSource::Prison;
-        let mut e = subject(
-            4,
-            SentenceType::Control,
-            d(2023, 1, 1),
-            Some((d(2024, 4, 1), ExitKind::TransferredOut)),
-        );
+        let mut e = subject(4, SentenceType::Control, d(2023, 1, 1), Some((d(2024, 4, 1), ExitKind::TransferredOut)));
         e.received_source = ReceivedSource::TransferIn;
         let hs = [a, b, c, e];
         let l = build_ledger(&hs, &[], from, to).unwrap();
@@ -797,34 +702,10 @@ mod tests {
         assert_eq!(l.stock_before.by_sex, BySex { male: 1, female: 1 });
         assert_eq!(l.stock_after.total, 2, "subjects 2 and 4 on 31 Mar 2024");
         assert_eq!(l.flows.received, 2);
-        assert_eq!(
-            l.flows.received_by_source,
-            BySource {
-                court: 1,
-                prison: 1,
-                detention_centre: 0,
-                transfer_in: 0
-            }
-        );
-        assert_eq!(
-            (
-                l.flows.released_expired,
-                l.flows.terminated_returned_to_prison,
-                l.flows.exits
-            ),
-            (1, 1, 2)
-        );
-        assert_eq!(
-            l.flows.transferred_out, 0,
-            "transfer on 1 April is outside the period"
-        );
-        assert_eq!(
-            l.cumulative,
-            Cumulative {
-                received: 4,
-                exits: 2
-            }
-        );
+        assert_eq!(l.flows.received_by_source, BySource { court: 1, prison: 1, detention_centre: 0, transfer_in: 0 });
+        assert_eq!((l.flows.released_expired, l.flows.terminated_returned_to_prison, l.flows.exits), (1, 1, 2));
+        assert_eq!(l.flows.transferred_out, 0, "transfer on 1 April is outside the period");
+        assert_eq!(l.cumulative, Cumulative { received: 4, exits: 2 });
         assert!(l.check_identities().is_empty());
     }
 
@@ -848,60 +729,19 @@ mod tests {
         }
         // ages on 30 June 2024: 17, 18, 45, 46, 60, 61
         hs[0].is_minor_case = true;
-        hs[0].class_history = vec![
-            (d(2024, 1, 1), SupervisionClass::Strict),
-            (d(2024, 7, 1), SupervisionClass::Ordinary),
-        ];
+        hs[0].class_history =
+            vec![(d(2024, 1, 1), SupervisionClass::Strict), (d(2024, 7, 1), SupervisionClass::Ordinary)];
         hs[1].class = SupervisionClass::Lenient;
-        hs[2].leaves = vec![Span {
-            start: d(2024, 6, 25),
-            end: Some(d(2024, 6, 30)),
-        }];
-        hs[3].lost_contact = vec![Span {
-            start: d(2024, 6, 1),
-            end: None,
-        }];
-        hs[4].detained = vec![Span {
-            start: d(2024, 6, 1),
-            end: Some(d(2024, 6, 29)),
-        }];
-        hs[5].injunctions = vec![Span {
-            start: d(2024, 1, 1),
-            end: None,
-        }];
-        hs[5].e_monitoring = vec![Span {
-            start: d(2024, 6, 30),
-            end: Some(d(2024, 9, 29)),
-        }];
+        hs[2].leaves = vec![Span { start: d(2024, 6, 25), end: Some(d(2024, 6, 30)) }];
+        hs[3].lost_contact = vec![Span { start: d(2024, 6, 1), end: None }];
+        hs[4].detained = vec![Span { start: d(2024, 6, 1), end: Some(d(2024, 6, 29)) }];
+        hs[5].injunctions = vec![Span { start: d(2024, 1, 1), end: None }];
+        hs[5].e_monitoring = vec![Span { start: d(2024, 6, 30), end: Some(d(2024, 9, 29)) }];
         let s = stock_at(&hs, at);
-        assert_eq!(
-            s.by_age,
-            ByAge {
-                under_18: 1,
-                from_18_to_45: 2,
-                from_46_to_60: 2,
-                over_60: 1
-            }
-        );
-        assert_eq!(
-            s.by_class,
-            ByClass {
-                strict: 1,
-                ordinary: 4,
-                lenient: 1
-            }
-        );
+        assert_eq!(s.by_age, ByAge { under_18: 1, from_18_to_45: 2, from_46_to_60: 2, over_60: 1 });
+        assert_eq!(s.by_class, ByClass { strict: 1, ordinary: 4, lenient: 1 });
         assert_eq!(s.minor_cases, 1);
-        assert_eq!(
-            (
-                s.on_leave,
-                s.lost_contact,
-                s.detained,
-                s.with_injunction,
-                s.e_monitored
-            ),
-            (1, 1, 0, 1, 1)
-        );
+        assert_eq!((s.on_leave, s.lost_contact, s.detained, s.with_injunction, s.e_monitored), (1, 1, 0, 1, 1));
         assert_eq!(age_on(d(2008, 2, 29), d(2026, 2, 28)), 17);
         assert_eq!(age_on(d(2008, 2, 29), d(2026, 3, 1)), 18);
     }
@@ -921,22 +761,8 @@ mod tests {
             event(2, d(2024, 1, 21), EventKind::Visit),
             event(2, d(2023, 12, 31), EventKind::Visit), // before the period
             event(1, d(2024, 1, 9), EventKind::Warning),
-            event(
-                1,
-                d(2024, 1, 9),
-                EventKind::LeaveDecision {
-                    authority: office,
-                    approved: true,
-                },
-            ),
-            event(
-                2,
-                d(2024, 1, 9),
-                EventKind::LeaveDecision {
-                    authority: office,
-                    approved: false,
-                },
-            ),
+            event(1, d(2024, 1, 9), EventKind::LeaveDecision { authority: office, approved: true }),
+            event(2, d(2024, 1, 9), EventKind::LeaveDecision { authority: office, approved: false }),
         ];
         for n in [1, 2] {
             events.push(Event {
@@ -963,43 +789,12 @@ mod tests {
         });
         let l = build_ledger(&hs, &events, d(2024, 1, 1), d(2024, 1, 31)).unwrap();
         let find = |k| l.acts.iter().find(|a| a.kind == k).copied();
-        assert_eq!(
-            find(EventKind::Visit),
-            Some(ActCount {
-                kind: EventKind::Visit,
-                events: 3,
-                subjects: 2
-            })
-        );
-        assert_eq!(
-            find(EventKind::Warning).map(|a| (a.events, a.subjects)),
-            Some((1, 1))
-        );
-        assert_eq!(
-            find(EventKind::LeaveDecision {
-                authority: office,
-                approved: true
-            })
-            .map(|a| a.events),
-            Some(1)
-        );
-        assert_eq!(
-            find(EventKind::LeaveDecision {
-                authority: office,
-                approved: false
-            })
-            .map(|a| a.events),
-            Some(1)
-        );
+        assert_eq!(find(EventKind::Visit), Some(ActCount { kind: EventKind::Visit, events: 3, subjects: 2 }));
+        assert_eq!(find(EventKind::Warning).map(|a| (a.events, a.subjects)), Some((1, 1)));
+        assert_eq!(find(EventKind::LeaveDecision { authority: office, approved: true }).map(|a| a.events), Some(1));
+        assert_eq!(find(EventKind::LeaveDecision { authority: office, approved: false }).map(|a| a.events), Some(1));
         assert_eq!(l.work.visits, 3);
-        assert_eq!(
-            (
-                l.work.study_sessions,
-                l.work.study_attendances,
-                l.work.study_minutes
-            ),
-            (2, 3, 300)
-        );
+        assert_eq!((l.work.study_sessions, l.work.study_attendances, l.work.study_minutes), (2, 3, 300));
         assert_eq!((l.work.service_sessions, l.work.service_minutes), (1, 240));
         let json = serde_json::to_value(&l).unwrap();
         assert_eq!(json["stock_after"]["total"], 2);
@@ -1010,12 +805,7 @@ mod tests {
     fn broken_ledger_is_caught() {
         let hs = [
             subject(1, SentenceType::Probation, d(2023, 1, 1), None),
-            subject(
-                2,
-                SentenceType::Parole,
-                d(2024, 2, 1),
-                Some((d(2024, 3, 1), ExitKind::Expired)),
-            ),
+            subject(2, SentenceType::Parole, d(2024, 2, 1), Some((d(2024, 3, 1), ExitKind::Expired))),
         ];
         let good = build_ledger(&hs, &[], d(2024, 1, 1), d(2024, 12, 31)).unwrap();
         assert!(good.check_identities().is_empty());
@@ -1025,12 +815,7 @@ mod tests {
         bad.flows.received_by_source.court += 1;
         assert_eq!(
             bad.check_identities(),
-            vec![IdentityViolation::RegisterFlow {
-                before: 1,
-                received: 2,
-                exits: 1,
-                after: 1
-            }]
+            vec![IdentityViolation::RegisterFlow { before: 1, received: 2, exits: 1, after: 1 }]
         );
 
         let mut bad = good.clone();
@@ -1047,58 +832,27 @@ mod tests {
 
         let mut bad = good.clone();
         bad.cumulative.exits = 0;
-        assert_eq!(
-            bad.check_identities(),
-            vec![IdentityViolation::Cumulative {
-                received: 2,
-                exits: 0,
-                register: 1
-            }]
-        );
+        assert_eq!(bad.check_identities(), vec![IdentityViolation::Cumulative { received: 2, exits: 0, register: 1 }]);
 
         let mut bad = good.clone();
         bad.flows.released_expired = 0;
         assert!(matches!(
             bad.check_identities()[..],
-            [IdentityViolation::BreakdownSum {
-                breakdown: Breakdown::ExitKind,
-                ..
-            }]
+            [IdentityViolation::BreakdownSum { breakdown: Breakdown::ExitKind, .. }]
         ));
 
         let mut bad = good;
         bad.stock_before.total += 1;
         let v = bad.check_identities();
-        assert!(v.contains(&IdentityViolation::RegisterFlow {
-            before: 2,
-            received: 1,
-            exits: 1,
-            after: 1
-        }));
-        assert!(v.iter().any(|x| matches!(
-            x,
-            IdentityViolation::BreakdownSum {
-                breakdown: Breakdown::Sex,
-                ..
-            }
-        )));
+        assert!(v.contains(&IdentityViolation::RegisterFlow { before: 2, received: 1, exits: 1, after: 1 }));
+        assert!(v.iter().any(|x| matches!(x, IdentityViolation::BreakdownSum { breakdown: Breakdown::Sex, .. })));
     }
 
     #[test]
     fn bad_input_is_refused() {
-        let a = subject(
-            1,
-            SentenceType::Probation,
-            d(2024, 2, 1),
-            Some((d(2024, 1, 1), ExitKind::Death)),
-        );
+        let a = subject(1, SentenceType::Probation, d(2024, 2, 1), Some((d(2024, 1, 1), ExitKind::Death)));
         assert!(matches!(
-            build_ledger(
-                std::slice::from_ref(&a),
-                &[],
-                d(2024, 1, 1),
-                d(2024, 12, 31)
-            ),
+            build_ledger(std::slice::from_ref(&a), &[], d(2024, 1, 1), d(2024, 12, 31)),
             Err(StatisticsError::ExitBeforeReceived { .. })
         ));
         let b = subject(2, SentenceType::Probation, d(2024, 2, 1), None);
@@ -1108,10 +862,7 @@ mod tests {
         );
         assert_eq!(
             build_ledger(std::slice::from_ref(&b), &[], d(2024, 2, 1), d(2024, 1, 1)),
-            Err(StatisticsError::PeriodReversed {
-                from: d(2024, 2, 1),
-                to: d(2024, 1, 1)
-            })
+            Err(StatisticsError::PeriodReversed { from: d(2024, 2, 1), to: d(2024, 1, 1) })
         );
         let e = [event(9, d(2024, 3, 1), EventKind::Talk)];
         assert_eq!(

@@ -95,11 +95,7 @@ pub enum TermInput {
         combined: bool,
     },
     /// 缓刑: counts from the day the judgment takes effect (刑法 Art 73).
-    Probation {
-        judgment_effective: NaiveDate,
-        original: OriginalSentence,
-        probation_months: u32,
-    },
+    Probation { judgment_effective: NaiveDate, original: OriginalSentence, probation_months: u32 },
     /// 假释: counts from the day of parole (刑法 Art 83).
     Parole {
         parole_date: NaiveDate,
@@ -135,52 +131,27 @@ pub enum TermError {
     ControlTooShort { months: u32, min: u32 },
     /// 管制 longer than 2 years, or 3 years when `combined` (刑法 Arts 38, 69).
     #[error("管制 of {months} months exceeds the maximum of {max} (combined: {combined})")]
-    ControlTooLong {
-        months: u32,
-        max: u32,
-        combined: bool,
-    },
+    ControlTooLong { months: u32, max: u32, combined: bool },
     /// The detention credit (2 days per day, 刑法 Art 41) leaves no term: the credited end
     /// would not fall after the start. `term_days` is the uncredited term, both ends counted.
     #[error("detention credit of {credit_days} days leaves nothing of a {term_days}-day term")]
     DetentionCreditExhaustsTerm { credit_days: i64, term_days: i64 },
     /// The suspended sentence is shorter than the law allows for its kind (刑法 Arts 42, 45).
     #[error("original {kind:?} of {months} months is shorter than {min}")]
-    OriginalSentenceTooShort {
-        kind: OriginalKind,
-        months: u32,
-        min: u32,
-    },
+    OriginalSentenceTooShort { kind: OriginalKind, months: u32, min: u32 },
     /// The sentence is too long to be suspended: 有期徒刑 over 3 years (刑法 Art 72), 拘役
     /// over 1 year (Arts 42, 69).
     #[error("original {kind:?} of {months} months exceeds {max}: 缓刑 is not available")]
-    OriginalSentenceTooLong {
-        kind: OriginalKind,
-        months: u32,
-        max: u32,
-    },
+    OriginalSentenceTooLong { kind: OriginalKind, months: u32, max: u32 },
     /// Probation shorter than the minimum for its kind: 2 months / 1 year (刑法 Art 73).
     #[error("probation of {months} months for {kind:?} is shorter than {min}")]
-    ProbationTooShort {
-        kind: OriginalKind,
-        months: u32,
-        min: u32,
-    },
+    ProbationTooShort { kind: OriginalKind, months: u32, min: u32 },
     /// Probation shorter than the original sentence (刑法 Art 73: 原判刑期以上).
-    #[error(
-        "probation of {probation_months} months is shorter than the original {original_months}"
-    )]
-    ProbationShorterThanOriginal {
-        probation_months: u32,
-        original_months: u32,
-    },
+    #[error("probation of {probation_months} months is shorter than the original {original_months}")]
+    ProbationShorterThanOriginal { probation_months: u32, original_months: u32 },
     /// Probation longer than the maximum for its kind: 1 year / 5 years (刑法 Art 73).
     #[error("probation of {months} months for {kind:?} exceeds {max}")]
-    ProbationTooLong {
-        kind: OriginalKind,
-        months: u32,
-        max: u32,
-    },
+    ProbationTooLong { kind: OriginalKind, months: u32, max: u32 },
     /// 假释 from a fixed-term sentence needs the sentence end (刑法 Art 83: 没有执行完毕的刑期).
     #[error("parole from a fixed-term sentence needs the sentence end date")]
     ParoleSentenceEndMissing,
@@ -190,10 +161,7 @@ pub enum TermError {
     /// 假释 or 暂予监外执行 starting on or after the last day of the sentence: nothing is left
     /// to serve in the community.
     #[error("the term would start on {start}, not before the sentence end {sentence_end}")]
-    SentenceAlreadyServed {
-        start: NaiveDate,
-        sentence_end: NaiveDate,
-    },
+    SentenceAlreadyServed { start: NaiveDate, sentence_end: NaiveDate },
     /// A term whose end is not after its start (domain.md §23.2: term_end > term_start).
     #[error("term end {end} is not after its start {start}")]
     EndNotAfterStart { start: NaiveDate, end: NaiveDate },
@@ -209,15 +177,9 @@ pub enum TermWarning {
     /// The sentence data itself breaks a statutory bound, so no suggestion can be made.
     OutsideStatutoryBounds { error: TermError },
     /// The recorded start date differs from the suggested one.
-    StartDiffers {
-        recorded: NaiveDate,
-        suggested: NaiveDate,
-    },
+    StartDiffers { recorded: NaiveDate, suggested: NaiveDate },
     /// The recorded end date differs from the suggested one.
-    EndDiffers {
-        recorded: NaiveDate,
-        suggested: NaiveDate,
-    },
+    EndDiffers { recorded: NaiveDate, suggested: NaiveDate },
 }
 
 /// Last day of a term of `months` months whose first day is `start` (see the module note for
@@ -236,51 +198,26 @@ pub fn term_end(start: NaiveDate, months: u32) -> Option<NaiveDate> {
 /// Suggests the term from the sentence data, checking the statutory bounds (domain.md §3.1).
 pub fn suggest_term(input: &TermInput) -> Result<DateRange, TermError> {
     match *input {
-        TermInput::Control {
-            execution_start,
-            months,
-            detention_days,
-            combined,
-        } => {
+        TermInput::Control { execution_start, months, detention_days, combined } => {
             // 刑法 Art 38: 3 months to 2 years; Art 69: combined at most 3 years.
             if months < CONTROL_MIN_MONTHS {
-                return Err(TermError::ControlTooShort {
-                    months,
-                    min: CONTROL_MIN_MONTHS,
-                });
+                return Err(TermError::ControlTooShort { months, min: CONTROL_MIN_MONTHS });
             }
-            let max = if combined {
-                CONTROL_COMBINED_MAX_MONTHS
-            } else {
-                CONTROL_MAX_MONTHS
-            };
+            let max = if combined { CONTROL_COMBINED_MAX_MONTHS } else { CONTROL_MAX_MONTHS };
             if months > max {
-                return Err(TermError::ControlTooLong {
-                    months,
-                    max,
-                    combined,
-                });
+                return Err(TermError::ControlTooLong { months, max, combined });
             }
             // 刑法 Art 41: from the day execution begins; detention credits 2 days per day.
             let nominal_end = term_end(execution_start, months).ok_or(TermError::DateOutOfRange)?;
             let term_days = (nominal_end - execution_start).num_days() + 1;
             let credit_days = i64::from(detention_days) * CONTROL_DETENTION_CREDIT;
             if credit_days >= term_days - 1 {
-                return Err(TermError::DetentionCreditExhaustsTerm {
-                    credit_days,
-                    term_days,
-                });
+                return Err(TermError::DetentionCreditExhaustsTerm { credit_days, term_days });
             }
-            let end = nominal_end
-                .checked_sub_days(Days::new(credit_days as u64))
-                .ok_or(TermError::DateOutOfRange)?;
+            let end = nominal_end.checked_sub_days(Days::new(credit_days as u64)).ok_or(TermError::DateOutOfRange)?;
             Ok(DateRange::new(execution_start, end))
         }
-        TermInput::Probation {
-            judgment_effective,
-            original,
-            probation_months,
-        } => {
+        TermInput::Probation { judgment_effective, original, probation_months } => {
             let kind = original.kind;
             // 刑法 Arts 42, 45: the original sentence itself must be possible.
             if original.months < kind.min_months() {
@@ -320,42 +257,28 @@ pub fn suggest_term(input: &TermInput) -> Result<DateRange, TermError> {
                 });
             }
             // 刑法 Art 73: counts from the day the judgment takes effect.
-            let end =
-                term_end(judgment_effective, probation_months).ok_or(TermError::DateOutOfRange)?;
+            let end = term_end(judgment_effective, probation_months).ok_or(TermError::DateOutOfRange)?;
             Ok(DateRange::new(judgment_effective, end))
         }
-        TermInput::Parole {
-            parole_date,
-            sentence_end,
-            life,
-        } => match (life, sentence_end) {
+        TermInput::Parole { parole_date, sentence_end, life } => match (life, sentence_end) {
             // 刑法 Art 83: 无期徒刑的假释考验期限为十年, from the day of parole.
             (true, None) => {
-                let end =
-                    term_end(parole_date, LIFE_PAROLE_MONTHS).ok_or(TermError::DateOutOfRange)?;
+                let end = term_end(parole_date, LIFE_PAROLE_MONTHS).ok_or(TermError::DateOutOfRange)?;
                 Ok(DateRange::new(parole_date, end))
             }
-            (true, Some(sentence_end)) => {
-                Err(TermError::ParoleLifeWithSentenceEnd { sentence_end })
-            }
+            (true, Some(sentence_end)) => Err(TermError::ParoleLifeWithSentenceEnd { sentence_end }),
             (false, None) => Err(TermError::ParoleSentenceEndMissing),
             // 刑法 Art 83: the unserved remainder, from the day of parole to the sentence end.
             (false, Some(sentence_end)) => remainder(parole_date, sentence_end),
         },
         // 刑事诉讼法 Arts 265, 268: time outside counts toward the sentence, which ends it.
-        TermInput::TemporaryOutside {
-            start,
-            sentence_end,
-        } => remainder(start, sentence_end),
+        TermInput::TemporaryOutside { start, sentence_end } => remainder(start, sentence_end),
     }
 }
 
 fn remainder(start: NaiveDate, sentence_end: NaiveDate) -> Result<DateRange, TermError> {
     if start >= sentence_end {
-        return Err(TermError::SentenceAlreadyServed {
-            start,
-            sentence_end,
-        });
+        return Err(TermError::SentenceAlreadyServed { start, sentence_end });
     }
     Ok(DateRange::new(start, sentence_end))
 }
@@ -369,16 +292,10 @@ pub fn check_recorded_term(recorded: DateRange, input: &TermInput) -> Vec<TermWa
     };
     let mut out = Vec::new();
     if recorded.start != suggested.start {
-        out.push(TermWarning::StartDiffers {
-            recorded: recorded.start,
-            suggested: suggested.start,
-        });
+        out.push(TermWarning::StartDiffers { recorded: recorded.start, suggested: suggested.start });
     }
     if recorded.end != suggested.end {
-        out.push(TermWarning::EndDiffers {
-            recorded: recorded.end,
-            suggested: suggested.end,
-        });
+        out.push(TermWarning::EndDiffers { recorded: recorded.end, suggested: suggested.end });
     }
     out
 }
@@ -386,10 +303,7 @@ pub fn check_recorded_term(recorded: DateRange, input: &TermInput) -> Vec<TermWa
 /// A term's end must be after its start (domain.md §23.2).
 pub fn validate_term(range: DateRange) -> Result<(), TermError> {
     if range.end <= range.start {
-        return Err(TermError::EndNotAfterStart {
-            start: range.start,
-            end: range.end,
-        });
+        return Err(TermError::EndNotAfterStart { start: range.start, end: range.end });
     }
     Ok(())
 }
@@ -404,8 +318,7 @@ pub fn validate_term(range: DateRange) -> Result<(), TermError> {
 /// the term are treated as its first or last day. A zero length disables that phase.
 pub fn phase_on(term: DateRange, date: NaiveDate, rules: &PhaseRules) -> Phase {
     let date = date.max(term.start).min(term.end);
-    if rules.entry_months > 0 && term_end(term.start, rules.entry_months).is_none_or(|e| date <= e)
-    {
+    if rules.entry_months > 0 && term_end(term.start, rules.entry_months).is_none_or(|e| date <= e) {
         return Phase::Entry;
     }
     if rules.exit_months > 0 && term_end(date, rules.exit_months).is_none_or(|e| e >= term.end) {
@@ -432,20 +345,12 @@ mod tests {
         DateRange::new(a, b)
     }
     fn control(months: u32, detention_days: u32, combined: bool) -> TermInput {
-        TermInput::Control {
-            execution_start: d(2024, 3, 15),
-            months,
-            detention_days,
-            combined,
-        }
+        TermInput::Control { execution_start: d(2024, 3, 15), months, detention_days, combined }
     }
     fn probation(kind: OriginalKind, original: u32, probation_months: u32) -> TermInput {
         TermInput::Probation {
             judgment_effective: d(2024, 3, 15),
-            original: OriginalSentence {
-                kind,
-                months: original,
-            },
+            original: OriginalSentence { kind, months: original },
             probation_months,
         }
     }
@@ -478,25 +383,12 @@ mod tests {
     // 刑法 Art 38 (3 months–2 years) and Art 99 (以上/以下 include the boundary).
     #[test]
     fn control_bounds() {
-        assert_eq!(
-            suggest_term(&control(3, 0, false)),
-            Ok(r(d(2024, 3, 15), d(2024, 6, 14)))
-        );
-        assert_eq!(
-            suggest_term(&control(2, 0, false)),
-            Err(TermError::ControlTooShort { months: 2, min: 3 })
-        );
-        assert_eq!(
-            suggest_term(&control(24, 0, false)),
-            Ok(r(d(2024, 3, 15), d(2026, 3, 14)))
-        );
+        assert_eq!(suggest_term(&control(3, 0, false)), Ok(r(d(2024, 3, 15), d(2024, 6, 14))));
+        assert_eq!(suggest_term(&control(2, 0, false)), Err(TermError::ControlTooShort { months: 2, min: 3 }));
+        assert_eq!(suggest_term(&control(24, 0, false)), Ok(r(d(2024, 3, 15), d(2026, 3, 14))));
         assert_eq!(
             suggest_term(&control(25, 0, false)),
-            Err(TermError::ControlTooLong {
-                months: 25,
-                max: 24,
-                combined: false
-            })
+            Err(TermError::ControlTooLong { months: 25, max: 24, combined: false })
         );
     }
 
@@ -504,118 +396,65 @@ mod tests {
     #[test]
     fn control_combined_bound() {
         assert!(suggest_term(&control(25, 0, true)).is_ok());
-        assert_eq!(
-            suggest_term(&control(36, 0, true)),
-            Ok(r(d(2024, 3, 15), d(2027, 3, 14)))
-        );
+        assert_eq!(suggest_term(&control(36, 0, true)), Ok(r(d(2024, 3, 15), d(2027, 3, 14))));
         assert_eq!(
             suggest_term(&control(37, 0, true)),
-            Err(TermError::ControlTooLong {
-                months: 37,
-                max: 36,
-                combined: true
-            })
+            Err(TermError::ControlTooLong { months: 37, max: 36, combined: true })
         );
-        assert_eq!(
-            suggest_term(&control(2, 0, true)),
-            Err(TermError::ControlTooShort { months: 2, min: 3 })
-        );
+        assert_eq!(suggest_term(&control(2, 0, true)), Err(TermError::ControlTooShort { months: 2, min: 3 }));
     }
 
     // 刑法 Art 41: each day of pre-trial detention credits 2 days.
     #[test]
     fn control_detention_credit() {
         // 6 months from 2024-03-15 ends 2024-09-14; 10 days detention → 20 days earlier.
-        assert_eq!(
-            suggest_term(&control(6, 10, false)),
-            Ok(r(d(2024, 3, 15), d(2024, 8, 25)))
-        );
+        assert_eq!(suggest_term(&control(6, 10, false)), Ok(r(d(2024, 3, 15), d(2024, 8, 25))));
         // 3 months from 2024-03-15 = 92 days (to 2024-06-14). Credit 90 leaves 2 days.
-        assert_eq!(
-            suggest_term(&control(3, 45, false)),
-            Ok(r(d(2024, 3, 15), d(2024, 3, 16)))
-        );
+        assert_eq!(suggest_term(&control(3, 45, false)), Ok(r(d(2024, 3, 15), d(2024, 3, 16))));
         // Credit 92 (46 days) would leave no day after the start.
         assert_eq!(
             suggest_term(&control(3, 46, false)),
-            Err(TermError::DetentionCreditExhaustsTerm {
-                credit_days: 92,
-                term_days: 92
-            })
+            Err(TermError::DetentionCreditExhaustsTerm { credit_days: 92, term_days: 92 })
         );
     }
 
     // 刑法 Art 73: 拘役 probation ≥ original, ≥ 2 months, ≤ 1 year.
     #[test]
     fn probation_detention_bounds() {
-        assert_eq!(
-            suggest_term(&probation(Detention, 1, 2)),
-            Ok(r(d(2024, 3, 15), d(2024, 5, 14)))
-        );
+        assert_eq!(suggest_term(&probation(Detention, 1, 2)), Ok(r(d(2024, 3, 15), d(2024, 5, 14))));
         assert_eq!(
             suggest_term(&probation(Detention, 1, 1)),
-            Err(TermError::ProbationTooShort {
-                kind: Detention,
-                months: 1,
-                min: 2
-            })
+            Err(TermError::ProbationTooShort { kind: Detention, months: 1, min: 2 })
         );
         assert!(suggest_term(&probation(Detention, 4, 4)).is_ok());
         assert_eq!(
             suggest_term(&probation(Detention, 4, 3)),
-            Err(TermError::ProbationShorterThanOriginal {
-                probation_months: 3,
-                original_months: 4
-            })
+            Err(TermError::ProbationShorterThanOriginal { probation_months: 3, original_months: 4 })
         );
-        assert_eq!(
-            suggest_term(&probation(Detention, 6, 12)),
-            Ok(r(d(2024, 3, 15), d(2025, 3, 14)))
-        );
+        assert_eq!(suggest_term(&probation(Detention, 6, 12)), Ok(r(d(2024, 3, 15), d(2025, 3, 14))));
         assert_eq!(
             suggest_term(&probation(Detention, 6, 13)),
-            Err(TermError::ProbationTooLong {
-                kind: Detention,
-                months: 13,
-                max: 12
-            })
+            Err(TermError::ProbationTooLong { kind: Detention, months: 13, max: 12 })
         );
     }
 
     // 刑法 Art 73: 有期徒刑 probation ≥ original, ≥ 1 year, ≤ 5 years.
     #[test]
     fn probation_fixed_term_bounds() {
-        assert_eq!(
-            suggest_term(&probation(FixedTerm, 6, 12)),
-            Ok(r(d(2024, 3, 15), d(2025, 3, 14)))
-        );
+        assert_eq!(suggest_term(&probation(FixedTerm, 6, 12)), Ok(r(d(2024, 3, 15), d(2025, 3, 14))));
         assert_eq!(
             suggest_term(&probation(FixedTerm, 6, 11)),
-            Err(TermError::ProbationTooShort {
-                kind: FixedTerm,
-                months: 11,
-                min: 12
-            })
+            Err(TermError::ProbationTooShort { kind: FixedTerm, months: 11, min: 12 })
         );
         assert!(suggest_term(&probation(FixedTerm, 30, 30)).is_ok());
         assert_eq!(
             suggest_term(&probation(FixedTerm, 30, 29)),
-            Err(TermError::ProbationShorterThanOriginal {
-                probation_months: 29,
-                original_months: 30
-            })
+            Err(TermError::ProbationShorterThanOriginal { probation_months: 29, original_months: 30 })
         );
-        assert_eq!(
-            suggest_term(&probation(FixedTerm, 36, 60)),
-            Ok(r(d(2024, 3, 15), d(2029, 3, 14)))
-        );
+        assert_eq!(suggest_term(&probation(FixedTerm, 36, 60)), Ok(r(d(2024, 3, 15), d(2029, 3, 14))));
         assert_eq!(
             suggest_term(&probation(FixedTerm, 36, 61)),
-            Err(TermError::ProbationTooLong {
-                kind: FixedTerm,
-                months: 61,
-                max: 60
-            })
+            Err(TermError::ProbationTooLong { kind: FixedTerm, months: 61, max: 60 })
         );
     }
 
@@ -625,127 +464,61 @@ mod tests {
         assert!(suggest_term(&probation(FixedTerm, 36, 36)).is_ok());
         assert_eq!(
             suggest_term(&probation(FixedTerm, 37, 48)),
-            Err(TermError::OriginalSentenceTooLong {
-                kind: FixedTerm,
-                months: 37,
-                max: 36
-            })
+            Err(TermError::OriginalSentenceTooLong { kind: FixedTerm, months: 37, max: 36 })
         );
         assert_eq!(
             suggest_term(&probation(FixedTerm, 5, 12)),
-            Err(TermError::OriginalSentenceTooShort {
-                kind: FixedTerm,
-                months: 5,
-                min: 6
-            })
+            Err(TermError::OriginalSentenceTooShort { kind: FixedTerm, months: 5, min: 6 })
         );
         assert_eq!(
             suggest_term(&probation(Detention, 0, 2)),
-            Err(TermError::OriginalSentenceTooShort {
-                kind: Detention,
-                months: 0,
-                min: 1
-            })
+            Err(TermError::OriginalSentenceTooShort { kind: Detention, months: 0, min: 1 })
         );
         assert!(suggest_term(&probation(Detention, 12, 12)).is_ok());
         assert_eq!(
             suggest_term(&probation(Detention, 13, 12)),
-            Err(TermError::OriginalSentenceTooLong {
-                kind: Detention,
-                months: 13,
-                max: 12
-            })
+            Err(TermError::OriginalSentenceTooLong { kind: Detention, months: 13, max: 12 })
         );
     }
 
     // 刑法 Art 83: fixed-term parole = the unserved remainder, from the parole date.
     #[test]
     fn parole_remainder() {
-        let input = TermInput::Parole {
-            parole_date: d(2024, 5, 20),
-            sentence_end: Some(d(2025, 11, 3)),
-            life: false,
-        };
+        let input = TermInput::Parole { parole_date: d(2024, 5, 20), sentence_end: Some(d(2025, 11, 3)), life: false };
         assert_eq!(suggest_term(&input), Ok(r(d(2024, 5, 20), d(2025, 11, 3))));
-        let none = TermInput::Parole {
-            parole_date: d(2024, 5, 20),
-            sentence_end: None,
-            life: false,
-        };
-        assert_eq!(
-            suggest_term(&none),
-            Err(TermError::ParoleSentenceEndMissing)
-        );
-        let served = TermInput::Parole {
-            parole_date: d(2024, 5, 20),
-            sentence_end: Some(d(2024, 5, 20)),
-            life: false,
-        };
+        let none = TermInput::Parole { parole_date: d(2024, 5, 20), sentence_end: None, life: false };
+        assert_eq!(suggest_term(&none), Err(TermError::ParoleSentenceEndMissing));
+        let served = TermInput::Parole { parole_date: d(2024, 5, 20), sentence_end: Some(d(2024, 5, 20)), life: false };
         assert_eq!(
             suggest_term(&served),
-            Err(TermError::SentenceAlreadyServed {
-                start: d(2024, 5, 20),
-                sentence_end: d(2024, 5, 20)
-            })
+            Err(TermError::SentenceAlreadyServed { start: d(2024, 5, 20), sentence_end: d(2024, 5, 20) })
         );
-        let one_day = TermInput::Parole {
-            parole_date: d(2024, 5, 20),
-            sentence_end: Some(d(2024, 5, 21)),
-            life: false,
-        };
-        assert_eq!(
-            suggest_term(&one_day),
-            Ok(r(d(2024, 5, 20), d(2024, 5, 21)))
-        );
+        let one_day =
+            TermInput::Parole { parole_date: d(2024, 5, 20), sentence_end: Some(d(2024, 5, 21)), life: false };
+        assert_eq!(suggest_term(&one_day), Ok(r(d(2024, 5, 20), d(2024, 5, 21))));
     }
 
     // 刑法 Art 83: 无期徒刑的假释考验期限为十年.
     #[test]
     fn life_parole_ten_years() {
-        let input = TermInput::Parole {
-            parole_date: d(2024, 5, 20),
-            sentence_end: None,
-            life: true,
-        };
+        let input = TermInput::Parole { parole_date: d(2024, 5, 20), sentence_end: None, life: true };
         assert_eq!(suggest_term(&input), Ok(r(d(2024, 5, 20), d(2034, 5, 19))));
-        let leap = TermInput::Parole {
-            parole_date: d(2024, 2, 29),
-            sentence_end: None,
-            life: true,
-        };
+        let leap = TermInput::Parole { parole_date: d(2024, 2, 29), sentence_end: None, life: true };
         assert_eq!(suggest_term(&leap), Ok(r(d(2024, 2, 29), d(2034, 2, 28))));
-        let both = TermInput::Parole {
-            parole_date: d(2024, 5, 20),
-            sentence_end: Some(d(2030, 1, 1)),
-            life: true,
-        };
-        assert_eq!(
-            suggest_term(&both),
-            Err(TermError::ParoleLifeWithSentenceEnd {
-                sentence_end: d(2030, 1, 1)
-            })
-        );
+        let both = TermInput::Parole { parole_date: d(2024, 5, 20), sentence_end: Some(d(2030, 1, 1)), life: true };
+        assert_eq!(suggest_term(&both), Err(TermError::ParoleLifeWithSentenceEnd { sentence_end: d(2030, 1, 1) }));
     }
 
     // 刑事诉讼法 Arts 265, 268: 暂予监外执行 runs to the sentence end.
     #[test]
     fn temporary_outside_to_sentence_end() {
-        let input = TermInput::TemporaryOutside {
-            start: d(2024, 7, 1),
-            sentence_end: d(2026, 2, 14),
-        };
+        let input = TermInput::TemporaryOutside { start: d(2024, 7, 1), sentence_end: d(2026, 2, 14) };
         assert_eq!(suggest_term(&input), Ok(r(d(2024, 7, 1), d(2026, 2, 14))));
         assert_eq!(input.sentence_type(), SentenceType::TemporaryOutside);
-        let late = TermInput::TemporaryOutside {
-            start: d(2026, 3, 1),
-            sentence_end: d(2026, 2, 14),
-        };
+        let late = TermInput::TemporaryOutside { start: d(2026, 3, 1), sentence_end: d(2026, 2, 14) };
         assert_eq!(
             suggest_term(&late),
-            Err(TermError::SentenceAlreadyServed {
-                start: d(2026, 3, 1),
-                sentence_end: d(2026, 2, 14)
-            })
+            Err(TermError::SentenceAlreadyServed { start: d(2026, 3, 1), sentence_end: d(2026, 2, 14) })
         );
     }
 
@@ -757,35 +530,19 @@ mod tests {
         // A document that computed the end as A + length (off by one day).
         assert_eq!(
             check_recorded_term(r(d(2024, 3, 15), d(2026, 3, 15)), &input),
-            vec![TermWarning::EndDiffers {
-                recorded: d(2026, 3, 15),
-                suggested: d(2026, 3, 14)
-            }]
+            vec![TermWarning::EndDiffers { recorded: d(2026, 3, 15), suggested: d(2026, 3, 14) }]
         );
         assert_eq!(
             check_recorded_term(r(d(2024, 3, 16), d(2026, 3, 15)), &input),
             vec![
-                TermWarning::StartDiffers {
-                    recorded: d(2024, 3, 16),
-                    suggested: d(2024, 3, 15)
-                },
-                TermWarning::EndDiffers {
-                    recorded: d(2026, 3, 15),
-                    suggested: d(2026, 3, 14)
-                },
+                TermWarning::StartDiffers { recorded: d(2024, 3, 16), suggested: d(2024, 3, 15) },
+                TermWarning::EndDiffers { recorded: d(2026, 3, 15), suggested: d(2026, 3, 14) },
             ]
         );
         assert_eq!(
-            check_recorded_term(
-                r(d(2024, 3, 15), d(2030, 3, 14)),
-                &probation(FixedTerm, 12, 72)
-            ),
+            check_recorded_term(r(d(2024, 3, 15), d(2030, 3, 14)), &probation(FixedTerm, 12, 72)),
             vec![TermWarning::OutsideStatutoryBounds {
-                error: TermError::ProbationTooLong {
-                    kind: FixedTerm,
-                    months: 72,
-                    max: 60
-                }
+                error: TermError::ProbationTooLong { kind: FixedTerm, months: 72, max: 60 }
             }]
         );
     }
@@ -796,19 +553,13 @@ mod tests {
         assert_eq!(validate_term(r(d(2024, 3, 15), d(2024, 3, 16))), Ok(()));
         assert_eq!(
             validate_term(r(d(2024, 3, 15), d(2024, 3, 15))),
-            Err(TermError::EndNotAfterStart {
-                start: d(2024, 3, 15),
-                end: d(2024, 3, 15)
-            })
+            Err(TermError::EndNotAfterStart { start: d(2024, 3, 15), end: d(2024, 3, 15) })
         );
         assert!(validate_term(r(d(2024, 3, 15), d(2024, 3, 1))).is_err());
     }
 
     fn rules(entry_months: u32, exit_months: u32) -> PhaseRules {
-        PhaseRules {
-            entry_months,
-            exit_months,
-        }
+        PhaseRules { entry_months, exit_months }
     }
 
     // domain.md §4.6: first month entry, last month pre-release, regular in between.

@@ -49,13 +49,8 @@ pub enum TextError {
     MobileWithExtension,
     /// Starts with 0 (a landline) but the local number after the area code is not 7–8
     /// digits. `area_code` is the code as read (010, 02x: 3 digits; others: 4).
-    #[error(
-        "after area code {area_code} the local number has {local_digits} digits, expected 7 or 8"
-    )]
-    LandlineBadLength {
-        area_code: String,
-        local_digits: usize,
-    },
+    #[error("after area code {area_code} the local number has {local_digits} digits, expected 7 or 8")]
+    LandlineBadLength { area_code: String, local_digits: usize },
     /// The extension after `-` or `转` is empty, not digits, or longer than 6 digits.
     #[error("extension {extension:?} is not 1–6 digits")]
     LandlineBadExtension { extension: String },
@@ -98,10 +93,7 @@ const DOT_LOOKALIKES: [char; 5] = [
 
 /// Characters that split a line; in a name they mean a paste went wrong.
 fn is_line_break_or_tab(c: char) -> bool {
-    matches!(
-        c,
-        '\n' | '\r' | '\t' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
-    )
+    matches!(c, '\n' | '\r' | '\t' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}')
 }
 
 /// Cleans a person's name: trims surrounding whitespace (including U+3000 IDEOGRAPHIC
@@ -114,33 +106,14 @@ pub fn normalize_name(input: &str) -> Result<String, TextError> {
     if trimmed.is_empty() {
         return Err(TextError::NameEmpty);
     }
-    if let Some((i, found)) = trimmed
-        .chars()
-        .enumerate()
-        .find(|(_, c)| is_line_break_or_tab(*c))
-    {
-        return Err(TextError::NameLineBreak {
-            position: i + 1,
-            found,
-        });
+    if let Some((i, found)) = trimmed.chars().enumerate().find(|(_, c)| is_line_break_or_tab(*c)) {
+        return Err(TextError::NameLineBreak { position: i + 1, found });
     }
     let count = code_points(trimmed);
     if count > NAME_MAX_CHARS {
-        return Err(TextError::NameTooLong {
-            count,
-            max: NAME_MAX_CHARS,
-        });
+        return Err(TextError::NameTooLong { count, max: NAME_MAX_CHARS });
     }
-    Ok(trimmed
-        .chars()
-        .map(|c| {
-            if DOT_LOOKALIKES.contains(&c) {
-                '\u{B7}'
-            } else {
-                c
-            }
-        })
-        .collect())
+    Ok(trimmed.chars().map(|c| if DOT_LOOKALIKES.contains(&c) { '\u{B7}' } else { c }).collect())
 }
 
 /// Free text (notes, addresses, summaries): returned verbatim, not even trimmed; only refused
@@ -148,10 +121,7 @@ pub fn normalize_name(input: &str) -> Result<String, TextError> {
 pub fn free_text(input: &str, max_chars: usize) -> Result<String, TextError> {
     let count = code_points(input);
     if count > max_chars {
-        return Err(TextError::TextTooLong {
-            count,
-            max: max_chars,
-        });
+        return Err(TextError::TextTooLong { count, max: max_chars });
     }
     Ok(input.to_string())
 }
@@ -202,11 +172,7 @@ pub fn normalize_phone(input: &str) -> Result<Phone, TextError> {
         }
         None => (s, None),
     };
-    let mut groups: Vec<String> = main
-        .split('-')
-        .filter(|g| !g.is_empty())
-        .map(str::to_string)
-        .collect();
+    let mut groups: Vec<String> = main.split('-').filter(|g| !g.is_empty()).map(str::to_string).collect();
     if groups.is_empty() {
         return Err(TextError::PhoneEmpty);
     }
@@ -235,19 +201,12 @@ pub fn normalize_phone(input: &str) -> Result<Phone, TextError> {
                 return Err(TextError::MobileWithExtension);
             }
             if digits.len() != 11 {
-                return Err(TextError::MobileWrongLength {
-                    found: digits.len(),
-                });
+                return Err(TextError::MobileWrongLength { found: digits.len() });
             }
             if !matches!(digits.as_bytes()[1], b'3'..=b'9') {
-                return Err(TextError::MobileBadPrefix {
-                    prefix: digits[..2].to_string(),
-                });
+                return Err(TextError::MobileBadPrefix { prefix: digits[..2].to_string() });
             }
-            Ok(Phone {
-                number: digits,
-                kind: PhoneKind::Mobile,
-            })
+            Ok(Phone { number: digits, kind: PhoneKind::Mobile })
         }
         b'0' => {
             let area_len = match digits.as_bytes().get(1) {
@@ -255,10 +214,7 @@ pub fn normalize_phone(input: &str) -> Result<Phone, TextError> {
                 _ => 4,
             };
             if digits.len() < area_len {
-                return Err(TextError::LandlineBadLength {
-                    area_code: digits.clone(),
-                    local_digits: 0,
-                });
+                return Err(TextError::LandlineBadLength { area_code: digits.clone(), local_digits: 0 });
             }
             let area = digits[..area_len].to_string();
             // Re-walk the groups to find where the local number ends.
@@ -288,20 +244,14 @@ pub fn normalize_phone(input: &str) -> Result<Phone, TextError> {
                 extension = Some(ext);
             }
             if !(7..=8).contains(&local.len()) {
-                return Err(TextError::LandlineBadLength {
-                    area_code: area,
-                    local_digits: local.len(),
-                });
+                return Err(TextError::LandlineBadLength { area_code: area, local_digits: local.len() });
             }
             let mut number = format!("{area}-{local}");
             if let Some(ext) = extension {
                 number.push('-');
                 number.push_str(&ext);
             }
-            Ok(Phone {
-                number,
-                kind: PhoneKind::Landline,
-            })
+            Ok(Phone { number, kind: PhoneKind::Landline })
         }
         _ => Err(TextError::PhoneUnrecognized { digits }),
     }
@@ -325,15 +275,8 @@ mod tests {
         assert_eq!(code_points(ext_b), 2);
         // U+2F800 CJK COMPATIBILITY IDEOGRAPH; NFC would rewrite it to U+4E3D.
         let compat = "王\u{2F800}";
-        assert_ne!(
-            compat.nfc().collect::<String>(),
-            compat,
-            "test premise: NFC changes it"
-        );
-        assert_eq!(
-            normalize_name(compat).unwrap().as_bytes(),
-            compat.as_bytes()
-        );
+        assert_ne!(compat.nfc().collect::<String>(), compat, "test premise: NFC changes it");
+        assert_eq!(normalize_name(compat).unwrap().as_bytes(), compat.as_bytes());
         // A BMP compatibility ideograph (U+F900) likewise.
         let bmp_compat = "李\u{F900}";
         assert_ne!(bmp_compat.nfc().collect::<String>(), bmp_compat);
@@ -347,14 +290,8 @@ mod tests {
     #[test]
     fn middle_dot_lookalikes() {
         assert_eq!(normalize_name("阿卜杜•热合曼").unwrap(), "阿卜杜·热合曼");
-        for dot in [
-            '\u{2022}', '\u{2027}', '\u{2219}', '\u{30FB}', '\u{FF65}', '\u{B7}',
-        ] {
-            assert_eq!(
-                normalize_name(&format!("买买提{dot}艾力")).unwrap(),
-                "买买提\u{B7}艾力",
-                "{dot:?}"
-            );
+        for dot in ['\u{2022}', '\u{2027}', '\u{2219}', '\u{30FB}', '\u{FF65}', '\u{B7}'] {
+            assert_eq!(normalize_name(&format!("买买提{dot}艾力")).unwrap(), "买买提\u{B7}艾力", "{dot:?}");
         }
         // Not a look-alike in the list: full-width full stop stays.
         assert_eq!(normalize_name("买买提．艾力").unwrap(), "买买提．艾力");
@@ -379,28 +316,13 @@ mod tests {
         let fifty: String = "𠀀".repeat(50);
         assert_eq!(normalize_name(&fifty).unwrap(), fifty);
         let fifty_one: String = "𠀀".repeat(51);
-        assert_eq!(
-            normalize_name(&fifty_one),
-            Err(TextError::NameTooLong { count: 51, max: 50 })
-        );
+        assert_eq!(normalize_name(&fifty_one), Err(TextError::NameTooLong { count: 51, max: 50 }));
     }
 
     #[test]
     fn name_line_breaks_and_tabs_refused() {
-        assert_eq!(
-            normalize_name("张\n三"),
-            Err(TextError::NameLineBreak {
-                position: 2,
-                found: '\n'
-            })
-        );
-        assert_eq!(
-            normalize_name(" 张三\t李四"),
-            Err(TextError::NameLineBreak {
-                position: 3,
-                found: '\t'
-            })
-        );
+        assert_eq!(normalize_name("张\n三"), Err(TextError::NameLineBreak { position: 2, found: '\n' }));
+        assert_eq!(normalize_name(" 张三\t李四"), Err(TextError::NameLineBreak { position: 3, found: '\t' }));
         assert!(normalize_name("张\r三").is_err());
         assert!(normalize_name("张\u{2028}三").is_err());
     }
@@ -419,34 +341,22 @@ mod tests {
             assert_eq!(free_text(s, 1000).unwrap(), s);
         }
         // Names keep them too (no line breaks involved).
-        assert_eq!(
-            normalize_name("O'Brien\u{202E}").unwrap(),
-            "O'Brien\u{202E}"
-        );
+        assert_eq!(normalize_name("O'Brien\u{202E}").unwrap(), "O'Brien\u{202E}");
         assert_eq!(normalize_name("a\u{0}b").unwrap(), "a\u{0}b");
     }
 
     #[test]
     fn free_text_length_bound_in_code_points() {
         assert_eq!(free_text("𠀀𪚥", 2).unwrap(), "𠀀𪚥");
-        assert_eq!(
-            free_text("𠀀𪚥x", 2),
-            Err(TextError::TextTooLong { count: 3, max: 2 })
-        );
+        assert_eq!(free_text("𠀀𪚥x", 2), Err(TextError::TextTooLong { count: 3, max: 2 }));
         assert_eq!(free_text("", 0).unwrap(), "");
     }
 
     fn mobile(n: &str) -> Phone {
-        Phone {
-            number: n.into(),
-            kind: PhoneKind::Mobile,
-        }
+        Phone { number: n.into(), kind: PhoneKind::Mobile }
     }
     fn landline(n: &str) -> Phone {
-        Phone {
-            number: n.into(),
-            kind: PhoneKind::Landline,
-        }
+        Phone { number: n.into(), kind: PhoneKind::Landline }
     }
 
     // domain.md §23.2: mobile ^1[3-9]\d{9}$.
@@ -461,114 +371,47 @@ mod tests {
             "008613812345678",
             "＋８６ １３８１２３４５６７８",
         ] {
-            assert_eq!(
-                normalize_phone(input),
-                Ok(mobile("13812345678")),
-                "{input:?}"
-            );
+            assert_eq!(normalize_phone(input), Ok(mobile("13812345678")), "{input:?}");
         }
         assert_eq!(normalize_phone("19912345678"), Ok(mobile("19912345678")));
         // Old long-distance 0 before a mobile: 01[3-9] is no area code.
         assert_eq!(normalize_phone("0138-1234-5678"), Ok(mobile("13812345678")));
-        assert_eq!(
-            normalize_phone("12812345678"),
-            Err(TextError::MobileBadPrefix {
-                prefix: "12".into()
-            })
-        );
-        assert_eq!(
-            normalize_phone("1381234567"),
-            Err(TextError::MobileWrongLength { found: 10 })
-        );
-        assert_eq!(
-            normalize_phone("138123456789"),
-            Err(TextError::MobileWrongLength { found: 12 })
-        );
-        assert_eq!(
-            normalize_phone("13812345678转1"),
-            Err(TextError::MobileWithExtension)
-        );
+        assert_eq!(normalize_phone("12812345678"), Err(TextError::MobileBadPrefix { prefix: "12".into() }));
+        assert_eq!(normalize_phone("1381234567"), Err(TextError::MobileWrongLength { found: 10 }));
+        assert_eq!(normalize_phone("138123456789"), Err(TextError::MobileWrongLength { found: 12 }));
+        assert_eq!(normalize_phone("13812345678转1"), Err(TextError::MobileWithExtension));
     }
 
     // domain.md §23.2: landline = area code + 7–8 digits, optional extension.
     #[test]
     fn landline_numbers() {
-        assert_eq!(
-            normalize_phone("010-12345678"),
-            Ok(landline("010-12345678"))
-        );
+        assert_eq!(normalize_phone("010-12345678"), Ok(landline("010-12345678")));
         assert_eq!(normalize_phone("01012345678"), Ok(landline("010-12345678")));
-        assert_eq!(
-            normalize_phone("(010) 1234 5678"),
-            Ok(landline("010-12345678"))
-        );
-        assert_eq!(
-            normalize_phone("（０２０）８７６５４３２１"),
-            Ok(landline("020-87654321"))
-        );
-        assert_eq!(
-            normalize_phone("0755-1234567"),
-            Ok(landline("0755-1234567"))
-        );
-        assert_eq!(
-            normalize_phone("0755-1234-5678"),
-            Ok(landline("0755-12345678"))
-        );
-        assert_eq!(
-            normalize_phone("+86 10 1234 5678"),
-            Ok(landline("010-12345678"))
-        );
-        assert_eq!(
-            normalize_phone("+86 755 1234 5678"),
-            Ok(landline("0755-12345678"))
-        );
-        assert_eq!(
-            normalize_phone("0086-0755-12345678"),
-            Ok(landline("0755-12345678"))
-        );
+        assert_eq!(normalize_phone("(010) 1234 5678"), Ok(landline("010-12345678")));
+        assert_eq!(normalize_phone("（０２０）８７６５４３２１"), Ok(landline("020-87654321")));
+        assert_eq!(normalize_phone("0755-1234567"), Ok(landline("0755-1234567")));
+        assert_eq!(normalize_phone("0755-1234-5678"), Ok(landline("0755-12345678")));
+        assert_eq!(normalize_phone("+86 10 1234 5678"), Ok(landline("010-12345678")));
+        assert_eq!(normalize_phone("+86 755 1234 5678"), Ok(landline("0755-12345678")));
+        assert_eq!(normalize_phone("0086-0755-12345678"), Ok(landline("0755-12345678")));
         // Extensions.
-        assert_eq!(
-            normalize_phone("010-12345678-123"),
-            Ok(landline("010-12345678-123"))
-        );
-        assert_eq!(
-            normalize_phone("010-12345678转123"),
-            Ok(landline("010-12345678-123"))
-        );
-        assert_eq!(
-            normalize_phone("0755-1234567-8"),
-            Ok(landline("0755-1234567-8"))
-        );
-        assert_eq!(
-            normalize_phone("075512345678-8"),
-            Ok(landline("0755-12345678-8"))
-        );
+        assert_eq!(normalize_phone("010-12345678-123"), Ok(landline("010-12345678-123")));
+        assert_eq!(normalize_phone("010-12345678转123"), Ok(landline("010-12345678-123")));
+        assert_eq!(normalize_phone("0755-1234567-8"), Ok(landline("0755-1234567-8")));
+        assert_eq!(normalize_phone("075512345678-8"), Ok(landline("0755-12345678-8")));
         assert_eq!(
             normalize_phone("010-12345678-1234567"),
-            Err(TextError::LandlineBadExtension {
-                extension: "1234567".into()
-            })
+            Err(TextError::LandlineBadExtension { extension: "1234567".into() })
         );
-        assert_eq!(
-            normalize_phone("010-12345678转"),
-            Err(TextError::LandlineBadExtension {
-                extension: "".into()
-            })
-        );
+        assert_eq!(normalize_phone("010-12345678转"), Err(TextError::LandlineBadExtension { extension: "".into() }));
         // Local number length 7–8 inclusive (以上/以下, 刑法 Art 99 convention).
         assert_eq!(
             normalize_phone("0755-123456"),
-            Err(TextError::LandlineBadLength {
-                area_code: "0755".into(),
-                local_digits: 6
-            })
+            Err(TextError::LandlineBadLength { area_code: "0755".into(), local_digits: 6 })
         );
         assert_eq!(
             normalize_phone("010123456789"),
-            Err(TextError::LandlineBadLength {
-                area_code: "010".into(),
-                local_digits: 9
-            })
+            Err(TextError::LandlineBadLength { area_code: "010".into(), local_digits: 9 })
         );
     }
 
@@ -576,19 +419,8 @@ mod tests {
     fn phone_refusals() {
         assert_eq!(normalize_phone(""), Err(TextError::PhoneEmpty));
         assert_eq!(normalize_phone(" - "), Err(TextError::PhoneEmpty));
-        assert_eq!(
-            normalize_phone("138abc45678"),
-            Err(TextError::PhoneInvalidCharacter { found: 'a' })
-        );
-        assert_eq!(
-            normalize_phone("138+12345678"),
-            Err(TextError::PhoneInvalidCharacter { found: '+' })
-        );
-        assert_eq!(
-            normalize_phone("95588"),
-            Err(TextError::PhoneUnrecognized {
-                digits: "95588".into()
-            })
-        );
+        assert_eq!(normalize_phone("138abc45678"), Err(TextError::PhoneInvalidCharacter { found: 'a' }));
+        assert_eq!(normalize_phone("138+12345678"), Err(TextError::PhoneInvalidCharacter { found: '+' }));
+        assert_eq!(normalize_phone("95588"), Err(TextError::PhoneUnrecognized { digits: "95588".into() }));
     }
 }

@@ -25,7 +25,17 @@ pub struct AuditEntry {
     pub hash: String,
 }
 
-fn entry_hash(prev: &str, seq: i64, at: &str, actor: &str, action: &str, entity: &str, id: &str, detail: &str) -> String {
+#[allow(clippy::too_many_arguments)]
+fn entry_hash(
+    prev: &str,
+    seq: i64,
+    at: &str,
+    actor: &str,
+    action: &str,
+    entity: &str,
+    id: &str,
+    detail: &str,
+) -> String {
     let mut h = Sha256::new();
     // Length-prefixed fields: no two different entries share a byte string.
     for part in [prev, &seq.to_string(), at, actor, action, entity, id, detail] {
@@ -37,9 +47,7 @@ fn entry_hash(prev: &str, seq: i64, at: &str, actor: &str, action: &str, entity:
 
 pub(crate) fn head(conn: &Connection) -> Result<(i64, String)> {
     Ok(conn
-        .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
         .unwrap_or((0, GENESIS.to_string())))
 }
@@ -95,7 +103,14 @@ pub fn verify_chain(conn: &Connection) -> Result<ChainReport> {
     while let Some(r) = rows.next()? {
         let seq: i64 = r.get(0)?;
         let (at, actor, action, entity, id, detail, prev_hash, hash): (
-            String, String, String, String, String, String, String, String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
         ) = (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?);
         let brk = if seq != expected_seq {
             Some(ChainBreak::Gap { expected: expected_seq, found: seq })

@@ -24,8 +24,7 @@ pub(crate) fn open_keyed(path: &Path, key: &DbKey, create: bool) -> Result<Conne
     let lit = key.pragma_literal();
     conn.execute_batch(&format!("PRAGMA key = {};", lit.as_str()))?;
     // A wrong key or a damaged file only shows at the first read.
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
-        .map_err(StoreError::from_open)?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(StoreError::from_open)?;
     configure(&conn)?;
     Ok(conn)
 }
@@ -52,9 +51,7 @@ pub(crate) fn configure(conn: &Connection) -> Result<()> {
 
 /// Startup check (reliability-security.md §3.1): detect damage before serving.
 pub(crate) fn quick_check(conn: &Connection) -> Result<()> {
-    let r: String = conn
-        .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
-        .map_err(StoreError::from_open)?;
+    let r: String = conn.query_row("PRAGMA quick_check(1)", [], |r| r.get(0)).map_err(StoreError::from_open)?;
     if r != "ok" {
         return Err(StoreError::Corrupt(r));
     }

@@ -53,10 +53,7 @@ impl StoreError {
     pub(crate) fn from_open(e: rusqlite::Error) -> Self {
         match &e {
             rusqlite::Error::SqliteFailure(f, msg)
-                if matches!(
-                    f.code,
-                    rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt
-                ) =>
+                if matches!(f.code, rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) =>
             {
                 StoreError::Corrupt(msg.clone().unwrap_or_else(|| f.to_string()))
             }

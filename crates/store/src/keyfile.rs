@@ -110,8 +110,8 @@ pub fn key_path(db: &Path) -> PathBuf {
 }
 
 fn kek_from_password(password: &str, salt: &[u8], kdf: KdfParams) -> Result<Zeroizing<[u8; 32]>> {
-    let params = Params::new(kdf.m_kib, kdf.t, kdf.p, Some(32))
-        .map_err(|e| StoreError::KeyFileDamaged(e.to_string()))?;
+    let params =
+        Params::new(kdf.m_kib, kdf.t, kdf.p, Some(32)).map_err(|e| StoreError::KeyFileDamaged(e.to_string()))?;
     let mut out = Zeroizing::new([0u8; 32]);
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
         .hash_password_into(password.as_bytes(), salt, &mut *out)
@@ -201,13 +201,7 @@ impl KeyFile {
             rsalt,
             kdf,
         );
-        let mut kf = KeyFile {
-            format: 1,
-            db_id,
-            accounts: BTreeMap::new(),
-            recovery,
-            lockout: BTreeMap::new(),
-        };
+        let mut kf = KeyFile { format: 1, db_id, accounts: BTreeMap::new(), recovery, lockout: BTreeMap::new() };
         kf.add_account(&key, username, password, staff_id, role, kdf)?;
         Ok((kf, key, Zeroizing::new(format_recovery(&rec))))
     }
@@ -253,10 +247,7 @@ impl KeyFile {
     }
 
     pub fn set_disabled(&mut self, username: &str, disabled: bool) -> Result<()> {
-        let a = self
-            .accounts
-            .get_mut(username)
-            .ok_or_else(|| StoreError::UnknownAccount(username.into()))?;
+        let a = self.accounts.get_mut(username).ok_or_else(|| StoreError::UnknownAccount(username.into()))?;
         a.disabled = disabled;
         Ok(())
     }
@@ -329,8 +320,7 @@ impl KeyFile {
 
     pub fn load(path: &Path) -> Result<KeyFile> {
         let bytes = std::fs::read(path).map_err(|_| StoreError::KeyFileMissing(path.display().to_string()))?;
-        let kf: KeyFile =
-            serde_json::from_slice(&bytes).map_err(|e| StoreError::KeyFileDamaged(e.to_string()))?;
+        let kf: KeyFile = serde_json::from_slice(&bytes).map_err(|e| StoreError::KeyFileDamaged(e.to_string()))?;
         if kf.format != 1 {
             return Err(StoreError::KeyFileDamaged(format!("unknown format {}", kf.format)));
         }

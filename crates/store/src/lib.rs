@@ -2,12 +2,13 @@
 //! `schema.sql`, opened with a staff password through key slots, where every write is the data
 //! plus a hash-chained audit entry plus a sync outbox op in one transaction.
 
+pub mod attachments;
 pub mod audit;
 mod connection;
 pub mod error;
 pub mod keyfile;
-pub mod migrate;
 pub mod leave_status;
+pub mod migrate;
 pub mod queries;
 pub mod records;
 mod sqlvalue;
@@ -17,6 +18,6 @@ pub mod subjects;
 pub use error::{Result, StoreError};
 pub use keyfile::KdfParams;
 pub use records::*;
+pub use rusqlite::params;
 pub use store::{Op, Session, Store, Tx, VerifyReport};
 pub use subjects::{ReceivedSource, Subject};
-pub use rusqlite::params;

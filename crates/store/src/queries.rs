@@ -47,8 +47,7 @@ impl Store {
 
 /// Drops rows that a later row supersedes: what is in force now.
 pub fn current<R: Record>(rows: Vec<R>) -> Vec<R> {
-    let superseded: std::collections::HashSet<_> =
-        rows.iter().filter_map(|r| r.recorded().supersedes).collect();
+    let superseded: std::collections::HashSet<_> = rows.iter().filter_map(|r| r.recorded().supersedes).collect();
     rows.into_iter().filter(|r| !superseded.contains(&r.id())).collect()
 }
 
@@ -56,4 +55,3 @@ pub fn current<R: Record>(rows: Vec<R>) -> Vec<R> {
 pub fn in_range(d: NaiveDate, from: NaiveDate, to: NaiveDate) -> bool {
     from <= d && d <= to
 }
-

@@ -101,10 +101,8 @@ impl Tx<'_> {
             params.iter().map(|(k, v)| (*k, v as &dyn rusqlite::ToSql)).collect();
         let id = rec.id().to_string();
         if let Some(old) = rec.recorded().supersedes {
-            let exists: bool = self
-                .tx
-                .query_row(R::EXISTS, [old.to_string()], |r| r.get::<_, i64>(0))
-                .map(|n| n > 0)?;
+            let exists: bool =
+                self.tx.query_row(R::EXISTS, [old.to_string()], |r| r.get::<_, i64>(0)).map(|n| n > 0)?;
             if !exists {
                 return Err(StoreError::RecordNotFound { what: R::TABLE, id: old.to_string() });
             }
@@ -150,9 +148,7 @@ impl Store {
             kf.save(&kpath)?;
             let mut store = Store { conn, path: path.to_path_buf(), key, kdf };
             let session = Session { staff_id: staff_id.clone(), username: username.into(), role: Role::Head };
-            store.write(&session, now, |tx| {
-                insert_staff(tx, &staff_id, username, display_name, Role::Head)
-            })?;
+            store.write(&session, now, |tx| insert_staff(tx, &staff_id, username, display_name, Role::Head))?;
             Ok((store, session))
         })();
         match result {
@@ -183,10 +179,8 @@ impl Store {
         let u = unlocked?;
         let role = Role::parse(&u.role).ok_or_else(|| StoreError::KeyFileDamaged("role".into()))?;
         let store = Self::open_with_key(path, u.key, &kf)?;
-        let active: Option<bool> = store
-            .conn
-            .query_row("SELECT active FROM staff WHERE id = ?1", [&u.staff_id], |r| r.get(0))
-            .optional()?;
+        let active: Option<bool> =
+            store.conn.query_row("SELECT active FROM staff WHERE id = ?1", [&u.staff_id], |r| r.get(0)).optional()?;
         match active {
             Some(true) => {}
             Some(false) => return Err(StoreError::AccountDisabled(username.into())),

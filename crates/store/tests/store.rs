@@ -261,10 +261,7 @@ fn legal_records_are_append_only_and_corrections_keep_both() {
     let mut again = report(f.subject, &f.session.staff_id, "再次更正");
     again.recorded.supersedes = Some(r.id);
     again.recorded.correction_reason = Some("x".into());
-    assert!(matches!(
-        f.store.write(&f.session, now(), |tx| tx.insert(&again)),
-        Err(StoreError::AlreadySuperseded(_))
-    ));
+    assert!(matches!(f.store.write(&f.session, now(), |tx| tx.insert(&again)), Err(StoreError::AlreadySuperseded(_))));
 }
 
 #[test]
@@ -316,7 +313,10 @@ fn verify_finds_a_deleted_audit_entry() {
     let c = f.store.conn();
     c.execute_batch("DROP TRIGGER audit_log_append_only_d;").unwrap();
     c.execute("DELETE FROM audit_log WHERE seq = 2", []).unwrap();
-    assert!(matches!(f.store.verify().unwrap().chain.first_break, Some(audit::ChainBreak::Gap { expected: 2, found: 3 })));
+    assert!(matches!(
+        f.store.verify().unwrap().chain.first_break,
+        Some(audit::ChainBreak::Gap { expected: 2, found: 3 })
+    ));
 }
 
 #[test]
@@ -363,10 +363,7 @@ fn the_same_id_number_cannot_be_registered_twice() {
     let mut f = fixture();
     let office: OfficeId = f.store.subject(f.subject).unwrap().office_id;
     let dup = subject(office, "张三二", "11010519491231002X");
-    assert!(matches!(
-        f.store.write(&f.session, now(), |tx| tx.insert_subject(&dup)),
-        Err(StoreError::Duplicate(_))
-    ));
+    assert!(matches!(f.store.write(&f.session, now(), |tx| tx.insert_subject(&dup)), Err(StoreError::Duplicate(_))));
 }
 
 macro_rules! check_sql {
@@ -380,9 +377,58 @@ macro_rules! check_sql {
 fn every_record_type_matches_its_table() {
     let f = fixture();
     let c = f.store.conn();
-    check_sql!(c, SubjectEvent, TeamMember, CorrectionPlan, Report, Visit, ItCheck, Talk, MedicalReport,
-        StudySession, StudyAttendance, ServiceActivity, ServiceParticipation, LeaveRequest, LeaveEvent,
-        TravelPermit, TravelTrip, Sanction, ClassChange, PlaceChange, Decision, Assessment,
-        LostContactEpisode, LostContactStep, ReleaseStep, LedgerEntry, Counselling, HelpRecord,
-        ScreeningCampaign, Hazard);
+    check_sql!(
+        c,
+        SubjectEvent,
+        TeamMember,
+        CorrectionPlan,
+        Report,
+        Visit,
+        ItCheck,
+        Talk,
+        MedicalReport,
+        StudySession,
+        StudyAttendance,
+        ServiceActivity,
+        ServiceParticipation,
+        LeaveRequest,
+        LeaveEvent,
+        TravelPermit,
+        TravelTrip,
+        Sanction,
+        ClassChange,
+        PlaceChange,
+        Decision,
+        Assessment,
+        LostContactEpisode,
+        LostContactStep,
+        ReleaseStep,
+        LedgerEntry,
+        Counselling,
+        HelpRecord,
+        ScreeningCampaign,
+        Hazard
+    );
+}
+
+#[test]
+fn attachments_are_stored_once_by_content_and_linked_per_record() {
+    let mut f = fixture();
+    let r = report(f.subject, &f.session.staff_id, "书面报告");
+    let scan = vec![7u8; 4096];
+    let (a, b) = f
+        .store
+        .write(&f.session, now(), |tx| {
+            tx.insert(&r)?;
+            let a = tx.attach(Some(f.subject), "reports", &r.id.to_string(), "思想汇报.jpg", "image/jpeg", &scan)?;
+            let b = tx.attach(Some(f.subject), "reports", &r.id.to_string(), "副本.jpg", "image/jpeg", &scan)?;
+            Ok((a, b))
+        })
+        .unwrap();
+    assert_eq!(a, b);
+    let n: i64 = f.store.conn().query_row("SELECT count(*) FROM attachments", [], |x| x.get(0)).unwrap();
+    let links: i64 = f.store.conn().query_row("SELECT count(*) FROM attachment_links", [], |x| x.get(0)).unwrap();
+    assert_eq!((n, links), (1, 2));
+    assert_eq!(f.store.attachment(&a).unwrap().unwrap().1, scan);
+    assert!(f.store.conn().execute("DELETE FROM attachments", []).is_err());
 }
