@@ -7,6 +7,7 @@ mod caseload;
 pub mod clock;
 mod core;
 pub mod decisions;
+pub mod demo;
 pub mod error;
 pub mod leave;
 pub mod maintenance;

@@ -57,7 +57,9 @@ impl Store {
         use rusqlite::OptionalExtension;
         Ok(self
             .conn()
-            .query_row("SELECT mime, content FROM attachments WHERE sha256 = ?1", [sha256], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row("SELECT mime, content FROM attachments WHERE sha256 = ?1", [sha256], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()?)
     }
 }

@@ -1,0 +1,525 @@
+//! Command-line grammar of `jiaowu`. Help texts are Chinese: they are what the clerk reads.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(name = "jiaowu", version, about = "矫务通：司法所社区矫正工作台（命令行）", long_about = None)]
+pub struct Cli {
+    /// 数据库文件（默认：用户数据目录下的 jiaowu/office.db）
+    #[arg(long, global = true, env = "JIAOWU_DB")]
+    pub db: Option<PathBuf>,
+    /// 登录用户名（密码从环境变量 JIAOWU_PASSWORD 读取，未设置时提示输入）
+    #[arg(long, global = true, env = "JIAOWU_USER")]
+    pub user: Option<String>,
+    /// 按指定日期办理（YYYY-MM-DD），用于补录核对和演示；默认取系统日期（北京时间）
+    #[arg(long, global = true, env = "JIAOWU_TODAY")]
+    pub today: Option<NaiveDate>,
+    /// 以 JSON 输出，供脚本使用
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub cmd: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Cmd {
+    /// 首次使用：建立本所数据库、第一个负责人账号，并显示恢复密钥
+    Init(InitArgs),
+    /// 生成演示数据（约60名对象、两年记录）；数据库不存在时先建立演示所（账号 demo / 密码 demo2026）
+    Demo(DemoArgs),
+    /// 显示当前登录的账号和本所
+    Whoami,
+    /// 账号管理
+    #[command(subcommand)]
+    Account(AccountCmd),
+    /// 社区矫正对象
+    #[command(subcommand)]
+    Subject(SubjectCmd),
+    /// 登记一条记录（走访、报告、谈话、核查等）
+    #[command(subcommand)]
+    Record(RecordCmd),
+    /// 更正一条记录（原记录保留，备考可查）
+    Correct(CorrectArgs),
+    /// 集中教育学习：登记一次学习及签到（可多人）
+    Study(StudyArgs),
+    /// 公益活动：登记一次活动及每人时长
+    Service(ServiceArgs),
+    /// 登记县级审批决定（训诫/警告、类别调整、经常性跨市县活动等）
+    Decide(InputArgs),
+    /// 外出请假、审批、销假
+    #[command(subcommand)]
+    Leave(LeaveCmd),
+    /// 本月（或指定月份）应办事项
+    Obligations(ObligationsArgs),
+    /// 台账统计
+    Stats(StatsArgs),
+    /// 奖惩建议（只作提示，不作决定）
+    Advise(AdviseArgs),
+    /// 备份数据库（含密钥文件）
+    Backup { dest: PathBuf },
+    /// 从备份恢复（当前数据库改名保留，不删除）
+    Restore { backup: PathBuf },
+    /// 校验数据库完整性和审计日志
+    Verify,
+    /// 校验公民身份号码（不需要登录）
+    CheckId {
+        number: String,
+        /// 把15位旧号码转换为18位
+        #[arg(long)]
+        convert: bool,
+    },
+    /// 显示数据库原始密钥（须输入恢复密钥），供技术支持用 sqlcipher 打开文件
+    RawKey,
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// 司法所名称
+    #[arg(long)]
+    pub office: String,
+    /// 县级社区矫正机构名称
+    #[arg(long)]
+    pub county: String,
+    /// 行政区划代码（6位以上）
+    #[arg(long)]
+    pub division_code: String,
+    /// 县级未委托本所审批7日以内外出
+    #[arg(long)]
+    pub no_delegation: bool,
+    /// 规则预设：national（全国基线）、province-a、fujian
+    #[arg(long, default_value = "national")]
+    pub rules: String,
+    /// 负责人姓名
+    #[arg(long)]
+    pub display_name: String,
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    #[arg(long, default_value_t = 60)]
+    pub subjects: usize,
+    #[arg(long, default_value_t = 2)]
+    pub years: u32,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AccountCmd {
+    /// 新增账号（负责人）
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: String,
+        /// head（负责人）或 staff（工作人员）
+        #[arg(long, default_value = "staff")]
+        role: String,
+    },
+    /// 修改自己的密码（新密码从 JIAOWU_NEW_PASSWORD 读取或提示输入）
+    Passwd,
+    /// 解除账号锁定（负责人）
+    Unlock { username: String },
+    /// 用恢复密钥重设密码（恢复密钥从 JIAOWU_RECOVERY_KEY 读取或提示输入）
+    Reset {
+        #[arg(long)]
+        username: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SubjectCmd {
+    /// 接收登记一名社区矫正对象
+    Add(SubjectAddArgs),
+    /// 列表（可按姓名、拼音首字母、身份证号查找）
+    List { query: Option<String> },
+    /// 查看一名对象的档案（查看行为记入审计日志）
+    Show { subject: String },
+    /// 登记报到、羁押、解除、终止等状态事项
+    Event {
+        subject: String,
+        /// reported, entry_announced, detained, detention_ended, transferred_in, transferred_out,
+        /// released_expiry, released_amnesty, revoked_probation, revoked_parole, returned_to_prison, died
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        date: NaiveDate,
+        #[arg(long)]
+        doc_no: Option<String>,
+        #[arg(long)]
+        detail: Option<String>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct SubjectAddArgs {
+    /// 从 JSON 文件读取全部字段（- 表示标准输入）
+    #[arg(long)]
+    pub input: Option<PathBuf>,
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub id_number: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// 执行地（居住地）行政区划代码
+    #[arg(long)]
+    pub residence_code: Option<String>,
+    /// 执行地详细地址
+    #[arg(long)]
+    pub residence: Option<String>,
+    #[arg(long)]
+    pub crime: Option<String>,
+    /// 原判刑罚，如“有期徒刑一年，缓刑二年”
+    #[arg(long)]
+    pub sentence: Option<String>,
+    /// 矫正类别：control（管制）probation（缓刑）parole（假释）temporary_outside（暂予监外执行）
+    #[arg(long = "type")]
+    pub sentence_type: Option<String>,
+    #[arg(long)]
+    pub term_start: Option<NaiveDate>,
+    #[arg(long)]
+    pub term_end: Option<NaiveDate>,
+    #[arg(long)]
+    pub judgment_effective: Option<NaiveDate>,
+    #[arg(long)]
+    pub reported_on: Option<NaiveDate>,
+    /// 管理类别：strict（严管）ordinary（普管）lenient（宽管）
+    #[arg(long)]
+    pub class: Option<String>,
+    #[arg(long)]
+    pub medical_parole: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RecordCmd {
+    /// 走访（实地查访）
+    Visit {
+        #[arg(long)]
+        subject: String,
+        #[arg(long)]
+        date: NaiveDate,
+        /// home, workplace, school, village_committee, other
+        #[arg(long, default_value = "home")]
+        place_type: String,
+        #[arg(long)]
+        address: String,
+        /// 走访人员，逗号分隔
+        #[arg(long)]
+        visitors: String,
+        #[arg(long)]
+        findings: String,
+        /// 对象不在场
+        #[arg(long)]
+        absent: bool,
+        /// in_person, phone, video
+        #[arg(long, default_value = "in_person")]
+        method: String,
+    },
+    /// 对象报告
+    Report {
+        #[arg(long)]
+        subject: String,
+        #[arg(long)]
+        date: NaiveDate,
+        /// phone, in_person, written, video
+        #[arg(long)]
+        method: String,
+        #[arg(long)]
+        received_by: String,
+        #[arg(long)]
+        content: String,
+    },
+    /// 个别谈话
+    Talk {
+        #[arg(long)]
+        subject: String,
+        #[arg(long)]
+        date: NaiveDate,
+        /// entry, routine, violation, before_leave, on_return, pre_release, psychological
+        #[arg(long = "type", default_value = "routine")]
+        talk_type: String,
+        #[arg(long)]
+        place: String,
+        /// 谈话人，逗号分隔
+        #[arg(long)]
+        talkers: String,
+        #[arg(long)]
+        content: String,
+    },
+    /// 信息化核查
+    ItCheck {
+        #[arg(long)]
+        subject: String,
+        #[arg(long)]
+        date: NaiveDate,
+        /// app_checkin, phone_location, video_call, face_recognition, other
+        #[arg(long)]
+        method: String,
+        /// normal, anomaly, unreachable
+        #[arg(long, default_value = "normal")]
+        result: String,
+    },
+    /// 任一类记录，从 JSON 读取（种类：visit report it_check talk medical_report team_member
+    /// correction_plan assessment release_step ledger_entry counselling help sanction class_change
+    /// place_change travel_permit travel_trip lost_contact_episode lost_contact_step hazard subject_event）
+    Json {
+        kind: String,
+        #[arg(long)]
+        input: PathBuf,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct CorrectArgs {
+    #[arg(long)]
+    pub kind: String,
+    #[arg(long)]
+    pub id: String,
+    #[arg(long)]
+    pub reason: String,
+    /// 要更正的字段，JSON 对象，如 '{"findings":"…"}'
+    #[arg(long)]
+    pub changes: String,
+}
+
+#[derive(Args, Debug)]
+pub struct InputArgs {
+    /// JSON 文件（- 表示标准输入）
+    #[arg(long)]
+    pub input: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct StudyArgs {
+    /// 从 JSON 文件读取全部内容
+    #[arg(long)]
+    pub input: Option<PathBuf>,
+    #[arg(long)]
+    pub date: Option<NaiveDate>,
+    /// 时长（分钟）
+    #[arg(long)]
+    pub minutes: Option<u32>,
+    #[arg(long)]
+    pub place: Option<String>,
+    #[arg(long)]
+    pub organiser: Option<String>,
+    #[arg(long)]
+    pub topic: Option<String>,
+    /// in_person, online, video
+    #[arg(long, default_value = "in_person")]
+    pub mode: String,
+    /// 到场对象（身份证号或编号），逗号分隔
+    #[arg(long, default_value = "")]
+    pub present: String,
+    /// 缺席对象，格式 身份证号:原因（absent_leave / absent_ill / absent_other），逗号分隔
+    #[arg(long, default_value = "")]
+    pub absent: String,
+}
+
+#[derive(Args, Debug)]
+pub struct ServiceArgs {
+    #[arg(long)]
+    pub input: Option<PathBuf>,
+    #[arg(long)]
+    pub date: Option<NaiveDate>,
+    #[arg(long)]
+    pub minutes: Option<u32>,
+    #[arg(long)]
+    pub place: Option<String>,
+    #[arg(long)]
+    pub content: Option<String>,
+    #[arg(long)]
+    pub supervisor: Option<String>,
+    /// 参加对象（身份证号或编号），逗号分隔
+    #[arg(long, default_value = "")]
+    pub participants: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LeaveCmd {
+    /// 试算：天数、审批机关、提醒（不保存）
+    Assess(LeaveFormArgs),
+    /// 提交外出申请
+    Submit(LeaveFormArgs),
+    /// 司法所批准（负责人，限县级委托的7日以内）
+    Approve {
+        leave: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// 司法所不予批准（负责人，须写明理由）
+    Reject {
+        leave: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// 签署司法所意见，报县级审批（负责人）
+    Opinion {
+        leave: String,
+        #[arg(long)]
+        text: String,
+    },
+    /// 登记县级审批结果（负责人，须填文号）
+    County {
+        leave: String,
+        #[arg(long)]
+        approve: bool,
+        #[arg(long)]
+        reject: bool,
+        #[arg(long)]
+        doc_no: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// 登记县级报上一级审批
+    Escalate {
+        leave: String,
+        #[arg(long)]
+        doc_no: String,
+    },
+    /// 登记上一级审批结果
+    Higher {
+        leave: String,
+        #[arg(long)]
+        approve: bool,
+        #[arg(long)]
+        reject: bool,
+        #[arg(long)]
+        doc_no: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// 开具外出证明
+    Certificate { leave: String },
+    /// 登记离开
+    Depart {
+        leave: String,
+        #[arg(long)]
+        date: NaiveDate,
+    },
+    /// 申请延期
+    Extend {
+        leave: String,
+        #[arg(long)]
+        new_end: NaiveDate,
+        #[arg(long)]
+        reason: String,
+    },
+    /// 延期审批结果（负责人）
+    Extension {
+        leave: String,
+        #[arg(long)]
+        approve: bool,
+        #[arg(long)]
+        reject: bool,
+        /// office（司法所）或 county（县级，须填文号）
+        #[arg(long, default_value = "office")]
+        by: String,
+        #[arg(long)]
+        doc_no: Option<String>,
+    },
+    /// 销假
+    Return {
+        leave: String,
+        #[arg(long)]
+        date: NaiveDate,
+        /// in_person, phone, video, written
+        #[arg(long, default_value = "in_person")]
+        method: String,
+        #[arg(long)]
+        summary: String,
+    },
+    /// 责令返回
+    Recall {
+        leave: String,
+        #[arg(long)]
+        date: NaiveDate,
+        #[arg(long)]
+        reason: String,
+    },
+    /// 撤回申请（离开前）
+    Cancel {
+        leave: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// 外出申请列表
+    List {
+        #[arg(long)]
+        subject: Option<String>,
+        /// 只看逾期未归
+        #[arg(long)]
+        overdue: bool,
+    },
+    /// 查看一份外出申请
+    Show { leave: String },
+}
+
+#[derive(Args, Debug)]
+pub struct LeaveFormArgs {
+    #[arg(long)]
+    pub subject: String,
+    #[arg(long)]
+    pub start: NaiveDate,
+    #[arg(long)]
+    pub end: NaiveDate,
+    /// 申请日期（默认今天）
+    #[arg(long)]
+    pub applied_on: Option<NaiveDate>,
+    /// 目的地行政区划代码
+    #[arg(long)]
+    pub dest_code: String,
+    /// 目的地详细地址
+    #[arg(long, default_value = "")]
+    pub dest: String,
+    /// medical, study, litigation, family, work, other
+    #[arg(long, default_value = "family")]
+    pub reason_kind: String,
+    #[arg(long)]
+    pub reason: String,
+    #[arg(long)]
+    pub urgent: bool,
+    /// 目的地在境外
+    #[arg(long)]
+    pub abroad: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ObligationsArgs {
+    /// 月份 YYYY-MM（默认本月）
+    #[arg(long)]
+    pub month: Option<String>,
+    #[arg(long)]
+    pub subject: Option<String>,
+    /// all（全部）、open（待办、逾期、不足，默认）、overdue（逾期和不足）
+    #[arg(long, default_value = "open")]
+    pub show: String,
+}
+
+#[derive(Args, Debug)]
+pub struct StatsArgs {
+    #[arg(long)]
+    pub from: Option<NaiveDate>,
+    #[arg(long)]
+    pub to: Option<NaiveDate>,
+    /// 月份 YYYY-MM
+    #[arg(long)]
+    pub month: Option<String>,
+    /// 年度 YYYY
+    #[arg(long)]
+    pub year: Option<i32>,
+}
+
+#[derive(Args, Debug)]
+pub struct AdviseArgs {
+    pub subject: String,
+    /// 正在考虑的违规情形：minor, not_attending_education, more_serious, injunction_minor,
+    /// injunction_serious, missed_reexam, missed_reexam_after_warning, warrants_police_penalty,
+    /// left_city_after_warning, conditions_not_met, grounds_ended, guarantor_lost, serious
+    #[arg(long)]
+    pub breach: Option<String>,
+}

@@ -1,0 +1,270 @@
+//! Human output in Chinese. Labels come from `jiaowu_app::zh::cli`; this file only lays them out.
+
+use std::path::Path;
+
+use jiaowu_app::advice::AdviceView;
+use jiaowu_app::leave::{LeaveAssessmentView, LeaveView};
+use jiaowu_app::maintenance::{BackupView, VerifyView};
+use jiaowu_app::obligations::MonthObligations;
+use jiaowu_app::sessions::{ServiceActivityView, StudySessionView};
+use jiaowu_app::statistics::StatisticsView;
+use jiaowu_app::subjects::{SubjectDetail, SubjectSummary};
+use jiaowu_app::zh::{self, cli as t};
+use jiaowu_app::{CheckIdView, InitOfficeView, SessionView, StaffView};
+
+pub fn init(v: &InitOfficeView, path: &Path) {
+    println!("{}：{}（{}）", t::INIT_DONE, v.office.name, v.office.county_name);
+    println!("{}：{}", t::DB_FILE, path.display());
+    println!("{}：{}", t::ACCOUNT, v.username);
+    println!();
+    println!("{}", t::RECOVERY_TITLE);
+    println!("    {}", v.recovery_key);
+    println!();
+    println!("{}", t::KEY_FILE_NOTE);
+}
+
+pub fn demo(v: &jiaowu_app::demo::DemoSummary) {
+    println!("{}：", t::DEMO_DONE);
+    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+}
+
+pub fn whoami(v: &SessionView) {
+    println!("{}：{}（{}）", t::ACCOUNT, v.username, v.role_label);
+    println!("{}：{}（{}）", t::OFFICE, v.office.name, v.office.county_name);
+}
+
+pub fn staff(v: &StaffView) {
+    println!("{}：{} {}（{}）", t::SAVED, v.username, v.display_name, zh::role(v.role));
+}
+
+pub fn done() {
+    println!("{}", t::OK);
+}
+
+pub fn saved<T: serde::Serialize>(v: &T) {
+    let v = serde_json::to_value(v).unwrap_or_default();
+    let id = v.get("id").and_then(|i| i.as_str()).unwrap_or("");
+    println!("{}，{}：{id}", t::SAVED, t::NUMBER);
+}
+
+pub fn subject_list(v: &[SubjectSummary]) {
+    println!(
+        "{:<8}\t{:<4}\t{:<20}\t{:<8}\t{:<4}\t{:<6}\t{}",
+        t::NAME,
+        t::SEX,
+        t::ID_NUMBER,
+        t::TYPE,
+        t::CLASS,
+        t::STATUS,
+        t::TERM
+    );
+    for s in v {
+        println!(
+            "{:<8}\t{:<4}\t{:<20}\t{:<8}\t{:<4}\t{:<6}\t{} 至 {}",
+            s.name,
+            s.sex,
+            s.id_number_masked,
+            s.sentence_type_label,
+            s.class_label,
+            s.status_label,
+            s.term_start,
+            s.term_end
+        );
+    }
+    println!("{}{}{}", t::TOTAL, v.len(), t::PEOPLE);
+}
+
+pub fn subject_detail(v: &SubjectDetail) {
+    let s = &v.subject;
+    let m = &v.summary;
+    println!("{}：{}（{}）  {}：{}", t::NAME, s.name, m.sex, t::ID_NUMBER, s.id_number);
+    println!(
+        "{}：{}  {}：{}  {}：{}  {}：{}",
+        t::TYPE,
+        m.sentence_type_label,
+        t::CLASS,
+        m.class_label,
+        t::STATUS,
+        m.status_label,
+        t::PHASE,
+        m.phase_label
+    );
+    println!("{}：{} 至 {}（{}：{}）", t::TERM, s.term_start, s.term_end, t::REMAINING, m.days_remaining);
+    println!("{}：{}", t::NUMBER, s.id);
+}
+
+pub fn obligations(v: &MonthObligations, show: &str) {
+    use jiaowu_app::domain::obligations::ObligationStatus as S;
+    let keep = |st: S| match show {
+        "all" => true,
+        "overdue" => matches!(st, S::Overdue | S::Shortfall),
+        _ => matches!(st, S::Overdue | S::Shortfall | S::Due),
+    };
+    println!("{}年{}月{}（{} {}）", v.year, v.month, t::MONTH_DUTIES, t::DUE_BY, v.today);
+    println!(
+        "{}：{}  {}：{}  {}：{}  {}：{}",
+        t::OVERDUE,
+        v.overdue,
+        t::SHORTFALL,
+        v.shortfall,
+        t::DUE,
+        v.due,
+        t::DONE,
+        v.done
+    );
+    for s in &v.subjects {
+        let items: Vec<_> = s.obligations.iter().filter(|o| keep(o.status)).collect();
+        if items.is_empty() {
+            continue;
+        }
+        println!();
+        println!("{}（{}，{}，{}）", s.name, s.id_number_masked, s.sentence_type_label, s.class_label);
+        for o in items {
+            println!(
+                "  [{}] {}  {} {}  {} {}/{}{}",
+                o.status_label,
+                o.label,
+                t::DUE_BY,
+                o.due,
+                t::DONE_OF,
+                o.done_display,
+                o.required_display,
+                o.unit_label
+            );
+            println!("      {}：{}", t::BASIS, o.basis);
+        }
+    }
+}
+
+pub fn leave_assessment(v: &LeaveAssessmentView) {
+    println!("{}：{}  {}：{}", t::DAYS, v.days, t::APPROVER, v.authority_label);
+    println!("{}", v.approver);
+    for n in &v.notices {
+        println!("{}：{}", t::NOTICES, n.message);
+    }
+}
+
+pub fn leave(v: &LeaveView) {
+    let l = &v.leave;
+    println!("{}：{}", t::NUMBER, l.id);
+    println!("{}：{}  {}：{} 至 {}（{}天）", t::NAME, v.subject_name, t::PERIOD, l.start_date, l.end_date, l.days);
+    println!("{}：{} {}", t::DESTINATION, l.destination_code, l.destination_detail);
+    println!("{}：{}  {}：{}", t::STATE, v.state_label, t::APPROVER, zh::authority(l.authority));
+    if let Some(d) = v.days_overdue {
+        println!("{}：{}  {}：{}", t::DUE_BACK, v.due_back, t::OVERDUE_DAYS, d);
+    }
+    println!("{}：", t::EVENTS);
+    for e in &v.events {
+        println!(
+            "  {} {}（{}）{}",
+            e.event_date,
+            zh::leave_event(e.kind),
+            zh::authority(e.actor_level),
+            e.note.clone().unwrap_or_default()
+        );
+    }
+}
+
+pub fn leave_list(v: &[LeaveView]) {
+    for l in v {
+        let overdue = l.days_overdue.map(|d| format!("  {}{}", t::OVERDUE_DAYS, d)).unwrap_or_default();
+        println!(
+            "{}  {}  {} 至 {}（{}天）  {}{}",
+            l.leave.id, l.subject_name, l.leave.start_date, l.leave.end_date, l.leave.days, l.state_label, overdue
+        );
+    }
+    println!("{}{}{}", t::TOTAL, v.len(), t::ITEMS);
+}
+
+pub fn stats(v: &StatisticsView) {
+    let l = &v.ledger;
+    println!("{} {}（{} 至 {}）", v.office, t::STATS_TITLE, l.from, l.to);
+    println!("{}：{}  {}：{}", t::REGISTER_BEFORE, l.stock_before.total, t::REGISTER_AFTER, l.stock_after.total);
+    println!("{}：{}  {}：{}", t::RECEIVED, l.flows.received, t::EXITS, l.flows.exits);
+    println!("{}：{}/{}", t::CUMULATIVE, l.cumulative.received, l.cumulative.exits);
+    let b = &l.stock_after.by_type;
+    println!(
+        "{}：{} {}  {} {}  {} {}  {} {}",
+        t::BY_TYPE,
+        zh::sentence_type(jiaowu_app::domain::SentenceType::Control),
+        b.control,
+        zh::sentence_type(jiaowu_app::domain::SentenceType::Probation),
+        b.probation,
+        zh::sentence_type(jiaowu_app::domain::SentenceType::Parole),
+        b.parole,
+        zh::sentence_type(jiaowu_app::domain::SentenceType::TemporaryOutside),
+        b.temporary_outside
+    );
+    println!("{}：{}", t::WORK, serde_json::to_string(&l.work).unwrap_or_default());
+    if v.identity_violations.is_empty() {
+        println!("{}", t::IDENTITIES_OK);
+    } else {
+        println!("{}{}", t::IDENTITIES_BAD, serde_json::to_string(&v.identity_violations).unwrap_or_default());
+    }
+}
+
+pub fn advice(v: &AdviceView) {
+    println!("{}：{}  {}：{}", t::NAME, v.name, t::ADVICE, v.suggestion_label);
+    println!("{}：{}", t::DECIDED_BY, v.decided_by_label);
+    for r in &v.reasons {
+        println!("  {}：{}", t::REASONS, r);
+    }
+    println!("{}", t::ADVISORY);
+}
+
+pub fn study(v: &StudySessionView) {
+    println!(
+        "{}：{} {}（{}{}）",
+        t::STUDY_DONE,
+        v.session.session_date,
+        v.session.topic,
+        v.attendance.len(),
+        t::PEOPLE
+    );
+}
+
+pub fn service(v: &ServiceActivityView) {
+    println!(
+        "{}：{} {}（{}{}）",
+        t::SERVICE_DONE,
+        v.activity.activity_date,
+        v.activity.content,
+        v.participants.len(),
+        t::PEOPLE
+    );
+}
+
+pub fn backup(v: &BackupView) {
+    println!("{} {}（{} {}）", t::BACKUP_DONE, v.path.display(), v.bytes, t::BYTES);
+    println!("{}：{}", t::AUDIT_HEAD, v.audit_head);
+}
+
+pub fn restored(target: &Path, aside: &Path) {
+    println!("{}：{}", t::RESTORED, aside.display());
+    println!("{}：{}", t::DB_FILE, target.display());
+}
+
+pub fn verify(v: &VerifyView) {
+    if v.ok {
+        println!("{}", t::VERIFY_OK);
+    } else {
+        println!("{}", t::VERIFY_BAD);
+        for p in &v.problems {
+            println!("  {p}");
+        }
+    }
+    println!("{}：{}  {}：{}", t::AUDIT_ENTRIES, v.audit_entries, t::AUDIT_HEAD, v.audit_head);
+}
+
+pub fn check_id(v: &CheckIdView) {
+    println!("{}：{}", t::VALID_ID, v.number);
+    println!("{}：{}  {}：{}  {}：{}", t::BIRTH, v.birth_date, t::SEX, v.sex_label, t::ADDRESS_CODE, v.address_code);
+    if let Some(f) = &v.converted_from {
+        println!("{}：{f}", t::CONVERTED_FROM);
+    }
+}
+
+pub fn raw_key(k: &str) {
+    println!("{}", t::RAW_KEY_NOTE);
+    println!("{k}");
+}

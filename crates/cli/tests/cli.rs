@@ -1,0 +1,154 @@
+//! The `jiaowu` command line as a clerk or a script uses it: Chinese output, JSON for scripts,
+//! exit codes by kind of failure.
+
+mod common;
+use std::path::PathBuf;
+
+use common::*;
+
+#[test]
+fn check_id_accepts_valid_numbers_and_explains_bad_ones() {
+    let db = PathBuf::from("/nonexistent/never-created.db");
+    let out = ok(&db, &["check-id", "11010519491231002X"]);
+    assert!(out.contains("有效") && out.contains("1949-12-31"), "{out}");
+    let o = run(&db, &["check-id", "110105194912310021"]);
+    assert_eq!(o.status.code(), Some(3), "invalid input exits 3");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("校验码") && err.contains("X"), "{err}");
+    // 15-digit numbers only by explicit conversion (domain.md §23.1).
+    let o = run(&db, &["check-id", "110105491231002"]);
+    assert_eq!(o.status.code(), Some(3));
+    let out = ok(&db, &["check-id", "110105491231002", "--convert"]);
+    assert!(out.contains("11010519491231002X"), "{out}");
+}
+
+#[test]
+fn a_new_office_records_and_routes_leave_from_the_command_line() {
+    let o = office();
+    let s = add_subject(&o.db, "张三", "13012319800101001");
+    let a = json(
+        &o.db,
+        &[
+            "leave",
+            "assess",
+            "--subject",
+            &s,
+            "--start",
+            "2026-12-01",
+            "--end",
+            "2026-12-31",
+            "--dest-code",
+            "440106",
+            "--reason",
+            "就医",
+        ],
+    );
+    assert_eq!(a["days"], 31);
+    assert_eq!(a["authority"], "higher");
+    let human = ok(
+        &o.db,
+        &[
+            "leave",
+            "assess",
+            "--subject",
+            &s,
+            "--start",
+            "2026-12-01",
+            "--end",
+            "2026-12-05",
+            "--dest-code",
+            "440106",
+            "--reason",
+            "就医",
+        ],
+    );
+    assert!(human.contains("司法所") && human.contains("实施办法第二十七条"), "{human}");
+    // Reversed dates: exit 3 with the field named.
+    let r = run(
+        &o.db,
+        &[
+            "leave",
+            "submit",
+            "--subject",
+            &s,
+            "--start",
+            "2026-12-05",
+            "--end",
+            "2026-12-01",
+            "--dest-code",
+            "440106",
+            "--reason",
+            "就医",
+        ],
+    );
+    assert_eq!(r.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("外出结束日期"));
+    // The month's duties name their source.
+    let m = ok(&o.db, &["obligations", "--month", "2026-11"]);
+    assert!(m.contains("依据") && m.contains("张三"), "{m}");
+}
+
+#[test]
+fn the_plain_sqlite3_shell_cannot_read_the_database() {
+    let o = office();
+    add_subject(&o.db, "张三", "13012319800101001");
+    let bytes = std::fs::read(&o.db).unwrap();
+    assert!(!bytes.starts_with(b"SQLite format 3"));
+    if let Ok(out) = std::process::Command::new("sqlite3").arg(&o.db).arg("SELECT count(*) FROM subjects;").output() {
+        assert!(!out.status.success() || String::from_utf8_lossy(&out.stderr).contains("not a database"));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("not a database"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn a_wrong_password_exits_6_and_changes_nothing() {
+    let o = office();
+    let before = std::fs::read(&o.db).unwrap();
+    let r = jiaowu(&o.db).env("JIAOWU_PASSWORD", "wrong-pass-9").arg("whoami").output().unwrap();
+    assert_eq!(r.status.code(), Some(6));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("密码错误"));
+    assert_eq!(before, std::fs::read(&o.db).unwrap());
+}
+
+#[test]
+fn verify_finds_an_audit_entry_edited_behind_the_apps_back() {
+    let o = office();
+    let s = add_subject(&o.db, "张三", "13012319800101001");
+    ok(
+        &o.db,
+        &[
+            "record",
+            "report",
+            "--subject",
+            &s,
+            "--date",
+            "2026-11-20",
+            "--method",
+            "phone",
+            "--received-by",
+            "李干事",
+            "--content",
+            "本周在家",
+        ],
+    );
+    assert!(ok(&o.db, &["verify"]).contains("校验通过"));
+    // Someone with the raw key edits the log with SQL, bypassing the app.
+    let store = jiaowu_app::store::Store::open_with_recovery(&o.db, &o.recovery).unwrap();
+    store.conn().execute_batch("DROP TRIGGER audit_log_append_only_u;").unwrap();
+    store
+        .conn()
+        .execute(
+            "UPDATE audit_log SET detail = replace(detail, '本周在家', '本周外出') WHERE detail LIKE '%本周在家%'",
+            [],
+        )
+        .unwrap();
+    drop(store);
+    let r = run(&o.db, &["verify"]);
+    assert_eq!(r.status.code(), Some(9));
+    let out = String::from_utf8_lossy(&r.stdout);
+    assert!(out.contains("审计日志第") && out.contains("被修改"), "{out}");
+}
