@@ -46,6 +46,15 @@ impl Core {
         // An approved class change moves the subject's class (实施办法 Art 21).
         let class_update = if input.target_table == DecisionTarget::ClassChanges && input.approve {
             let (cc, _) = self.store.record::<ClassChange>(input.target_id)?;
+            if cc.old_class != s.class {
+                // The class moved since the proposal was written; it must be proposed afresh.
+                return Err(AppError::new(
+                    ErrorKind::Conflict,
+                    "target_id",
+                    "decision.class_stale",
+                    zh::class_change_stale(zh::class(cc.old_class), zh::class(s.class)),
+                ));
+            }
             let mut next = s.clone();
             next.class = cc.new_class;
             Some(next)

@@ -3081,7 +3081,7 @@ impl Demo<'_> {
     }
 
     fn step(&mut self, id: RecordId, step: LeaveStep) -> Result<(), AppError> {
-        self.core.record_leave_step(LeaveStepInput { leave_id: id, step }).map_err(ctx("外出审批"))?;
+        self.core.record_leave_step(LeaveStepInput { leave_id: id, step, on: None }).map_err(ctx("外出审批"))?;
         self.bump("leave_events");
         Ok(())
     }

@@ -78,6 +78,10 @@ pub struct LeaveView {
 pub struct LeaveStepInput {
     pub leave_id: RecordId,
     pub step: LeaveStep,
+    /// When the step happened, for decisions transcribed from paper days later; defaults to
+    /// today. Steps that carry their own date (depart, return, recall) ignore it.
+    #[serde(default)]
+    pub on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -420,6 +424,17 @@ impl Core {
             )
         })?;
         let s = self.subject_in_office(leave_rec.subject_id)?;
+        // A step cannot predate the application nor lie in the future.
+        let in_window = |field: &str, d: NaiveDate| -> Result<NaiveDate, AppError> {
+            if d > today {
+                Err(zh::date_in_future(field, d, today))
+            } else if d < leave_rec.applied_on {
+                Err(zh::before_application(field, d, leave_rec.applied_on))
+            } else {
+                Ok(d)
+            }
+        };
+        let step_date = in_window("on", input.on.unwrap_or(today))?;
         let head = self.session.role == Role::Head;
         let need_head = |what: &str| -> Result<(), AppError> {
             if head {
@@ -461,9 +476,7 @@ impl Core {
             }
             LeaveStep::IssueCertificate => (DomainEvent::IssueCertificate, Authority::Office),
             LeaveStep::Depart { date } => {
-                if date > today {
-                    return Err(zh::date_in_future("date", date, today));
-                }
+                in_window("date", date)?;
                 (DomainEvent::Depart { date }, Authority::Office)
             }
             LeaveStep::RequestExtension { new_end, reason } => {
@@ -480,15 +493,19 @@ impl Core {
                 (DomainEvent::DecideExtension { approve, by }, by)
             }
             LeaveStep::Return { date, method, summary } => {
-                if date > today {
-                    return Err(zh::date_in_future("date", date, today));
-                }
+                in_window("date", date)?;
                 if summary.trim().is_empty() {
                     return Err(zh::required("summary"));
                 }
                 (DomainEvent::Return { date, verified_by_method: method, summary }, Authority::Office)
             }
-            LeaveStep::Recall { date, reason } => (DomainEvent::Recall { date, reason }, Authority::Office),
+            LeaveStep::Recall { date, reason } => {
+                in_window("date", date)?;
+                if reason.trim().is_empty() {
+                    return Err(zh::required("reason"));
+                }
+                (DomainEvent::Recall { date, reason }, Authority::Office)
+            }
             LeaveStep::Cancel { reason } => {
                 if reason.trim().is_empty() {
                     return Err(zh::required("reason"));
@@ -522,7 +539,7 @@ impl Core {
                 ));
             }
         }
-        let ev = self.event_record(&leave_rec, &event, level, today);
+        let ev = self.event_record(&leave_rec, &event, level, step_date);
         let status = LeaveStatusRow {
             leave_id: leave_rec.id,
             subject_id: s.id,

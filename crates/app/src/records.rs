@@ -117,6 +117,26 @@ checked!(TravelTrip, trip_start, |core, i, p| {
     if i.trip_end < i.trip_start {
         p.push(zh::end_before_start("trip_start", "trip_end", i.trip_start, i.trip_end));
     }
+    // A trip is only covered by an approved permit of the same subject, within its validity
+    // (实施办法 Art 29).
+    match core.store.record::<TravelPermit>(i.permit_id) {
+        Ok((permit, false)) if permit.subject_id == i.subject_id => {
+            let approved = core
+                .store
+                .records_of::<Decision>(i.subject_id)
+                .is_ok_and(|ds| queries::current(ds).iter().any(|d| d.target_id == permit.id && d.approve));
+            if !approved {
+                p.push(AppError::refused("permit_id", "permit.not_approved", zh::permit_not_approved()));
+            } else if i.trip_start < permit.valid_from || i.trip_end > permit.valid_to {
+                p.push(AppError::invalid(
+                    "trip_start",
+                    "permit.outside_validity",
+                    zh::trip_outside_permit(permit.valid_from, permit.valid_to),
+                ));
+            }
+        }
+        _ => p.push(AppError::new(ErrorKind::NotFound, "permit_id", "permit.missing", zh::permit_missing())),
+    }
 });
 checked!(LostContactEpisode, started_on, |core, i, p| {});
 checked!(Hazard, found_on, |core, i, p| {
@@ -209,8 +229,18 @@ impl Core {
     /// Validates and appends a record in one transaction (with its audit entry and outbox op).
     pub(crate) fn append<R: Checked>(
         &mut self,
+        input: R::Input,
+        supersedes: Option<(RecordId, String)>,
+    ) -> Result<R, AppError> {
+        self.append_moving(input, supersedes, None)
+    }
+
+    /// As `append`, and moves the subject to `status` in the same transaction.
+    pub(crate) fn append_moving<R: Checked>(
+        &mut self,
         mut input: R::Input,
         supersedes: Option<(RecordId, String)>,
+        status: Option<jiaowu_domain::SubjectStatus>,
     ) -> Result<R, AppError> {
         let today = self.today();
         let mut p = Problems::default();
@@ -242,8 +272,22 @@ impl Core {
             recorded.correction_reason = Some(reason);
         }
         let rec = R::from_input(RecordId::new(), input, recorded);
+        let moved = match (status, rec.subject()) {
+            (Some(st), Some(sid)) => {
+                let mut n = self.store.subject(sid)?;
+                n.status = st;
+                Some(n)
+            }
+            _ => None,
+        };
         let (session, now) = (self.session.clone(), self.clock.now());
-        self.store.write(&session, now, |tx| tx.insert(&rec))?;
+        self.store.write(&session, now, |tx| {
+            tx.insert(&rec)?;
+            if let Some(n) = &moved {
+                tx.update_subject(n, n.version)?;
+            }
+            Ok(())
+        })?;
         Ok(rec)
     }
 
@@ -303,8 +347,28 @@ impl Core {
     pub fn record_hazard(&mut self, input: HazardInput) -> Result<Hazard, AppError> {
         self.append(input, None)
     }
+    /// A search step, a notification, or the finding. Finding the subject closes the episode
+    /// and returns them to 在矫 (社区矫正法 Art 30; domain.md §14).
     pub fn record_lost_contact_step(&mut self, input: LostContactStepInput) -> Result<LostContactStep, AppError> {
-        self.append(input, None)
+        let s = self.subject_in_office(input.subject_id)?;
+        let episode = self.store.record::<LostContactEpisode>(input.episode_id).ok().map(|(e, _)| e);
+        if episode.is_none_or(|e| e.subject_id != s.id) {
+            return Err(AppError::new(
+                ErrorKind::NotFound,
+                "episode_id",
+                "lost_contact.episode_missing",
+                zh::episode_missing(),
+            ));
+        }
+        if s.status != jiaowu_domain::SubjectStatus::LostContact {
+            return Err(AppError::refused(
+                "subject_id",
+                "lost_contact.not_lost",
+                zh::not_lost(&s.name, zh::status(s.status)),
+            ));
+        }
+        let found = input.kind == LostContactStepKind::Found;
+        self.append_moving(input, None, found.then_some(jiaowu_domain::SubjectStatus::InCorrection))
     }
 
     /// Supersedes a record with a corrected copy; the old one stays, marked as replaced.
@@ -400,13 +464,15 @@ impl Core {
 
     /// 失联: opens an episode and marks the subject as lost contact (社区矫正法 Art 30).
     pub fn record_lost_contact(&mut self, input: LostContactEpisodeInput) -> Result<LostContactEpisode, AppError> {
+        use jiaowu_domain::SubjectStatus as St;
         let s = self.subject_in_office(input.subject_id)?;
-        let rec: LostContactEpisode = self.append(input, None)?;
-        let mut next = self.store.subject(s.id)?;
-        next.status = jiaowu_domain::SubjectStatus::LostContact;
-        let (session, now) = (self.session.clone(), self.clock.now());
-        let v = next.version;
-        self.store.write(&session, now, |tx| tx.update_subject(&next, v).map(|_| ()))?;
-        Ok(rec)
+        if !matches!(s.status, St::InCorrection | St::OnLeave) {
+            return Err(AppError::refused(
+                "subject_id",
+                "lost_contact.status",
+                zh::cannot_lose_contact(&s.name, zh::status(s.status)),
+            ));
+        }
+        self.append_moving(input, None, Some(St::LostContact))
     }
 }

@@ -353,6 +353,13 @@ impl Core {
                 zh::subject_closed(&s.name, zh::status(s.status)),
             ));
         }
+        if !event_allowed_from(input.kind, s.status) {
+            return Err(AppError::refused(
+                "kind",
+                "subject.event_not_allowed",
+                zh::event_not_allowed(zh::subject_event(input.kind), &s.name, zh::status(s.status)),
+            ));
+        }
         if input.kind == SubjectEventKind::ReleasedExpiry && input.event_date < s.term_end {
             return Err(AppError::refused(
                 "event_date",
@@ -382,5 +389,22 @@ impl Core {
             supersedes: None,
             correction_reason: None,
         }
+    }
+}
+
+/// Which status a subject must be in for an event to happen to them (domain.md §4: the
+/// subject state machine; 社区矫正法 Arts 21–23 intake, 27 transfer, 32 detention, 44–46 end).
+fn event_allowed_from(kind: SubjectEventKind, from: SubjectStatus) -> bool {
+    use SubjectEventKind as K;
+    use SubjectStatus as S;
+    match kind {
+        K::Reported | K::TransferredIn => from == S::PendingIntake,
+        K::EntryAnnounced => matches!(from, S::PendingIntake | S::InCorrection),
+        K::Detained => matches!(from, S::InCorrection | S::OnLeave | S::LostContact),
+        K::DetentionEnded => from == S::Detained,
+        K::TransferredOut => matches!(from, S::InCorrection | S::TransferOutPending),
+        K::ReleasedExpiry | K::ReleasedAmnesty => from == S::InCorrection,
+        // Revocation, return to prison and death can reach a subject in any state on register.
+        K::RevokedProbation | K::RevokedParole | K::ReturnedToPrison | K::Died => from.on_register(),
     }
 }

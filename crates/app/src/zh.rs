@@ -33,6 +33,8 @@ pub fn field(name: &str) -> &'static str {
         "applied_on" => "申请日期",
         "destination_code" => "外出目的地",
         "new_end" => "延期后的结束日期",
+        "on" => "办理日期",
+        "date" => "日期",
         "visit_date" => "走访日期",
         "report_date" => "报告日期",
         "talk_date" => "谈话日期",
@@ -127,6 +129,60 @@ pub fn required(f: &str) -> AppError {
 
 pub fn date_in_future(f: &str, date: chrono::NaiveDate, today: chrono::NaiveDate) -> AppError {
     AppError::invalid(f, "date.future", format!("{}：{} 晚于今天（{}），不能登记尚未发生的事。", field(f), date, today))
+}
+
+pub fn subject_event(k: jiaowu_store::SubjectEventKind) -> &'static str {
+    use jiaowu_store::SubjectEventKind as K;
+    match k {
+        K::Reported => "报到",
+        K::EntryAnnounced => "入矫宣告",
+        K::Detained => "被羁押",
+        K::DetentionEnded => "羁押解除",
+        K::TransferredIn => "迁入",
+        K::TransferredOut => "迁出",
+        K::ReleasedExpiry => "期满解除矫正",
+        K::ReleasedAmnesty => "特赦解除矫正",
+        K::RevokedProbation => "撤销缓刑",
+        K::RevokedParole => "撤销假释",
+        K::ReturnedToPrison => "收监执行",
+        K::Died => "死亡",
+    }
+}
+
+pub fn event_not_allowed(event: &str, name: &str, status: &str) -> String {
+    format!("{name}当前状态为“{status}”，不能登记“{event}”。")
+}
+
+pub fn episode_missing() -> String {
+    "找不到这次失联记录，或它不属于该社区矫正对象。".into()
+}
+
+pub fn not_lost(name: &str, status: &str) -> String {
+    format!("{name}当前状态为“{status}”，不在失联中，不能登记查找或找回。")
+}
+
+pub fn cannot_lose_contact(name: &str, status: &str) -> String {
+    format!("{name}当前状态为“{status}”，只有在矫或外出中的对象才能登记失联。")
+}
+
+pub fn permit_missing() -> String {
+    "找不到该对象的这份外出（经营）许可。".into()
+}
+
+pub fn permit_not_approved() -> String {
+    "这份许可尚未获县级批准（或已被更正），不能据此登记外出（《社区矫正法实施办法》第二十九条）。".into()
+}
+
+pub fn trip_outside_permit(from: chrono::NaiveDate, to: chrono::NaiveDate) -> String {
+    format!("外出日期超出许可有效期（{from} 至 {to}），超出部分须另行请假。")
+}
+
+pub fn class_change_stale(proposed_from: &str, now: &str) -> String {
+    format!("该分类管理调整建议针对“{proposed_from}”，而对象现为“{now}”，请重新提出建议后再登记决定。")
+}
+
+pub fn before_application(f: &str, date: chrono::NaiveDate, applied: chrono::NaiveDate) -> AppError {
+    AppError::invalid(f, "date.before_application", format!("{}：{} 早于外出申请日期（{}）。", field(f), date, applied))
 }
 
 pub fn end_before_start(

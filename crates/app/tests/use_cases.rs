@@ -95,7 +95,7 @@ fn leave(subject: SubjectId, start: &str, end: &str) -> LeaveForm {
 }
 
 fn step(t: &mut T, leave: RecordId, s: LeaveStep) -> Result<jiaowu_app::leave::LeaveView, AppError> {
-    t.core.record_leave_step(LeaveStepInput { leave_id: leave, step: s })
+    t.core.record_leave_step(LeaveStepInput { leave_id: leave, step: s, on: None })
 }
 
 #[test]
@@ -253,6 +253,7 @@ fn a_staff_member_cannot_decide_leave() {
         .record_leave_step(LeaveStepInput {
             leave_id: l,
             step: LeaveStep::OfficeDecide { approve: true, reason: String::new() },
+            on: None,
         })
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Forbidden);
@@ -411,4 +412,90 @@ fn wrong_password_newer_database_and_truncated_file_are_clear_refusals() {
         login(&path, LoginInput { username: "zhang".into(), password: "correct-horse-1".into() }, clock).err().unwrap();
     assert_eq!(e.kind, ErrorKind::Damaged);
     assert!(e.message().contains("损坏"), "{}", e.message());
+}
+
+#[test]
+fn a_transcribed_decision_keeps_its_paper_date_within_application_and_today() {
+    let mut t = office(true);
+    let s = t.core.register_subject(person("张三", "13012319800101001")).unwrap().subject.id;
+    let mut form = leave(s, "2026-12-01", "2026-12-10");
+    form.applied_on = Some(d("2026-11-16"));
+    let l = t.core.submit_leave_request(form).unwrap().leave.id;
+    step(&mut t, l, LeaveStep::OfficeOpinion { text: "同意，报县局".into() }).unwrap();
+    let county = |doc: &str| LeaveStep::CountyDecide { approve: true, reason: String::new(), doc_no: doc.into() };
+    let before = ops(&t);
+    for (on, code) in [("2026-11-15", "date.before_application"), ("2026-11-24", "date.future")] {
+        let e = t.core.record_leave_step(LeaveStepInput { leave_id: l, step: county("12号"), on: Some(d(on)) });
+        let e = e.unwrap_err();
+        assert_eq!((e.code(), e.field()), (code, Some("on")), "{}", e.message());
+        assert!(e.message().contains("办理日期"), "{}", e.message());
+    }
+    assert_eq!(ops(&t), before, "a refused step writes nothing");
+    let v = t.core.record_leave_step(LeaveStepInput { leave_id: l, step: county("12号"), on: Some(d("2026-11-20")) });
+    let v = v.unwrap();
+    assert_eq!(v.events.last().unwrap().event_date, d("2026-11-20"));
+}
+
+#[test]
+fn finding_a_lost_subject_returns_them_to_correction() {
+    // 社区矫正法 Art 30: search, notify; once found the subject is supervised again.
+    let mut t = office(true);
+    let s = t.core.register_subject(person("张三", "13012319800101001")).unwrap().subject.id;
+    let other = t.core.register_subject(person("李四", "13012319810202002")).unwrap().subject.id;
+    let ep = t
+        .core
+        .record_lost_contact(LostContactEpisodeInput {
+            subject_id: s,
+            started_on: d("2026-11-20"),
+            last_contact_on: None,
+        })
+        .unwrap();
+    assert_eq!(t.core.get_subject(s).unwrap().subject.status, jiaowu_app::domain::SubjectStatus::LostContact);
+    let again = t
+        .core
+        .record_lost_contact(LostContactEpisodeInput {
+            subject_id: s,
+            started_on: d("2026-11-21"),
+            last_contact_on: None,
+        })
+        .unwrap_err();
+    assert_eq!(again.code(), "lost_contact.status");
+    let step_for = |subject: SubjectId, kind: LostContactStepKind| LostContactStepInput {
+        episode_id: ep.id,
+        subject_id: subject,
+        kind,
+        step_at: "2026-11-22T02:00:00Z".parse().unwrap(),
+        method: None,
+        result: "在其亲属家中找到".into(),
+    };
+    // Another subject cannot borrow this episode.
+    let e = t.core.record_lost_contact_step(step_for(other, LostContactStepKind::Found)).unwrap_err();
+    assert_eq!(e.code(), "lost_contact.episode_missing");
+    t.core.record_lost_contact_step(step_for(s, LostContactStepKind::Search)).unwrap();
+    assert_eq!(t.core.get_subject(s).unwrap().subject.status, jiaowu_app::domain::SubjectStatus::LostContact);
+    t.core.record_lost_contact_step(step_for(s, LostContactStepKind::Found)).unwrap();
+    assert_eq!(t.core.get_subject(s).unwrap().subject.status, jiaowu_app::domain::SubjectStatus::InCorrection);
+}
+
+#[test]
+fn case_events_follow_the_subject_state_machine() {
+    // domain.md §4: release on expiry only from 在矫; detention ends only when detained.
+    let mut t = office(true);
+    let s = t.core.register_subject(person("张三", "13012319800101001")).unwrap().subject.id;
+    let ev = |kind: SubjectEventKind, on: &str| SubjectEventInput {
+        subject_id: s,
+        kind,
+        event_date: d(on),
+        doc_no: None,
+        organ: Some("某县公安局".into()),
+        detail: None,
+    };
+    let e = t.core.record_subject_event(ev(SubjectEventKind::DetentionEnded, "2026-11-20")).unwrap_err();
+    assert_eq!(e.code(), "subject.event_not_allowed");
+    assert!(e.message().contains("羁押解除") && e.message().contains("在矫"), "{}", e.message());
+    t.core.record_subject_event(ev(SubjectEventKind::Detained, "2026-11-20")).unwrap();
+    let e = t.core.record_subject_event(ev(SubjectEventKind::Reported, "2026-11-21")).unwrap_err();
+    assert_eq!(e.code(), "subject.event_not_allowed");
+    t.core.record_subject_event(ev(SubjectEventKind::DetentionEnded, "2026-11-22")).unwrap();
+    assert_eq!(t.core.get_subject(s).unwrap().subject.status, jiaowu_app::domain::SubjectStatus::InCorrection);
 }

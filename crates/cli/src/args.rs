@@ -50,8 +50,7 @@ pub enum Cmd {
     /// 登记县级审批决定（训诫/警告、类别调整、经常性跨市县活动等）
     Decide(InputArgs),
     /// 外出请假、审批、销假
-    #[command(subcommand)]
-    Leave(LeaveCmd),
+    Leave(LeaveArgs),
     /// 本月（或指定月份）应办事项
     Obligations(ObligationsArgs),
     /// 台账统计
@@ -337,6 +336,15 @@ pub struct ServiceArgs {
     /// 参加对象（身份证号或编号），逗号分隔
     #[arg(long, default_value = "")]
     pub participants: String,
+}
+
+#[derive(Args, Debug)]
+pub struct LeaveArgs {
+    #[command(subcommand)]
+    pub cmd: LeaveCmd,
+    /// 办理日期（补录纸质审批时填写，默认今天；不得早于申请日期）
+    #[arg(long, global = true)]
+    pub on: Option<NaiveDate>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -557,11 +557,13 @@ fn decision(approve: bool, reject: bool) -> R<bool> {
     }
 }
 
-fn leave(cli: &Cli, l: &LeaveCmd) -> R<()> {
+fn leave(cli: &Cli, args: &LeaveArgs) -> R<()> {
     let mut core = login(cli)?;
-    let step =
-        |leave: &str, step: LeaveStep| -> R<LeaveStepInput> { Ok(LeaveStepInput { leave_id: leave_id(leave)?, step }) };
-    let input = match l {
+    let on = args.on;
+    let step = |leave: &str, step: LeaveStep| -> R<LeaveStepInput> {
+        Ok(LeaveStepInput { leave_id: leave_id(leave)?, step, on })
+    };
+    let input = match &args.cmd {
         LeaveCmd::Assess(a) => {
             let v = core.assess_leave(leave_form(&core, a)?)?;
             out(cli, &v, print::leave_assessment);
