@@ -87,13 +87,22 @@ impl Core {
     pub fn sanction_advice(&self, q: AdviceQuery) -> Result<AdviceView, AppError> {
         let s = self.subject_in_office(q.subject_id)?;
         let c = self.caseload()?;
-        let facts = self.sanction_facts(&c, &s);
+        self.advice_for(&c, &s, q.breach)
+    }
+
+    pub(crate) fn advice_for(
+        &self,
+        c: &Caseload,
+        s: &Subject,
+        breach: Option<BreachKind>,
+    ) -> Result<AdviceView, AppError> {
+        let facts = self.sanction_facts(c, s);
         let rules = &self
             .rules
             .pack_for(self.today())
             .ok_or_else(|| AppError::refused("", "rules.none", zh::no_rule_pack(self.today())))?
             .sanctions;
-        let advice = sanction::advise(&facts, q.breach, self.today(), rules)
+        let advice = sanction::advise(&facts, breach, self.today(), rules)
             .map_err(|e| AppError::refused("breach", "sanction.not_applicable", zh::sanction_error(&e.to_string())))?;
         Ok(AdviceView {
             subject_id: s.id,

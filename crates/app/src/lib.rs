@@ -9,6 +9,7 @@ mod core;
 pub mod decisions;
 pub mod demo;
 pub mod error;
+pub mod home;
 pub mod leave;
 pub mod maintenance;
 pub mod obligations;

@@ -63,7 +63,7 @@ pub struct MonthObligations {
     pub done: usize,
 }
 
-fn view(o: &Obligation) -> ObligationView {
+pub(crate) fn view(o: &Obligation) -> ObligationView {
     let hours = o.unit == obligations::Unit::Minutes;
     let fmt = |m: u32| if hours { zh::hours(m) } else { m.to_string() };
     ObligationView {

@@ -153,6 +153,47 @@ pub fn event_not_allowed(event: &str, name: &str, status: &str) -> String {
     format!("{name}当前状态为“{status}”，不能登记“{event}”。")
 }
 
+// 工作台 (home page).
+pub const SYNC_NOT_CONNECTED: &str = "未连接县级中心";
+pub const PENDING_PERMIT: &str = "经常性跨市县活动（经营）许可";
+pub const CLOCK_INTAKE: &str = "报到期限";
+pub const BASIS_INTAKE: &str = "《社区矫正法》第二十一条：判决、裁定生效之日起十日内报到";
+pub const BASIS_LOST: &str =
+    "《社区矫正法》第三十条、《实施办法》第三十八条：立即查找，查找不到的通报公安机关、报告检察院";
+pub const CLOCK_RELEASE: &str = "矫正期满，准备解矫（个人总结、鉴定、宣告）";
+pub const BASIS_RELEASE: &str = "《社区矫正法》第四十四条；期满前30日启动解矫手续";
+
+pub fn sanction_kind(k: jiaowu_store::SanctionKind) -> &'static str {
+    use jiaowu_store::SanctionKind as K;
+    match k {
+        K::Praise => "表扬",
+        K::Admonition => "训诫",
+        K::Warning => "警告",
+        K::PolicePenalty => "提请治安管理处罚",
+        K::RevokeProbation => "提请撤销缓刑",
+        K::RevokeParole => "提请撤销假释",
+        K::ReturnToPrison => "提请收监执行",
+        K::Arrest => "提请逮捕",
+        K::SentenceReduction => "提请减刑",
+    }
+}
+
+pub fn pending_leave(days: u32, state: &str) -> String {
+    format!("外出申请 {days} 日（{state}）")
+}
+
+pub fn pending_sanction(kind: &str) -> String {
+    format!("{kind}（待县级决定）")
+}
+
+pub fn pending_class_change(from: &str, to: &str) -> String {
+    format!("分类管理调整：{from} → {to}")
+}
+
+pub fn clock_lost(since: &str) -> String {
+    format!("失联（自 {since} 起）")
+}
+
 pub fn episode_missing() -> String {
     "找不到这次失联记录，或它不属于该社区矫正对象。".into()
 }

@@ -499,3 +499,38 @@ fn case_events_follow_the_subject_state_machine() {
     t.core.record_subject_event(ev(SubjectEventKind::DetentionEnded, "2026-11-22")).unwrap();
     assert_eq!(t.core.get_subject(s).unwrap().subject.status, jiaowu_app::domain::SubjectStatus::InCorrection);
 }
+
+#[test]
+fn the_home_page_groups_duties_by_urgency_and_lists_what_waits_for_the_county() {
+    let mut t = office(true);
+    let s = t.core.register_subject(person("张三", "13012319800101001")).unwrap().subject.id;
+    let h = t.core.home().unwrap();
+    assert_eq!(h.on_register, 1);
+    assert_eq!(h.sync.label, "未连接县级中心");
+    assert_eq!(h.sync.pending_ops, ops(&t));
+    let open: Vec<_> = h.overdue.iter().chain(&h.due_this_week).chain(&h.due_this_month).collect();
+    assert!(!open.is_empty(), "a new subject has duties this month");
+    for item in &open {
+        assert!(!item.obligation.basis.is_empty(), "{} cites its rule", item.obligation.label);
+        assert_eq!(item.days_left, (item.obligation.due - d(TODAY)).num_days());
+        // Overdue items are past; this week's fall within 7 days; the rest later.
+        match item.obligation.status {
+            ObligationStatus::Overdue => assert!(item.days_left < 0),
+            ObligationStatus::Due => assert!(item.days_left >= 0),
+            _ => {}
+        }
+    }
+    assert!(h.due_this_week.iter().all(|i| i.days_left <= 6));
+    assert!(h.due_this_month.iter().all(|i| i.days_left > 6));
+    let visit = open.iter().find(|i| i.obligation.kind == ObligationKind::Visit).expect("visit due");
+    assert_eq!(visit.action, "visit");
+
+    // A 10-day leave with the office's opinion waits for the county (实施办法 Art 27).
+    let l = t.core.submit_leave_request(leave(s, "2026-12-01", "2026-12-10")).unwrap().leave.id;
+    step(&mut t, l, LeaveStep::OfficeOpinion { text: "同意，报县局".into() }).unwrap();
+    let h = t.core.home().unwrap();
+    let w = h.awaiting_decision.iter().find(|p| p.id == l).expect("leave waits for the county");
+    assert_eq!((w.kind, w.name.as_str()), ("leave", "张三"));
+    assert!(w.what.contains("10 日"), "{}", w.what);
+    assert_eq!(h.sync.pending_ops, ops(&t), "each write queued one op for the county");
+}
