@@ -31,28 +31,42 @@ pub(crate) struct Caseload {
     pub leaves: Vec<crate::leave::LeaveView>,
 }
 
-fn cur<R: Record>(store: &Store) -> Result<Vec<R>, AppError> {
-    Ok(queries::current(store.all_records::<R>()?))
+/// Current (not superseded) records of the whole office, or of one subject.
+fn cur<R: Record>(store: &Store, scope: Option<SubjectId>) -> Result<Vec<R>, AppError> {
+    let all = match scope {
+        Some(id) if R::SELECT_BY_SUBJECT.is_some() => store.records_of::<R>(id)?,
+        _ => store.all_records::<R>()?,
+    };
+    Ok(queries::current(all))
 }
 
 impl Core {
     pub(crate) fn caseload(&self) -> Result<Caseload, AppError> {
+        self.caseload_scope(None)
+    }
+
+    /// The caseload restricted to one subject (the detail page).
+    pub(crate) fn caseload_of(&self, s: &Subject) -> Result<Caseload, AppError> {
+        self.caseload_scope(Some(s.id))
+    }
+
+    fn caseload_scope(&self, scope: Option<SubjectId>) -> Result<Caseload, AppError> {
         let st = &self.store;
-        let reports: Vec<Report> = cur(st)?;
-        let visits: Vec<Visit> = cur(st)?;
-        let talks: Vec<Talk> = cur(st)?;
-        let it_checks: Vec<ItCheck> = cur(st)?;
-        let medical: Vec<MedicalReport> = cur(st)?;
-        let release: Vec<ReleaseStep> = cur(st)?;
+        let reports: Vec<Report> = cur(st, scope)?;
+        let visits: Vec<Visit> = cur(st, scope)?;
+        let talks: Vec<Talk> = cur(st, scope)?;
+        let it_checks: Vec<ItCheck> = cur(st, scope)?;
+        let medical: Vec<MedicalReport> = cur(st, scope)?;
+        let release: Vec<ReleaseStep> = cur(st, scope)?;
         let sessions: HashMap<RecordId, NaiveDate> =
-            cur::<StudySession>(st)?.into_iter().map(|s| (s.id, s.session_date)).collect();
+            cur::<StudySession>(st, scope)?.into_iter().map(|s| (s.id, s.session_date)).collect();
         let activities_by_id: HashMap<RecordId, NaiveDate> =
-            cur::<ServiceActivity>(st)?.into_iter().map(|a| (a.id, a.activity_date)).collect();
-        let attendance: Vec<(StudyAttendance, NaiveDate)> = cur::<StudyAttendance>(st)?
+            cur::<ServiceActivity>(st, scope)?.into_iter().map(|a| (a.id, a.activity_date)).collect();
+        let attendance: Vec<(StudyAttendance, NaiveDate)> = cur::<StudyAttendance>(st, scope)?
             .into_iter()
             .filter_map(|a| sessions.get(&a.session_id).map(|d| (a.clone(), *d)))
             .collect();
-        let participation: Vec<(ServiceParticipation, NaiveDate)> = cur::<ServiceParticipation>(st)?
+        let participation: Vec<(ServiceParticipation, NaiveDate)> = cur::<ServiceParticipation>(st, scope)?
             .into_iter()
             .filter_map(|a| activities_by_id.get(&a.activity_id).map(|d| (a.clone(), *d)))
             .collect();
@@ -98,22 +112,25 @@ impl Core {
         }));
 
         Ok(Caseload {
-            subjects: st.subjects()?,
+            subjects: match scope {
+                Some(id) => vec![st.subject(id)?],
+                None => st.subjects()?,
+            },
             activities: acts,
             visits,
             talks,
             it_checks,
             attendance,
             participation,
-            subject_events: cur(st)?,
-            sanctions: cur(st)?,
-            decisions: cur(st)?,
-            class_changes: cur(st)?,
-            travel_permits: cur(st)?,
-            lost_contact: cur(st)?,
-            lost_steps: cur(st)?,
-            plans: cur(st)?,
-            leaves: self.list_leaves(None)?,
+            subject_events: cur(st, scope)?,
+            sanctions: cur(st, scope)?,
+            decisions: cur(st, scope)?,
+            class_changes: cur(st, scope)?,
+            travel_permits: cur(st, scope)?,
+            lost_contact: cur(st, scope)?,
+            lost_steps: cur(st, scope)?,
+            plans: cur(st, scope)?,
+            leaves: self.list_leaves(scope)?,
         })
     }
 }

@@ -17,6 +17,7 @@ pub mod records;
 pub mod sessions;
 pub mod statistics;
 pub mod subjects;
+pub mod timeline;
 mod tools;
 pub mod zh;
 

@@ -153,6 +153,40 @@ pub fn event_not_allowed(event: &str, name: &str, status: &str) -> String {
     format!("{name}当前状态为“{status}”，不能登记“{event}”。")
 }
 
+// 对象档案 timeline.
+pub const TIMELINE_LEAVE: &str = "外出申请";
+pub const TIMELINE_LEAVE_EVENT: &str = "外出审批/销假";
+pub const TIMELINE_DECISION: &str = "审批决定";
+pub const TIMELINE_STUDY: &str = "集中教育学习";
+pub const TIMELINE_SERVICE: &str = "公益活动";
+
+pub fn record_kind(k: crate::records::RecordKind) -> &'static str {
+    use crate::records::RecordKind as K;
+    match k {
+        K::Visit => "走访（实地查访）",
+        K::Report => "报告",
+        K::ItCheck => "信息化核查",
+        K::Talk => "个别教育谈话",
+        K::MedicalReport => "病情复查/身体情况",
+        K::TeamMember => "矫正小组成员",
+        K::CorrectionPlan => "矫正方案",
+        K::Assessment => "考核",
+        K::ReleaseStep => "解矫手续",
+        K::LedgerEntry => "账本式教育",
+        K::Counselling => "心理/法律辅导",
+        K::Help => "帮扶",
+        K::Sanction => "奖惩建议",
+        K::ClassChange => "分类管理调整建议",
+        K::PlaceChange => "变更执行地申请",
+        K::TravelPermit => "经常性跨市县活动许可",
+        K::TravelTrip => "许可范围内外出",
+        K::LostContactEpisode => "失联",
+        K::LostContactStep => "失联查找",
+        K::Hazard => "风险隐患",
+        K::SubjectEvent => "案件事件",
+    }
+}
+
 // 工作台 (home page).
 pub const SYNC_NOT_CONNECTED: &str = "未连接县级中心";
 pub const PENDING_PERMIT: &str = "经常性跨市县活动（经营）许可";

@@ -385,6 +385,22 @@ fn a_correction_supersedes_and_keeps_the_original() {
     assert_eq!(fixed["supersedes"], serde_json::json!(r.id.to_string()));
     let all = t.core.subject_records::<Report>(s).unwrap();
     assert_eq!(all.len(), 2);
+    // The timeline shows both, the old one pointing at its replacement, with who recorded it.
+    let tl = t.core.subject_timeline(s).unwrap();
+    let reports: Vec<_> = tl.iter().filter(|e| e.kind == "report").collect();
+    assert_eq!(reports.len(), 2);
+    let old = reports.iter().find(|e| e.id == r.id).unwrap();
+    let new = reports.iter().find(|e| e.id != r.id).unwrap();
+    assert_eq!(old.superseded_by, Some(new.id));
+    assert_eq!((new.supersedes, new.correction_reason.as_deref()), (Some(r.id), Some("日期登记错误")));
+    assert_eq!((new.date, old.date), (d("2026-11-19"), d("2026-11-20")));
+    assert_eq!((new.recorded_by.as_str(), new.summary.as_str()), ("张所长", "本周在家务农"));
+    // Nothing but this report since January: the past months' visits and study were missed.
+    let c = t.core.compliance_summary(s).unwrap();
+    assert_eq!((c.from, c.to), (d("2025-11-24"), d(TODAY)));
+    assert!(c.missed_by_kind.iter().any(|(k, n)| k == "实地查访" && *n > 0), "{:?}", c.missed_by_kind);
+    assert!(c.missed_by_kind.iter().any(|(k, n)| k == "集中教育学习" && *n >= 9), "{:?}", c.missed_by_kind);
+    assert_eq!((c.admonitions, c.warnings, c.leave_days), (0, 0, 0));
 }
 
 #[test]

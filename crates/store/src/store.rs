@@ -337,6 +337,13 @@ impl Store {
         Ok(self.conn.query_row("SELECT count(*) FROM outbox WHERE state <> 'acked'", [], |r| r.get(0))?)
     }
 
+    /// Staff id → display name, for showing who recorded what.
+    pub fn staff_names(&self) -> Result<std::collections::HashMap<String, String>> {
+        let mut st = self.conn.prepare("SELECT id, display_name FROM staff")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
