@@ -42,3 +42,19 @@ impl Clock for FixedClock {
 }
 
 pub type SharedClock = Arc<dyn Clock>;
+
+/// The system clock moved to another day: time runs, but "today" starts at `day` (demos and the
+/// desktop's end-to-end tests, which need a known date and distinct timestamps).
+pub struct ShiftedClock(chrono::Duration);
+
+impl ShiftedClock {
+    pub fn starting_on(day: NaiveDate) -> Self {
+        ShiftedClock(FixedClock::on(day).0 - Utc::now())
+    }
+}
+
+impl Clock for ShiftedClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.0
+    }
+}

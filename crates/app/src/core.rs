@@ -62,6 +62,7 @@ pub struct InitOfficeView {
 #[derive(Debug, Clone, Serialize)]
 pub struct SessionView {
     pub username: String,
+    pub display_name: String,
     pub staff_id: String,
     pub role: Role,
     pub role_label: &'static str,
@@ -271,8 +272,10 @@ pub struct StaffView {
 
 impl Core {
     pub fn session(&self) -> SessionView {
+        let names = self.store.staff_names().unwrap_or_default();
         SessionView {
             username: self.session.username.clone(),
+            display_name: names.get(&self.session.staff_id).cloned().unwrap_or_else(|| self.session.username.clone()),
             staff_id: self.session.staff_id.clone(),
             role: self.session.role,
             role_label: zh::role(self.session.role),

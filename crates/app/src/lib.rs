@@ -13,6 +13,7 @@ pub mod home;
 pub mod leave;
 pub mod maintenance;
 pub mod obligations;
+pub mod options;
 pub mod records;
 pub mod sessions;
 pub mod statistics;

@@ -153,6 +153,11 @@ pub fn event_not_allowed(event: &str, name: &str, status: &str) -> String {
     format!("{name}当前状态为“{status}”，不能登记“{event}”。")
 }
 
+// Desktop shell.
+pub const NOT_LOGGED_IN: &str = "请先登录。";
+pub const ALREADY_INITIALISED: &str = "本机已建立司法所数据库，不能重复初始化；请直接登录。";
+pub const NOT_INITIALISED: &str = "本机尚未建立司法所数据库，请先完成首次设置。";
+
 // 对象档案 timeline.
 pub const TIMELINE_LEAVE: &str = "外出申请";
 pub const TIMELINE_LEAVE_EVENT: &str = "外出审批/销假";
@@ -1019,3 +1024,221 @@ pub mod cli {
     pub const ROLE: &str = "角色";
     pub const EVENTS: &str = "办理经过";
 }
+
+/// Form choices: (group, [(serde value, label)]). `options::form_options` serves them to the UI.
+pub const OPTIONS: &[(&str, &[(&str, &str)])] = &[
+    (
+        "sentence_type",
+        &[("control", "管制"), ("probation", "缓刑"), ("parole", "假释"), ("temporary_outside", "暂予监外执行")],
+    ),
+    ("class", &[("strict", "严管"), ("ordinary", "普管"), ("lenient", "宽管")]),
+    (
+        "status",
+        &[
+            ("pending_intake", "待报到"),
+            ("in_correction", "在矫"),
+            ("on_leave", "外出中"),
+            ("lost_contact", "失联"),
+            ("detained", "被羁押"),
+            ("transfer_out_pending", "待迁出"),
+            ("transferred_out", "已迁出"),
+            ("released", "已解矫"),
+            ("terminated", "已终止"),
+        ],
+    ),
+    ("sex", &[("male", "男"), ("female", "女")]),
+    ("role", &[("head", "负责人"), ("staff", "工作人员")]),
+    (
+        "report_method",
+        &[("phone", "电话报告"), ("in_person", "当面报告"), ("written", "书面报告"), ("video", "视频报告")],
+    ),
+    (
+        "leave_reason",
+        &[
+            ("medical", "就医"),
+            ("study", "就学"),
+            ("litigation", "参与诉讼"),
+            ("family", "处理家庭重大事务"),
+            ("work", "处理工作重大事务"),
+            ("other", "其他正当理由"),
+        ],
+    ),
+    ("authority", &[("office", "司法所"), ("county", "县级社区矫正机构"), ("higher", "上一级社区矫正机构")]),
+    (
+        "place_type",
+        &[
+            ("home", "家庭"),
+            ("workplace", "工作单位"),
+            ("school", "就读学校"),
+            ("village_committee", "村（居）委会"),
+            ("other", "其他场所"),
+        ],
+    ),
+    ("contact_method", &[("in_person", "实地"), ("phone", "电话"), ("video", "视频")]),
+    (
+        "it_check_method",
+        &[
+            ("app_checkin", "手机App签到"),
+            ("phone_location", "手机定位"),
+            ("video_call", "视频通话"),
+            ("face_recognition", "人脸识别"),
+            ("other", "其他"),
+        ],
+    ),
+    ("it_check_result", &[("normal", "正常"), ("anomaly", "异常"), ("unreachable", "无法联系")]),
+    (
+        "talk_type",
+        &[
+            ("entry", "入矫谈话"),
+            ("routine", "日常谈话"),
+            ("violation", "违规谈话"),
+            ("before_leave", "外出前谈话"),
+            ("on_return", "返回谈话"),
+            ("pre_release", "解矫前谈话"),
+            ("psychological", "心理疏导谈话"),
+        ],
+    ),
+    ("medical_report_kind", &[("health_report", "身体情况报告"), ("reexamination", "病情复查")]),
+    ("study_mode", &[("in_person", "集中面授"), ("online", "线上学习"), ("video", "视频会议")]),
+    (
+        "attendance",
+        &[("present", "出席"), ("absent_leave", "请假缺席"), ("absent_ill", "因病缺席"), ("absent_other", "无故缺席")],
+    ),
+    (
+        "sanction_kind",
+        &[
+            ("praise", "表扬"),
+            ("admonition", "训诫"),
+            ("warning", "警告"),
+            ("police_penalty", "提请治安管理处罚"),
+            ("revoke_probation", "提请撤销缓刑"),
+            ("revoke_parole", "提请撤销假释"),
+            ("return_to_prison", "提请收监执行"),
+            ("arrest", "提请逮捕"),
+            ("sentence_reduction", "提请减刑"),
+        ],
+    ),
+    (
+        "decided_by",
+        &[
+            ("office", "司法所"),
+            ("county", "县级社区矫正机构"),
+            ("higher", "上一级社区矫正机构"),
+            ("court", "人民法院"),
+            ("police", "公安机关"),
+        ],
+    ),
+    ("grade", &[("good", "表现良好"), ("pass", "合格"), ("fail", "不合格")]),
+    ("permit_kind", &[("frequent_travel", "经常性跨市县活动"), ("business_travel", "经营性外出")]),
+    (
+        "lost_contact_step_kind",
+        &[
+            ("search", "查找"),
+            ("police_notified", "通报公安机关"),
+            ("procuratorate_notified", "报告人民检察院"),
+            ("found", "已找回"),
+        ],
+    ),
+    (
+        "release_step_kind",
+        &[
+            ("personal_summary", "个人总结"),
+            ("appraisal", "书面鉴定"),
+            ("announcement", "解矫宣告"),
+            ("handover", "安置帮教衔接"),
+        ],
+    ),
+    (
+        "ledger_theme",
+        &[
+            ("ledger", "违规成本账本"),
+            ("checklist", "清单"),
+            ("case", "案例警示"),
+            ("reminder", "提醒"),
+            ("guidance", "引导"),
+        ],
+    ),
+    (
+        "violation_kind",
+        &[
+            ("fighting", "打架斗殴"),
+            ("drunk_driving", "酒驾醉驾"),
+            ("gambling", "赌博"),
+            ("defying_supervision", "不服监管"),
+            ("other", "其他"),
+        ],
+    ),
+    (
+        "cost_kind",
+        &[
+            ("freedom", "失去自由"),
+            ("income", "经济收入"),
+            ("family_parents", "赡养父母"),
+            ("family_children", "子女成长"),
+            ("marriage", "婚姻家庭"),
+            ("reputation", "名誉"),
+            ("employment", "工作就业"),
+            ("property", "财产"),
+        ],
+    ),
+    ("counselling_kind", &[("psychological", "心理辅导"), ("legal", "法律辅导")]),
+    (
+        "help_kind",
+        &[
+            ("employment", "就业"),
+            ("subsistence", "生活救助"),
+            ("medical", "医疗"),
+            ("schooling", "就学"),
+            ("skills", "技能培训"),
+            ("other", "其他"),
+        ],
+    ),
+    (
+        "subject_event_kind",
+        &[
+            ("reported", "报到"),
+            ("entry_announced", "入矫宣告"),
+            ("detained", "被羁押"),
+            ("detention_ended", "羁押解除"),
+            ("transferred_in", "迁入"),
+            ("transferred_out", "迁出"),
+            ("released_expiry", "期满解除矫正"),
+            ("released_amnesty", "特赦解除矫正"),
+            ("revoked_probation", "撤销缓刑"),
+            ("revoked_parole", "撤销假释"),
+            ("returned_to_prison", "收监执行"),
+            ("died", "死亡"),
+        ],
+    ),
+    (
+        "received_source",
+        &[("court", "人民法院"), ("prison", "监狱"), ("detention_centre", "看守所"), ("transfer_in", "迁入")],
+    ),
+    (
+        "breach_kind",
+        &[
+            ("minor", "轻微违反报告、会客、外出、迁居等规定"),
+            ("not_attending_education", "不按规定参加教育学习等活动，经教育仍不改正"),
+            ("more_serious", "违反监督管理规定，情节较重"),
+            ("injunction_minor", "违反禁止令，情节轻微"),
+            ("injunction_serious", "违反禁止令，情节严重"),
+            ("missed_reexam", "未按时提交病情复查情况"),
+            ("missed_reexam_after_warning", "未提交病情复查情况，经警告拒不改正"),
+            ("warrants_police_penalty", "违反监督管理规定，应予治安管理处罚"),
+            ("left_city_after_warning", "经警告后仍擅自离开所居住的市、县"),
+            ("conditions_not_met", "不再符合暂予监外执行条件"),
+            ("grounds_ended", "暂予监外执行情形消失且刑期未满"),
+            ("guarantor_lost", "保证人丧失保证条件且不提出新保证人"),
+            ("serious", "其他严重违反监督管理规定"),
+        ],
+    ),
+    (
+        "decision_target",
+        &[
+            ("sanctions", "奖惩"),
+            ("class_changes", "分类管理调整"),
+            ("place_changes", "变更执行地"),
+            ("travel_permits", "外出许可"),
+        ],
+    ),
+];
