@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite'
+import { defineConfig } from 'vitest/config'
 import vue from '@vitejs/plugin-vue'
 
 // The desktop shell embeds dist/ (src-tauri/tauri.conf.json); no dev server is needed to run it.

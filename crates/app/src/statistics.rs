@@ -27,6 +27,105 @@ pub struct StatisticsView {
     pub ledger: Ledger,
     /// Empty when the figures add up (在册 = 接收 − 解矫; the four types sum to the register).
     pub identity_violations: Vec<IdentityViolation>,
+    /// The same figures as labelled rows, in the order of the county's 台账 (domain.md §20).
+    pub sections: Vec<StatSection>,
+    pub identities_ok: bool,
+    pub identity_messages: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatRow {
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatSection {
+    pub title: &'static str,
+    pub rows: Vec<StatRow>,
+}
+
+/// The ledger as labelled rows (the screen, the CLI and the .xlsx ledger show the same).
+pub fn sections(l: &Ledger) -> Vec<StatSection> {
+    use jiaowu_domain::{SentenceType as T, SupervisionClass as C};
+    let row = |label: &str, value: u64| StatRow { label: label.to_string(), value: value.to_string() };
+    let s = &l.stock_after;
+    let f = &l.flows;
+    let w = &l.work;
+    let mut acts: Vec<StatRow> = l
+        .acts
+        .iter()
+        .map(|a| StatRow { label: zh::event_kind(a.kind), value: zh::act_count(a.events, a.subjects) })
+        .collect();
+    acts.sort_by(|a, b| a.label.cmp(&b.label));
+    vec![
+        StatSection {
+            title: zh::STAT_REGISTER,
+            rows: vec![
+                row(zh::STAT_REGISTER_BEFORE, l.stock_before.total.into()),
+                row(zh::STAT_RECEIVED, f.received.into()),
+                row(zh::STAT_EXITS, f.exits.into()),
+                row(zh::STAT_REGISTER_AFTER, s.total.into()),
+                row(zh::STAT_CUMULATIVE_RECEIVED, l.cumulative.received.into()),
+                row(zh::STAT_CUMULATIVE_EXITS, l.cumulative.exits.into()),
+            ],
+        },
+        StatSection {
+            title: zh::STAT_BY_TYPE,
+            rows: vec![
+                row(zh::sentence_type(T::Control), s.by_type.control.into()),
+                row(zh::sentence_type(T::Probation), s.by_type.probation.into()),
+                row(zh::sentence_type(T::Parole), s.by_type.parole.into()),
+                row(zh::sentence_type(T::TemporaryOutside), s.by_type.temporary_outside.into()),
+            ],
+        },
+        StatSection {
+            title: zh::STAT_BY_CLASS,
+            rows: vec![
+                row(zh::class(C::Strict), s.by_class.strict.into()),
+                row(zh::class(C::Ordinary), s.by_class.ordinary.into()),
+                row(zh::class(C::Lenient), s.by_class.lenient.into()),
+            ],
+        },
+        StatSection {
+            title: zh::STAT_SITUATION,
+            rows: vec![
+                row(zh::STAT_MALE, s.by_sex.male.into()),
+                row(zh::STAT_FEMALE, s.by_sex.female.into()),
+                row(zh::STAT_MINORS, s.minor_cases.into()),
+                row(zh::STAT_ON_LEAVE, s.on_leave.into()),
+                row(zh::STAT_LOST, s.lost_contact.into()),
+                row(zh::STAT_DETAINED, s.detained.into()),
+            ],
+        },
+        StatSection {
+            title: zh::STAT_EXIT_KINDS,
+            rows: vec![
+                row(zh::STAT_EXPIRED, f.released_expired.into()),
+                row(zh::STAT_AMNESTY, f.released_amnesty.into()),
+                row(zh::STAT_REVOKED_PROBATION, f.terminated_revoked_probation.into()),
+                row(zh::STAT_REVOKED_PAROLE, f.terminated_revoked_parole.into()),
+                row(zh::STAT_RETURNED, f.terminated_returned_to_prison.into()),
+                row(zh::STAT_DEATH, f.terminated_death.into()),
+                row(zh::STAT_TRANSFERRED_OUT, f.transferred_out.into()),
+            ],
+        },
+        StatSection {
+            title: zh::STAT_WORK,
+            rows: vec![
+                row(zh::STAT_VISITS, w.visits.into()),
+                row(zh::STAT_TALKS, w.talks.into()),
+                row(zh::STAT_IT_CHECKS, w.it_checks.into()),
+                row(zh::STAT_STUDY_SESSIONS, w.study_sessions.into()),
+                row(zh::STAT_STUDY_ATTENDANCES, w.study_attendances.into()),
+                StatRow { label: zh::STAT_STUDY_HOURS.into(), value: zh::hours(w.study_minutes as u32) },
+                row(zh::STAT_SERVICE_SESSIONS, w.service_sessions.into()),
+                row(zh::STAT_SERVICE_ATTENDANCES, w.service_attendances.into()),
+                StatRow { label: zh::STAT_SERVICE_HOURS.into(), value: zh::hours(w.service_minutes as u32) },
+            ],
+        },
+        StatSection { title: zh::STAT_ACTS, rows: acts },
+    ]
 }
 
 fn exit_of(c: &Caseload, s: &Subject) -> Option<(NaiveDate, ExitKind)> {
@@ -171,6 +270,13 @@ impl Core {
         let ledger = statistics::build_ledger(&self.histories(&c), &self.events(&c), q.from, q.to)
             .map_err(|e| AppError::refused("", "statistics.data", zh::statistics_error(&e.to_string())))?;
         let identity_violations = ledger.check_identities();
-        Ok(StatisticsView { office: self.office.name.clone(), ledger, identity_violations })
+        Ok(StatisticsView {
+            office: self.office.name.clone(),
+            sections: sections(&ledger),
+            identities_ok: identity_violations.is_empty(),
+            identity_messages: identity_violations.iter().map(zh::identity_violation).collect(),
+            ledger,
+            identity_violations,
+        })
     }
 }

@@ -153,6 +153,100 @@ pub fn event_not_allowed(event: &str, name: &str, status: &str) -> String {
     format!("{name}当前状态为“{status}”，不能登记“{event}”。")
 }
 
+// 台账 statistics (domain.md §20).
+pub const STAT_REGISTER: &str = "在册与进出";
+pub const STAT_REGISTER_BEFORE: &str = "期初在册";
+pub const STAT_RECEIVED: &str = "本期接收";
+pub const STAT_EXITS: &str = "本期解矫（含终止、迁出）";
+pub const STAT_REGISTER_AFTER: &str = "期末在册";
+pub const STAT_CUMULATIVE_RECEIVED: &str = "累计接收";
+pub const STAT_CUMULATIVE_EXITS: &str = "累计解矫";
+pub const STAT_BY_TYPE: &str = "期末在册：按矫正类别";
+pub const STAT_BY_CLASS: &str = "期末在册：按管理等级";
+pub const STAT_SITUATION: &str = "期末在册：基本情况";
+pub const STAT_MALE: &str = "男";
+pub const STAT_FEMALE: &str = "女";
+pub const STAT_MINORS: &str = "未成年人";
+pub const STAT_ON_LEAVE: &str = "外出中";
+pub const STAT_LOST: &str = "失联";
+pub const STAT_DETAINED: &str = "被羁押";
+pub const STAT_EXIT_KINDS: &str = "本期解矫：按原因";
+pub const STAT_EXPIRED: &str = "期满解除";
+pub const STAT_AMNESTY: &str = "特赦解除";
+pub const STAT_REVOKED_PROBATION: &str = "撤销缓刑";
+pub const STAT_REVOKED_PAROLE: &str = "撤销假释";
+pub const STAT_RETURNED: &str = "收监执行";
+pub const STAT_DEATH: &str = "死亡";
+pub const STAT_TRANSFERRED_OUT: &str = "迁出";
+pub const STAT_WORK: &str = "本期工作量";
+pub const STAT_VISITS: &str = "走访（次）";
+pub const STAT_TALKS: &str = "个别谈话（次）";
+pub const STAT_IT_CHECKS: &str = "信息化核查（次）";
+pub const STAT_STUDY_SESSIONS: &str = "集中教育学习（场）";
+pub const STAT_STUDY_ATTENDANCES: &str = "集中教育学习（人次）";
+pub const STAT_STUDY_HOURS: &str = "集中教育学习（小时）";
+pub const STAT_SERVICE_SESSIONS: &str = "公益活动（场）";
+pub const STAT_SERVICE_ATTENDANCES: &str = "公益活动（人次）";
+pub const STAT_SERVICE_HOURS: &str = "公益活动（小时）";
+pub const STAT_ACTS: &str = "本期监管与奖惩（人次/人）";
+
+pub fn act_count(events: u32, subjects: u32) -> String {
+    format!("{events} 人次 / {subjects} 人")
+}
+
+pub fn event_kind(k: jiaowu_domain::statistics::EventKind) -> String {
+    use jiaowu_domain::statistics::{EventKind as K, LeaveAuthority as A};
+    match k {
+        K::Visit => "走访".into(),
+        K::Talk => "谈话".into(),
+        K::ItCheck => "信息化核查".into(),
+        K::Study => "集中教育学习".into(),
+        K::Service => "公益活动".into(),
+        K::LeaveDecision { authority, approved } => format!(
+            "外出审批（{}{}）",
+            match authority {
+                A::Office => "司法所",
+                A::County => "县级",
+                A::Higher => "上一级",
+            },
+            if approved { "批准" } else { "不批准" }
+        ),
+        K::FrequentTravelApproval => "经常性跨市县活动批准".into(),
+        K::ContactOrPlaceApproval => "会客/进入特定区域批准".into(),
+        K::Praise => "表扬".into(),
+        K::Admonition => "训诫".into(),
+        K::Warning => "警告".into(),
+        K::PolicePenaltyProposal => "提请治安管理处罚".into(),
+        K::RevokeProbationProposal => "提请撤销缓刑".into(),
+        K::RevokeParoleProposal => "提请撤销假释".into(),
+        K::ReturnToPrisonProposal => "提请收监执行".into(),
+        K::ArrestRequest => "提请逮捕".into(),
+        K::SentenceReductionProposal => "减刑建议".into(),
+        K::EMonitoringStarted => "电子定位（开始）".into(),
+        K::EMonitoringExtended => "电子定位（延长）".into(),
+        K::EMonitoringEnded => "电子定位（解除）".into(),
+        K::LostContactCase => "失联".into(),
+        K::Pursuit => "追逃".into(),
+    }
+}
+
+pub fn identity_violation(v: &jiaowu_domain::statistics::IdentityViolation) -> String {
+    use jiaowu_domain::statistics::IdentityViolation as V;
+    match v {
+        V::RegisterFlow { before, received, exits, after } => {
+            format!("期末在册 {after} ≠ 期初在册 {before} + 接收 {received} − 解矫 {exits}")
+        }
+        V::Cumulative { received, exits, register } => {
+            format!("累计接收 {received} − 累计解矫 {exits} ≠ 在册 {register}")
+        }
+        V::BreakdownSum { breakdown, date, sum, total } => format!(
+            "{:?} 分项合计 {sum} ≠ 总数 {total}{}",
+            breakdown,
+            date.map(|d| format!("（{d}）")).unwrap_or_default()
+        ),
+    }
+}
+
 // Desktop shell.
 pub const NOT_LOGGED_IN: &str = "请先登录。";
 pub const ALREADY_INITIALISED: &str = "本机已建立司法所数据库，不能重复初始化；请直接登录。";

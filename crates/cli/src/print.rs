@@ -179,27 +179,17 @@ pub fn leave_list(v: &[LeaveView]) {
 pub fn stats(v: &StatisticsView) {
     let l = &v.ledger;
     println!("{} {}（{} 至 {}）", v.office, t::STATS_TITLE, l.from, l.to);
-    println!("{}：{}  {}：{}", t::REGISTER_BEFORE, l.stock_before.total, t::REGISTER_AFTER, l.stock_after.total);
-    println!("{}：{}  {}：{}", t::RECEIVED, l.flows.received, t::EXITS, l.flows.exits);
-    println!("{}：{}/{}", t::CUMULATIVE, l.cumulative.received, l.cumulative.exits);
-    let b = &l.stock_after.by_type;
-    println!(
-        "{}：{} {}  {} {}  {} {}  {} {}",
-        t::BY_TYPE,
-        zh::sentence_type(jiaowu_app::domain::SentenceType::Control),
-        b.control,
-        zh::sentence_type(jiaowu_app::domain::SentenceType::Probation),
-        b.probation,
-        zh::sentence_type(jiaowu_app::domain::SentenceType::Parole),
-        b.parole,
-        zh::sentence_type(jiaowu_app::domain::SentenceType::TemporaryOutside),
-        b.temporary_outside
-    );
-    println!("{}：{}", t::WORK, serde_json::to_string(&l.work).unwrap_or_default());
-    if v.identity_violations.is_empty() {
+    for sec in &v.sections {
+        println!("\n{}", sec.title);
+        for r in &sec.rows {
+            println!("  {}：{}", r.label, r.value);
+        }
+    }
+    println!();
+    if v.identities_ok {
         println!("{}", t::IDENTITIES_OK);
     } else {
-        println!("{}{}", t::IDENTITIES_BAD, serde_json::to_string(&v.identity_violations).unwrap_or_default());
+        println!("{}{}", t::IDENTITIES_BAD, v.identity_messages.join("；"));
     }
 }
 

@@ -1,0 +1,13 @@
+import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
+import HomeView from './views/HomeView.vue'
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'home', component: HomeView },
+  { path: '/subjects', name: 'subjects', component: () => import('./views/SubjectsView.vue') },
+  { path: '/subjects/:id', name: 'subject', component: () => import('./views/SubjectDetailView.vue'), props: true },
+  { path: '/leaves', name: 'leaves', component: () => import('./views/LeavesView.vue') },
+  { path: '/sessions', name: 'sessions', component: () => import('./views/SessionsView.vue') },
+  { path: '/statistics', name: 'statistics', component: () => import('./views/StatisticsView.vue') },
+]
+
+export const router = createRouter({ history: createWebHashHistory(), routes })
