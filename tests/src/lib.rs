@@ -109,13 +109,17 @@ impl Ui {
 
     pub async fn click(&self, css: &str) {
         let e = self.visible(css).await;
-        e.click().await.unwrap_or_else(|err| panic!("click {css}: {err}"));
+        if let Err(err) = e.click().await {
+            self.shot(&format!("FAILED-click-{}", css.trim_start_matches('#'))).await;
+            panic!("click {css}: {err:?}");
+        }
     }
 
     /// Clears an input and types `text` (Chinese included) into it.
     pub async fn fill(&self, css: &str, text: &str) {
         let e = self.visible(css).await;
-        e.clear().await.ok();
+        // Select all and delete as a user would: WebDriver's clear() bypasses Vue's input events.
+        e.send_keys("\u{E009}a\u{E000}\u{E003}").await.ok();
         e.send_keys(text).await.unwrap_or_else(|err| panic!("type into {css}: {err}"));
     }
 
@@ -124,13 +128,33 @@ impl Ui {
         let parts: Vec<u32> = iso.split('-').map(|p| p.parse().expect("ISO date")).collect();
         let shown = format!("{}年{}月{}日", parts[0], parts[1], parts[2]);
         self.fill(css, &shown).await;
-        self.visible(css).await.send_keys("\u{E007}").await.ok(); // Enter commits the typed date
+        let input = self.visible(css).await;
+        input.send_keys("\u{E007}").await.ok(); // Enter commits the typed date
+        // The calendar pops up over the buttons below; wait for it to close, Escape if it lingers.
+        let start = Instant::now();
+        while self.any_visible(".el-picker-panel").await {
+            if start.elapsed() > Duration::from_secs(2) {
+                input.send_keys("\u{E00C}").await.ok();
+            }
+            assert!(start.elapsed() < WAIT, "date picker for {css} did not close");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn any_visible(&self, css: &str) -> bool {
+        for e in self.c.find_all(Locator::Css(css)).await.unwrap_or_default() {
+            if e.is_displayed().await.unwrap_or(false) {
+                return true;
+            }
+        }
+        false
     }
 
     /// Picks the option labelled `label` in an Element Plus select.
     pub async fn select(&self, css: &str, label: &str) {
-        self.click(css).await;
-        let xpath = format!("//li[contains(@class,'el-select-dropdown__item')][normalize-space(.)='{label}']");
+        // The id sits on a hidden input; the visible box is the select's wrapper.
+        self.click(&format!(".el-select:has({css}) .el-select__wrapper")).await;
+        let xpath = format!("//li[contains(@class,'el-select-dropdown__item')][contains(normalize-space(.),'{label}')]");
         let start = Instant::now();
         loop {
             for e in self.c.find_all(Locator::XPath(&xpath)).await.unwrap_or_default().into_iter().rev() {
@@ -144,22 +168,72 @@ impl Ui {
         }
     }
 
+    /// Clicks through JavaScript: for inputs Element Plus hides under a styled box (checkboxes).
+    pub async fn js_click(&self, css: &str) {
+        self.el(css).await;
+        let script = "const all = document.querySelectorAll(arguments[0]); all[all.length - 1].click();";
+        self.c.execute(script, vec![serde_json::json!(css)]).await.unwrap_or_else(|e| panic!("js click {css}: {e}"));
+    }
+
+    /// Clicks the `n`-th (0-based) visible element matching `css`.
+    pub async fn click_nth(&self, css: &str, n: usize) {
+        let start = Instant::now();
+        loop {
+            let mut shown = Vec::new();
+            for e in self.c.find_all(Locator::Css(css)).await.unwrap_or_default() {
+                if e.is_displayed().await.unwrap_or(false) {
+                    shown.push(e);
+                }
+            }
+            if let Some(e) = shown.into_iter().nth(n) {
+                e.click().await.unwrap_or_else(|err| panic!("click {css}[{n}]: {err}"));
+                return;
+            }
+            assert!(start.elapsed() < WAIT, "fewer than {} visible {css}", n + 1);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until no element matching `css` is visible (a dialog closed after saving).
+    pub async fn gone(&self, css: &str) {
+        let start = Instant::now();
+        loop {
+            if !self.any_visible(css).await {
+                return;
+            }
+            assert!(start.elapsed() < WAIT, "{css} is still shown");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     pub async fn text(&self, css: &str) -> String {
-        self.el(css).await.text().await.unwrap_or_default()
+        self.el(css).await;
+        self.dom_text(css).await
+    }
+
+    /// The element's textContent. WebKitWebDriver's rendered-text command drops some table
+    /// cells of Element Plus tables, so assertions read the DOM instead.
+    async fn dom_text(&self, css: &str) -> String {
+        let script = "const e = document.querySelector(arguments[0]); return e ? e.textContent : '';";
+        match self.c.execute(script, vec![serde_json::json!(css)]).await {
+            Ok(v) => v.as_str().unwrap_or_default().to_string(),
+            Err(_) => String::new(),
+        }
     }
 
     /// Waits until the element's text contains `needle`; returns the text.
     pub async fn wait_text(&self, css: &str, needle: &str) -> String {
         let start = Instant::now();
         loop {
-            let t = match self.c.find(Locator::Css(css)).await {
-                Ok(e) => e.text().await.unwrap_or_default(),
-                Err(_) => String::new(),
-            };
+            let t = self.dom_text(css).await;
             if t.contains(needle) {
                 return t;
             }
-            assert!(start.elapsed() < WAIT, "{css} never showed {needle:?}; last text: {t}");
+            if start.elapsed() > WAIT {
+                // Keep what the screen showed: the failure is then readable from the artifacts.
+                self.shot(&format!("FAILED-{}", css.trim_start_matches('#'))).await;
+                panic!("{css} never showed {needle:?}; last text: {t}");
+            }
             tokio::time::sleep(Duration::from_millis(150)).await;
         }
     }
