@@ -4,7 +4,7 @@
 # target/e2e-artifacts/ for review.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-(cd ui && npm run build --silent)
+(cd ui && npm run --silent build)
 cargo build --locked -p jiaowu-desktop -p jiaowu-cli
 demo="$PWD/target/e2e-demo"
 rm -rf "$demo" target/e2e-artifacts && mkdir -p "$demo"

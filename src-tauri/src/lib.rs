@@ -49,3 +49,80 @@ pub fn run() {
         .run(tauri::generate_context!())
         .expect("矫务通无法启动（窗口系统初始化失败）");
 }
+
+#[cfg(test)]
+mod tests {
+    //! The commands through real IPC (MockRuntime, no display): names and argument keys must match
+    //! what ui/src/api/tauri.ts sends, and refusals must arrive as `AppError` JSON.
+    use std::sync::Arc;
+
+    use jiaowu_app::clock::FixedClock;
+    use serde_json::{json, Value};
+    use tauri::ipc::{CallbackFn, InvokeBody};
+    use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+    use tauri::webview::InvokeRequest;
+    use tauri::WebviewWindow;
+
+    fn invoke(wv: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+        get_ipc_response(
+            wv,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                url: "tauri://localhost".parse().expect("url"),
+                body: InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|b| b.deserialize::<Value>().expect("json"))
+    }
+
+    #[test]
+    fn the_ui_calls_reach_the_use_cases_and_refusals_come_back_as_app_errors() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let day = "2026-11-23".parse().expect("date");
+        let shell = super::Shell::new(dir.path().join("office.db"), Arc::new(FixedClock::on(day)), false);
+        let app = super::setup(mock_builder(), shell).build(mock_context(noop_assets())).expect("mock app");
+        let wv = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window");
+
+        assert_eq!(invoke(&wv, "app_info", json!({})).unwrap()["initialised"], json!(false));
+        // Before login every use case is refused with a Chinese message.
+        let e = invoke(&wv, "home", json!({})).unwrap_err();
+        assert_eq!((e["kind"].as_str(), e["problems"][0]["message"].as_str()), (Some("auth"), Some("请先登录。")));
+
+        let init = json!({ "input": {
+            "office_name": "城关镇司法所", "county_name": "某县社区矫正管理局", "division_code": "130123",
+            "leave_delegated": true, "username": "zhang", "display_name": "张所长", "password": "correct-horse-1"
+        }});
+        let v = invoke(&wv, "init_office", init.clone()).unwrap();
+        assert_eq!(v["recovery_key"].as_str().map(str::len), Some(79));
+        assert_eq!(invoke(&wv, "init_office", init).unwrap_err()["kind"], json!("conflict"));
+        assert_eq!(invoke(&wv, "session", json!({})).unwrap()["display_name"], json!("张所长"));
+
+        // A bad ID number is refused field by field.
+        let e = invoke(&wv, "register_subject", json!({ "input": {
+            "name": "张三", "id_number": "130123198001010015", "residence_code": "130123",
+            "residence_detail": "东关村1号", "crime": "盗窃罪", "original_sentence": "有期徒刑一年，缓刑二年",
+            "sentence_type": "probation", "term_start": "2026-11-01", "term_end": "2028-10-31"
+        }}))
+        .unwrap_err();
+        assert_eq!(e["problems"][0]["field"], json!("id_number"));
+
+        // camelCase argument keys as the UI sends them.
+        assert_eq!(invoke(&wv, "list_leaves", json!({ "subjectId": null })).unwrap(), json!([]));
+        assert!(invoke(&wv, "form_options", json!({})).unwrap().as_array().is_some_and(|g| g.len() > 20));
+        let h = invoke(&wv, "home", json!({})).unwrap();
+        assert_eq!(h["sync"]["label"], json!("未连接县级中心"));
+        invoke(&wv, "change_password", json!({ "newPassword": "battery-staple-2" })).unwrap();
+
+        // Lock: the store closes; the new password opens it, the old one does not.
+        invoke(&wv, "logout", json!({})).unwrap();
+        assert_eq!(invoke(&wv, "home", json!({})).unwrap_err()["kind"], json!("auth"));
+        let bad = json!({ "input": { "username": "zhang", "password": "correct-horse-1" } });
+        assert_eq!(invoke(&wv, "login", bad).unwrap_err()["kind"], json!("auth"));
+        let good = json!({ "input": { "username": "zhang", "password": "battery-staple-2" } });
+        assert_eq!(invoke(&wv, "login", good).unwrap()["role"], json!("head"));
+    }
+}

@@ -130,7 +130,7 @@ impl Ui {
         self.fill(css, &shown).await;
         let input = self.visible(css).await;
         input.send_keys("\u{E007}").await.ok(); // Enter commits the typed date
-        // The calendar pops up over the buttons below; wait for it to close, Escape if it lingers.
+                                                // The calendar pops up over the buttons below; wait for it to close, Escape if it lingers.
         let start = Instant::now();
         while self.any_visible(".el-picker-panel").await {
             if start.elapsed() > Duration::from_secs(2) {
@@ -154,7 +154,8 @@ impl Ui {
     pub async fn select(&self, css: &str, label: &str) {
         // The id sits on a hidden input; the visible box is the select's wrapper.
         self.click(&format!(".el-select:has({css}) .el-select__wrapper")).await;
-        let xpath = format!("//li[contains(@class,'el-select-dropdown__item')][contains(normalize-space(.),'{label}')]");
+        let xpath =
+            format!("//li[contains(@class,'el-select-dropdown__item')][contains(normalize-space(.),'{label}')]");
         let start = Instant::now();
         loop {
             for e in self.c.find_all(Locator::XPath(&xpath)).await.unwrap_or_default().into_iter().rev() {

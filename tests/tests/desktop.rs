@@ -6,7 +6,7 @@ use jiaowu_acceptance::{app_binary, Driver, Ui};
 
 const TODAY: &str = "2026-11-23";
 
-fn env<'a>(db: &'a str) -> Vec<(&'static str, &'a str)> {
+fn env(db: &str) -> Vec<(&'static str, &str)> {
     vec![("JIAOWU_DB", db), ("JIAOWU_TODAY", TODAY)]
 }
 
