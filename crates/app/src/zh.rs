@@ -1103,6 +1103,17 @@ pub mod cli {
     pub const RESTORED: &str = "已从备份恢复；原数据库已改名保留为";
     pub const RAW_KEY_NOTE: &str = "以下密钥可打开数据库原始文件，仅供技术支持使用，已记入审计日志：";
     pub const DEMO_DONE: &str = "已生成演示数据";
+    pub const DEMO_SUBJECTS: &str = "矫正对象";
+    pub const DEMO_RECORDS: &str = "工作记录";
+    pub const DEMO_LEAVES: &str = "外出申请";
+
+    pub fn demo_people(women: usize, minors: usize, medical: usize) -> String {
+        format!("其中女性 {women} 人，未成年人 {minors} 人，保外就医 {medical} 人")
+    }
+
+    pub fn demo_overdue(n: usize) -> String {
+        format!("逾期未归 {n} 起")
+    }
     pub const STATS_TITLE: &str = "台账统计";
     pub const REGISTER_BEFORE: &str = "期初在册";
     pub const REGISTER_AFTER: &str = "期末在册";

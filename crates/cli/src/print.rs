@@ -24,8 +24,16 @@ pub fn init(v: &InitOfficeView, path: &Path) {
 }
 
 pub fn demo(v: &jiaowu_app::demo::DemoSummary) {
-    println!("{}：", t::DEMO_DONE);
-    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+    let list = |m: &std::collections::BTreeMap<String, usize>| {
+        m.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join("，")
+    };
+    println!("{}（{} 至 {}，种子 {}）", t::DEMO_DONE, v.from, v.today, v.seed);
+    println!("  {}：{}（{}）", t::DEMO_SUBJECTS, v.subjects, list(&v.by_type));
+    println!("  {}：{}", t::CLASS, list(&v.by_class));
+    println!("  {}：{}", t::STATUS, list(&v.by_status));
+    println!("  {}", t::demo_people(v.women, v.minors, v.medical_parole));
+    println!("  {}：{}", t::DEMO_RECORDS, v.records_total);
+    println!("  {}：{}；{}", t::DEMO_LEAVES, list(&v.leaves), t::demo_overdue(v.overdue_leaves));
 }
 
 pub fn whoami(v: &SessionView) {
