@@ -102,11 +102,15 @@ mod tests {
         assert_eq!(invoke(&wv, "session", json!({})).unwrap()["display_name"], json!("张所长"));
 
         // A bad ID number is refused field by field.
-        let e = invoke(&wv, "register_subject", json!({ "input": {
-            "name": "张三", "id_number": "130123198001010015", "residence_code": "130123",
-            "residence_detail": "东关村1号", "crime": "盗窃罪", "original_sentence": "有期徒刑一年，缓刑二年",
-            "sentence_type": "probation", "term_start": "2026-11-01", "term_end": "2028-10-31"
-        }}))
+        let e = invoke(
+            &wv,
+            "register_subject",
+            json!({ "input": {
+                "name": "张三", "id_number": "130123198001010015", "residence_code": "130123",
+                "residence_detail": "东关村1号", "crime": "盗窃罪", "original_sentence": "有期徒刑一年，缓刑二年",
+                "sentence_type": "probation", "term_start": "2026-11-01", "term_end": "2028-10-31"
+            }}),
+        )
         .unwrap_err();
         assert_eq!(e["problems"][0]["field"], json!("id_number"));
 
