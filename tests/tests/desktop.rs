@@ -160,7 +160,7 @@ async fn a_clerks_first_day_survives_a_restart() {
 
     // A study session with attendance for all three.
     ui.click("#nav-home").await;
-    let home_before = ui.wait_text("#home", "工作台").await;
+    let home_before = ui.wait_text("#home", "本月已完成").await; // rendered once the figures are loaded
     ui.click("#nav-sessions").await;
     ui.fill("#st-topic", "社区矫正法律法规学习").await;
     ui.fill("#st-place", "司法所会议室").await;

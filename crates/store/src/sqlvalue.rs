@@ -29,11 +29,13 @@ pub fn from_sql<T: DeserializeOwned>(v: ValueRef<'_>, column: &str) -> Result<T>
         ValueRef::Text(t) => serde_json::Value::String(String::from_utf8_lossy(t).into_owned()),
         ValueRef::Blob(b) => serde_json::Value::String(hex::encode(b)),
     };
-    if let Ok(x) = serde_json::from_value::<T>(json.clone()) {
+    // Deserialize from a borrow: every column of every row passes here (the home page reads the
+    // whole caseload), so no clone of the value on the common path.
+    if let Ok(x) = T::deserialize(&json) {
         return Ok(x);
     }
     let fallback = match &json {
-        serde_json::Value::Number(n) => serde_json::from_value(serde_json::Value::Bool(n.as_i64() != Some(0))).ok(),
+        serde_json::Value::Number(n) => T::deserialize(&serde_json::Value::Bool(n.as_i64() != Some(0))).ok(),
         serde_json::Value::String(s) => serde_json::from_str(s).ok(),
         _ => None,
     };

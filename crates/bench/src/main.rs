@@ -1,0 +1,214 @@
+//! `jiaowu-bench`: the figures of the desktop issue over a generated office (default 3,000
+//! subjects, three years of records), each beside a bare-SQLite baseline measured in the same run:
+//!
+//! - subject search through `list_subjects` vs the same LIKE query reading every column raw;
+//! - the home page (`home`: every duty of the month for every subject, leaves, alerts, clocks)
+//!   vs reading every row it reads with a bare `SELECT *`;
+//! - login (key unwrap + open) as an absolute figure.
+//!
+//! Usage: `jiaowu-bench [--subjects N] [--years Y] [--db PATH] [--runs R]`. An existing PATH is
+//! reused (generation is the slow part); a new one is generated first and its rate reported.
+//! Build with `--release`: debug figures are not meaningful.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use jiaowu_app::clock::FixedClock;
+use jiaowu_app::demo::DemoSpec;
+use jiaowu_app::{init_office, login, InitOfficeInput, LoginInput};
+use jiaowu_store::KdfParams;
+
+const USER: &str = "bench";
+const PASSWORD: &str = "bench-password-1";
+
+struct Args {
+    subjects: usize,
+    years: u32,
+    db: PathBuf,
+    runs: usize,
+}
+
+fn args() -> Args {
+    let mut a = Args { subjects: 3000, years: 3, db: PathBuf::from("target/bench/office.db"), runs: 15 };
+    let mut it = std::env::args().skip(1);
+    while let Some(k) = it.next() {
+        let v = it.next().unwrap_or_else(|| panic!("{k} needs a value"));
+        match k.as_str() {
+            "--subjects" => a.subjects = v.parse().expect("--subjects N"),
+            "--years" => a.years = v.parse().expect("--years Y"),
+            "--db" => a.db = PathBuf::from(v),
+            "--runs" => a.runs = v.parse().expect("--runs R"),
+            _ => panic!("unknown argument {k}"),
+        }
+    }
+    a
+}
+
+/// Median of `runs` timings of `f`.
+fn median(runs: usize, mut f: impl FnMut()) -> Duration {
+    let mut t: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let s = Instant::now();
+            f();
+            s.elapsed()
+        })
+        .collect();
+    t.sort();
+    t[t.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Tables the home page reads (crates/app/src/caseload.rs).
+const CASELOAD_TABLES: [&str; 21] = [
+    "subjects",
+    "reports",
+    "visits",
+    "talks",
+    "it_checks",
+    "medical_reports",
+    "release_steps",
+    "study_sessions",
+    "study_attendance",
+    "service_activities",
+    "service_participation",
+    "subject_events",
+    "sanctions",
+    "decisions",
+    "class_changes",
+    "travel_permits",
+    "lost_contact_episodes",
+    "lost_contact_steps",
+    "correction_plans",
+    "leave_requests",
+    "leave_events",
+];
+
+fn main() {
+    let a = args();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
+    let clock = Arc::new(FixedClock::on(today));
+    let mut report = serde_json::Map::new();
+
+    if !a.db.exists() {
+        if let Some(dir) = a.db.parent() {
+            std::fs::create_dir_all(dir).expect("bench dir");
+        }
+        let input = InitOfficeInput {
+            office_name: "基准测试司法所".into(),
+            county_name: "基准测试县社区矫正管理局".into(),
+            division_code: "130123".into(),
+            leave_delegated: true,
+            rule_family: None,
+            username: USER.into(),
+            display_name: "基准".into(),
+            password: PASSWORD.into(),
+        };
+        let (mut core, _) = init_office(&a.db, input, clock.clone(), KdfParams::default()).expect("init");
+        let start = Instant::now();
+        let s = core.seed_demo(&DemoSpec { seed: 20261123, subjects: a.subjects, years: a.years }).expect("seed");
+        let took = start.elapsed();
+        println!(
+            "generated {} subjects, {} records over {} years in {:.1} s ({:.0} records/s through the use cases)",
+            s.subjects,
+            s.records_total,
+            a.years,
+            took.as_secs_f64(),
+            s.records_total as f64 / took.as_secs_f64()
+        );
+        report.insert("generated_records".into(), s.records_total.into());
+        report.insert("generation_s".into(), took.as_secs_f64().into());
+    }
+
+    let start = Instant::now();
+    let core =
+        login(&a.db, LoginInput { username: USER.into(), password: PASSWORD.into() }, clock.clone()).expect("login");
+    let login_time = start.elapsed();
+    let (raw, _) = jiaowu_store::Store::open(&a.db, USER, PASSWORD, clock.0).expect("raw open");
+    let conn = raw.conn();
+    let subjects: i64 = conn.query_row("SELECT count(*) FROM subjects", [], |r| r.get(0)).expect("count");
+    println!("office: {subjects} subjects; login (Argon2id unwrap + open + checks) {:.0} ms", ms(login_time));
+
+    // Subject search: the use case vs the same LIKE query returning raw columns.
+    let queries = ["张", "zs", "1301", "王", "li"];
+    let mut worst: f64 = 0.0;
+    for q in queries {
+        let app = median(a.runs, || {
+            core.list_subjects(q).expect("search");
+        });
+        let like = format!("%{q}%");
+        let prefix = format!("{}%", q.to_lowercase());
+        let bare = median(a.runs, || {
+            // The same rows, every column read raw, in the same order: what SQLite alone costs.
+            let mut st = conn
+                .prepare_cached(
+                    "SELECT * FROM subjects WHERE name LIKE ?1 OR id_number LIKE ?1 OR name_initials LIKE ?2 \
+                     ORDER BY name_initials",
+                )
+                .expect("prepare");
+            let cols = st.column_count();
+            let n = st
+                .query_map([&like, &prefix], |r| {
+                    for i in 0..cols {
+                        std::hint::black_box(r.get_ref(i)?);
+                    }
+                    Ok(())
+                })
+                .expect("query")
+                .count();
+            std::hint::black_box(n);
+        });
+        let ratio = app.as_secs_f64() / bare.as_secs_f64();
+        worst = worst.max(ratio);
+        println!(
+            "search {q:>5}: use case {:.2} ms, bare query {:.2} ms, ratio {:.2} (target ≤ 2)",
+            ms(app),
+            ms(bare),
+            ratio
+        );
+    }
+    report.insert("search_worst_ratio".into(), worst.into());
+
+    // Home page: every duty of the month for every subject, vs reading the same rows bare.
+    let home_runs = a.runs.min(7);
+    let mut home = None;
+    let app = median(home_runs, || home = Some(core.home().expect("home")));
+    let bare = median(home_runs, || {
+        for t in CASELOAD_TABLES {
+            let mut st = conn.prepare_cached(&format!("SELECT * FROM {t}")).expect("prepare");
+            let cols = st.column_count();
+            let n = st
+                .query_map([], |r| {
+                    for i in 0..cols {
+                        std::hint::black_box(r.get_ref(i)?);
+                    }
+                    Ok(())
+                })
+                .expect("query")
+                .count();
+            std::hint::black_box(n);
+        }
+    });
+    let rows: i64 = CASELOAD_TABLES
+        .iter()
+        .map(|t| conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get::<_, i64>(0)).expect("count"))
+        .sum();
+    let h = home.expect("home ran");
+    println!(
+        "home page: {:.0} ms for {} subjects ({} open duties), reading the same {} rows bare {:.0} ms, ratio {:.1}",
+        ms(app),
+        h.on_register,
+        h.overdue.len() + h.due_this_week.len() + h.due_this_month.len(),
+        rows,
+        ms(bare),
+        app.as_secs_f64() / bare.as_secs_f64()
+    );
+    report.insert("home_ms".into(), ms(app).into());
+    report.insert("home_bare_ms".into(), ms(bare).into());
+    report.insert("home_rows".into(), rows.into());
+    report.insert("login_ms".into(), ms(login_time).into());
+    println!("{}", serde_json::Value::Object(report));
+}
