@@ -231,7 +231,8 @@ impl Core {
             })
         };
         for l in &c.leaves {
-            if matches!(l.state, LeaveState::AwaitingCounty | LeaveState::AwaitingHigher | LeaveState::Submitted) {
+            // Only requests the office has sent up; a submitted one still waits for the office itself.
+            if matches!(l.state, LeaveState::AwaitingCounty | LeaveState::AwaitingHigher) {
                 let what = zh::pending_leave(l.leave.days, &l.state_label);
                 push("leave", l.leave.id, l.leave.subject_id, what, l.leave.applied_on);
             }

@@ -543,6 +543,8 @@ fn the_home_page_groups_duties_by_urgency_and_lists_what_waits_for_the_county() 
 
     // A 10-day leave with the office's opinion waits for the county (实施办法 Art 27).
     let l = t.core.submit_leave_request(leave(s, "2026-12-01", "2026-12-10")).unwrap().leave.id;
+    let h = t.core.home().unwrap();
+    assert!(h.awaiting_decision.is_empty(), "not sent to the county until the office signs its opinion");
     step(&mut t, l, LeaveStep::OfficeOpinion { text: "同意，报县局".into() }).unwrap();
     let h = t.core.home().unwrap();
     let w = h.awaiting_decision.iter().find(|p| p.id == l).expect("leave waits for the county");
