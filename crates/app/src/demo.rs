@@ -450,7 +450,7 @@ fn after(h: u32, m: u32, minutes: u32) -> String {
 fn ctx(what: &'static str) -> impl Fn(AppError) -> AppError {
     move |mut e| {
         for p in &mut e.problems {
-            p.message = format!("演示数据（{what}）：{}", p.message);
+            p.message = crate::zh::demo_step_failed(what, &p.message);
         }
         e
     }
@@ -701,10 +701,10 @@ impl Core {
     pub fn seed_demo(&mut self, spec: &DemoSpec) -> Result<DemoSummary, AppError> {
         self.require_head("生成演示数据")?;
         if spec.subjects == 0 || spec.subjects > 3000 {
-            return Err(AppError::invalid("subjects", "demo.subjects", "演示对象人数应为1至3000人"));
+            return Err(AppError::invalid("subjects", "demo.subjects", crate::zh::DEMO_BAD_SUBJECTS));
         }
         if !(1..=5).contains(&spec.years) {
-            return Err(AppError::invalid("years", "demo.years", "演示数据年数应为1至5年"));
+            return Err(AppError::invalid("years", "demo.years", crate::zh::DEMO_BAD_YEARS));
         }
         let today = self.today();
         let from = add_months(today, -12 * spec.years as i32);

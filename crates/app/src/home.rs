@@ -218,7 +218,9 @@ impl Core {
 
     fn home_pending(&self, c: &Caseload, v: &mut HomeView) {
         let today = self.today();
-        let name = |id: SubjectId| c.subjects.iter().find(|s| s.id == id).map(|s| s.name.clone()).unwrap_or_default();
+        let names: std::collections::HashMap<SubjectId, &str> =
+            c.subjects.iter().map(|s| (s.id, s.name.as_str())).collect();
+        let name = |id: SubjectId| names.get(&id).map(|n| n.to_string()).unwrap_or_default();
         let mut push = |kind, id, subject_id, what: String, since: NaiveDate| {
             v.awaiting_decision.push(PendingItem {
                 kind,

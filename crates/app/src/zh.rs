@@ -247,6 +247,14 @@ pub fn identity_violation(v: &jiaowu_domain::statistics::IdentityViolation) -> S
     }
 }
 
+// Demo office generator.
+pub const DEMO_BAD_SUBJECTS: &str = "演示对象人数应为1至3000人";
+pub const DEMO_BAD_YEARS: &str = "演示数据年数应为1至5年";
+
+pub fn demo_step_failed(what: &str, message: &str) -> String {
+    format!("演示数据（{what}）：{message}")
+}
+
 // Desktop shell.
 pub const NOT_LOGGED_IN: &str = "请先登录。";
 pub const ALREADY_INITIALISED: &str = "本机已建立司法所数据库，不能重复初始化；请直接登录。";
