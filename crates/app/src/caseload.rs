@@ -1,7 +1,5 @@
-//! One read of everything the month and period views need, grouped by subject. Reading each
-//! table once keeps the home page linear in the number of records (3,000 subjects, issue 3).
-
-use std::collections::HashMap;
+//! Everything the month and period views need: the activities from the session's index, the
+//! small tables read whole. One pass per table keeps the home page linear in the records.
 
 use chrono::NaiveDate;
 use jiaowu_domain::ids::{RecordId, SubjectId};
@@ -9,17 +7,16 @@ use jiaowu_domain::obligations::{Activity, ActivityKind};
 use jiaowu_domain::{DateRange, SupervisionClass};
 use jiaowu_store::*;
 
+use crate::activity_index::Dated;
 use crate::error::AppError;
 use crate::Core;
 
 pub(crate) struct Caseload {
     pub subjects: Vec<Subject>,
+    /// What each subject did that counts toward a duty.
     pub activities: Vec<(SubjectId, Activity)>,
-    pub visits: Vec<Visit>,
-    pub talks: Vec<Talk>,
-    pub it_checks: Vec<ItCheck>,
-    pub attendance: Vec<(StudyAttendance, NaiveDate)>,
-    pub participation: Vec<(ServiceParticipation, NaiveDate)>,
+    /// Every activity in force, as the ledger counts them (visits without the subject too).
+    pub dated: Vec<Dated>,
     pub subject_events: Vec<SubjectEvent>,
     pub sanctions: Vec<Sanction>,
     pub decisions: Vec<Decision>,
@@ -40,6 +37,25 @@ fn cur<R: Record>(store: &Store, scope: Option<SubjectId>) -> Result<Vec<R>, App
     Ok(queries::current(all))
 }
 
+/// How an activity row counts toward duties (None: it does not).
+fn counted(d: &Dated) -> Option<Activity> {
+    let kind = match d.detail {
+        ActivityDetail::Report(m) => ActivityKind::Report(m),
+        // Only visits where the subject was seen count toward the visit duty (domain.md §7.2).
+        ActivityDetail::Visit { subject_present } => subject_present.then_some(ActivityKind::Visit)?,
+        ActivityDetail::Talk => ActivityKind::Talk,
+        ActivityDetail::ItCheck => ActivityKind::ItCheck,
+        ActivityDetail::Study { .. } if d.minutes > 0 => ActivityKind::Study,
+        ActivityDetail::Service { .. } if d.minutes > 0 => ActivityKind::Service,
+        ActivityDetail::Medical(MedicalReportKind::HealthReport) => ActivityKind::HealthReport,
+        ActivityDetail::Medical(MedicalReportKind::Reexamination) => ActivityKind::MedicalReexam,
+        ActivityDetail::Release(ReleaseStepKind::PersonalSummary) => ActivityKind::PersonalSummary,
+        ActivityDetail::Release(ReleaseStepKind::Appraisal) => ActivityKind::ReleaseAppraisal,
+        _ => return None,
+    };
+    Some(Activity { kind, date: d.date, minutes: d.minutes })
+}
+
 impl Core {
     pub(crate) fn caseload(&self) -> Result<Caseload, AppError> {
         self.caseload_scope(None)
@@ -50,78 +66,22 @@ impl Core {
         self.caseload_scope(Some(s.id))
     }
 
+    /// Activities come from the session's index (rows added since the last call are read, the
+    /// rest is kept); the other tables are small and read whole.
     fn caseload_scope(&self, scope: Option<SubjectId>) -> Result<Caseload, AppError> {
         let st = &self.store;
-        let reports: Vec<Report> = cur(st, scope)?;
-        let visits: Vec<Visit> = cur(st, scope)?;
-        let talks: Vec<Talk> = cur(st, scope)?;
-        let it_checks: Vec<ItCheck> = cur(st, scope)?;
-        let medical: Vec<MedicalReport> = cur(st, scope)?;
-        let release: Vec<ReleaseStep> = cur(st, scope)?;
-        let sessions: HashMap<RecordId, NaiveDate> =
-            cur::<StudySession>(st, scope)?.into_iter().map(|s| (s.id, s.session_date)).collect();
-        let activities_by_id: HashMap<RecordId, NaiveDate> =
-            cur::<ServiceActivity>(st, scope)?.into_iter().map(|a| (a.id, a.activity_date)).collect();
-        let attendance: Vec<(StudyAttendance, NaiveDate)> = cur::<StudyAttendance>(st, scope)?
-            .into_iter()
-            .filter_map(|a| sessions.get(&a.session_id).map(|d| (a.clone(), *d)))
-            .collect();
-        let participation: Vec<(ServiceParticipation, NaiveDate)> = cur::<ServiceParticipation>(st, scope)?
-            .into_iter()
-            .filter_map(|a| activities_by_id.get(&a.activity_id).map(|d| (a.clone(), *d)))
-            .collect();
-
-        let mut acts = Vec::with_capacity(reports.len() + visits.len() + talks.len() + attendance.len());
-        let a = |kind, date, minutes| Activity { kind, date, minutes };
-        acts.extend(reports.iter().map(|r| (r.subject_id, a(ActivityKind::Report(r.method), r.report_date, 0))));
-        // Only visits where the subject was seen count toward the visit duty (domain.md §7.2).
-        acts.extend(
-            visits
-                .iter()
-                .filter(|v| v.subject_present)
-                .map(|v| (v.subject_id, a(ActivityKind::Visit, v.visit_date, 0))),
-        );
-        acts.extend(talks.iter().map(|t| (t.subject_id, a(ActivityKind::Talk, t.talk_date, 0))));
-        acts.extend(it_checks.iter().map(|c| (c.subject_id, a(ActivityKind::ItCheck, c.check_date, 0))));
-        acts.extend(
-            attendance
-                .iter()
-                .filter(|(l, _)| l.credited_minutes > 0)
-                .map(|(l, d)| (l.subject_id, a(ActivityKind::Study, *d, l.credited_minutes))),
-        );
-        acts.extend(
-            participation
-                .iter()
-                .filter(|(l, _)| l.credited_minutes > 0)
-                .map(|(l, d)| (l.subject_id, a(ActivityKind::Service, *d, l.credited_minutes))),
-        );
-        acts.extend(medical.iter().map(|m| {
-            let k = match m.kind {
-                MedicalReportKind::HealthReport => ActivityKind::HealthReport,
-                MedicalReportKind::Reexamination => ActivityKind::MedicalReexam,
-            };
-            (m.subject_id, a(k, m.report_date, 0))
-        }));
-        acts.extend(release.iter().filter_map(|r| {
-            let k = match r.kind {
-                ReleaseStepKind::PersonalSummary => ActivityKind::PersonalSummary,
-                ReleaseStepKind::Appraisal => ActivityKind::ReleaseAppraisal,
-                _ => return None,
-            };
-            Some((r.subject_id, a(k, r.done_on, 0)))
-        }));
-
+        let dated = {
+            let mut index = self.activity_index.lock().unwrap_or_else(|p| p.into_inner());
+            index.refresh(st)?;
+            index.dated(scope)
+        };
         Ok(Caseload {
             subjects: match scope {
                 Some(id) => vec![st.subject(id)?],
                 None => st.subjects()?,
             },
-            activities: acts,
-            visits,
-            talks,
-            it_checks,
-            attendance,
-            participation,
+            activities: dated.iter().filter_map(|d| counted(d).map(|a| (d.subject, a))).collect(),
+            dated,
             subject_events: cur(st, scope)?,
             sanctions: cur(st, scope)?,
             decisions: cur(st, scope)?,

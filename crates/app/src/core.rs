@@ -35,6 +35,8 @@ pub struct Core {
     pub(crate) rules: RuleBook,
     pub(crate) calendar: HolidayCalendar,
     pub(crate) office: Office,
+    /// Activities read so far in this session (see activity_index.rs).
+    pub(crate) activity_index: std::sync::Mutex<crate::activity_index::ActivityIndex>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -174,7 +176,15 @@ pub fn init_office(
     })?;
     let view =
         InitOfficeView { office: office.clone(), username: input.username.clone(), recovery_key: recovery.to_string() };
-    let core = Core { store, session, clock, rules, calendar: HolidayCalendar::china_builtin(), office };
+    let core = Core {
+        store,
+        session,
+        clock,
+        rules,
+        calendar: HolidayCalendar::china_builtin(),
+        office,
+        activity_index: Default::default(),
+    };
     Ok((core, view))
 }
 
@@ -225,8 +235,17 @@ pub fn login(path: &Path, input: LoginInput, clock: SharedClock) -> Result<Core,
         )
         .map_err(|e| AppError::from(jiaowu_store::StoreError::from(e)))?;
     let rules = rule_book(&office.rule_family)?;
-    store.write(&session, now, |tx| tx.audit_only("login", "staff", &session.staff_id, &serde_json::json!({})))?;
-    Ok(Core { store, session, clock, rules, calendar: HolidayCalendar::china_builtin(), office })
+    // The startup check runs on (store/startup_check.rs); the first write of case data waits for it.
+    store.write_login_entry(&session, now)?;
+    Ok(Core {
+        store,
+        session,
+        clock,
+        rules,
+        calendar: HolidayCalendar::china_builtin(),
+        office,
+        activity_index: Default::default(),
+    })
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -2,6 +2,8 @@
 //! Rules are in `jiaowu_domain::leave`; this module stores each step as an append-only event and
 //! keeps a derived state for lists.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use jiaowu_domain::ids::{LeaveId, RecordId, SubjectId};
 use jiaowu_domain::leave::{
@@ -600,21 +602,45 @@ impl Core {
     }
 
     /// Every leave of the office (or of one subject), newest first, with its derived state.
+    /// The office-wide list reads both tables once and groups them (not two queries per subject).
     pub fn list_leaves(&self, subject: Option<SubjectId>) -> Result<Vec<LeaveView>, AppError> {
-        let subjects = match subject {
-            Some(id) => vec![self.subject_in_office(id)?],
-            None => self.store.subjects()?,
+        let (subjects, mut loaded) = match subject {
+            Some(id) => {
+                let s = self.subject_in_office(id)?;
+                let all = self.leaves_of(id)?;
+                (vec![s], HashMap::from([(id, all)]))
+            }
+            None => (self.store.subjects()?, self.all_leaves()?),
         };
         let mut out = Vec::new();
         for s in subjects {
             let term = DateRange::new(s.term_start, s.term_end);
-            let all = self.leaves_of(s.id)?;
+            let all = loaded.remove(&s.id).unwrap_or_default();
             for l in &all {
                 let others = self.others(&all, Some(l.leave.id), term);
                 out.push(self.view_of(l, &s.name, self.fold(l, &others, term)));
             }
         }
         out.sort_by_key(|l| std::cmp::Reverse(l.leave.start_date));
+        Ok(out)
+    }
+
+    /// Every current leave of the office with its events, by subject.
+    fn all_leaves(&self) -> Result<HashMap<SubjectId, Vec<Loaded>>, AppError> {
+        let mut events: HashMap<RecordId, Vec<LeaveEvent>> = HashMap::new();
+        for e in queries::current(self.store.all_records::<LeaveEvent>()?) {
+            events.entry(e.leave_id).or_default().push(e);
+        }
+        let mut out: HashMap<SubjectId, Vec<Loaded>> = HashMap::new();
+        for leave in queries::current(self.store.all_records::<LeaveRequest>()?) {
+            let mut ev = events.remove(&leave.id).unwrap_or_default();
+            // Same order as `records_of`: as recorded.
+            ev.sort_by_key(|e| (e.recorded.recorded_at, e.id));
+            out.entry(leave.subject_id).or_default().push(Loaded { leave, events: ev });
+        }
+        for v in out.values_mut() {
+            v.sort_by_key(|l| (l.leave.recorded.recorded_at, l.leave.id));
+        }
         Ok(out)
     }
 }

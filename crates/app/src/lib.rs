@@ -2,6 +2,7 @@
 //! with a stable code and a Chinese message for every refusal. The CLI and the desktop shell call
 //! these and nothing below them.
 
+mod activity_index;
 pub mod advice;
 mod caseload;
 pub mod clock;

@@ -47,6 +47,11 @@ impl Core {
         })
     }
 
+    /// Waits for the startup check that runs beside the session; how long it took.
+    pub fn startup_check(&mut self) -> Result<std::time::Duration, AppError> {
+        Ok(self.store.startup_check()?)
+    }
+
     /// Integrity check, foreign keys, SQLCipher page HMACs and the audit hash chain.
     pub fn verify(&self) -> Result<VerifyView, AppError> {
         let r = self.store.verify()?;

@@ -206,17 +206,21 @@ impl Core {
         let ev =
             |subject, date, kind, minutes, session: Option<SessionId>| Event { subject, date, kind, minutes, session };
         let mut out = Vec::new();
-        out.extend(c.visits.iter().map(|v| ev(v.subject_id, v.visit_date, EventKind::Visit, 0, None)));
-        out.extend(c.talks.iter().map(|t| ev(t.subject_id, t.talk_date, EventKind::Talk, 0, None)));
-        out.extend(c.it_checks.iter().map(|t| ev(t.subject_id, t.check_date, EventKind::ItCheck, 0, None)));
-        out.extend(
-            c.attendance.iter().filter(|(a, _)| a.attendance == Attendance::Present).map(|(a, d)| {
-                ev(a.subject_id, *d, EventKind::Study, a.credited_minutes, Some(SessionId(a.session_id.0)))
-            }),
-        );
-        out.extend(c.participation.iter().filter(|(a, _)| a.credited_minutes > 0).map(|(a, d)| {
-            ev(a.subject_id, *d, EventKind::Service, a.credited_minutes, Some(SessionId(a.activity_id.0)))
-        }));
+        for d in &c.dated {
+            let (kind, session) = match d.detail {
+                ActivityDetail::Visit { .. } => (EventKind::Visit, None),
+                ActivityDetail::Talk => (EventKind::Talk, None),
+                ActivityDetail::ItCheck => (EventKind::ItCheck, None),
+                ActivityDetail::Study { session, attendance: Attendance::Present } => {
+                    (EventKind::Study, Some(SessionId(session.0)))
+                }
+                ActivityDetail::Service { activity } if d.minutes > 0 => {
+                    (EventKind::Service, Some(SessionId(activity.0)))
+                }
+                _ => continue,
+            };
+            out.push(ev(d.subject, d.date, kind, d.minutes, session));
+        }
         for l in &c.leaves {
             for e in &l.events {
                 let auth = match (e.kind, e.actor_level) {

@@ -4,7 +4,9 @@
 use chrono::{Datelike, NaiveDate};
 use jiaowu_domain::ids::{RecordId, SubjectId};
 use jiaowu_domain::{id_number, term, text, DateRange, Phase, SentenceType, Sex, SubjectStatus, SupervisionClass};
-use jiaowu_store::{ReceivedSource, Recorded, Subject, SubjectEvent, SubjectEventInput, SubjectEventKind, WithInput};
+use jiaowu_store::{
+    ReceivedSource, Recorded, Subject, SubjectEvent, SubjectEventInput, SubjectEventKind, SubjectRow, WithInput,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, Problems};
@@ -144,30 +146,39 @@ fn division_code(p: &mut Problems, field: &str, v: &str) {
     }
 }
 
+/// A list line. Takes the row by value (its strings move into the summary) and the day and
+/// phase rules computed once per list.
+fn row_summary(
+    s: SubjectRow,
+    today: NaiveDate,
+    phases: Option<&jiaowu_domain::rule_pack::PhaseRules>,
+) -> SubjectSummary {
+    let range = DateRange::new(s.term_start, s.term_end);
+    let phase = phases.map(|p| term::phase_on(range, today, p)).unwrap_or(Phase::Regular);
+    SubjectSummary {
+        id: s.id,
+        id_number_masked: id_number::mask(&s.id_number),
+        name: s.name,
+        name_initials: s.name_initials,
+        sex: zh::sex(s.sex),
+        sentence_type: s.sentence_type,
+        sentence_type_label: zh::sentence_type(s.sentence_type),
+        class: s.class,
+        class_label: zh::class(s.class),
+        status: s.status,
+        status_label: zh::status(s.status),
+        phase_label: zh::phase(phase),
+        term_start: s.term_start,
+        term_end: s.term_end,
+        days_remaining: term::days_remaining(range, today),
+        is_minor_case: s.is_minor_case,
+    }
+}
+
 impl Core {
     pub(crate) fn summary(&self, s: &Subject) -> SubjectSummary {
         let today = self.today();
-        let range = DateRange::new(s.term_start, s.term_end);
-        let phase =
-            self.rules.pack_for(today).map(|p| term::phase_on(range, today, &p.phases)).unwrap_or(Phase::Regular);
-        SubjectSummary {
-            id: s.id,
-            name: s.name.clone(),
-            name_initials: s.name_initials.clone(),
-            sex: zh::sex(s.sex),
-            id_number_masked: id_number::mask(&s.id_number),
-            sentence_type: s.sentence_type,
-            sentence_type_label: zh::sentence_type(s.sentence_type),
-            class: s.class,
-            class_label: zh::class(s.class),
-            status: s.status,
-            status_label: zh::status(s.status),
-            phase_label: zh::phase(phase),
-            term_start: s.term_start,
-            term_end: s.term_end,
-            days_remaining: term::days_remaining(range, today),
-            is_minor_case: s.is_minor_case,
-        }
+        row_summary(SubjectRow::from(s), today, self.rules.pack_for(today).map(|p| &p.phases))
     }
 
     /// 接收登记: registers a subject assigned to this office.
@@ -281,9 +292,11 @@ impl Core {
     /// Subjects matching a name fragment, pinyin initials or ID-number fragment, sorted by pinyin.
     pub fn list_subjects(&self, query: &str) -> Result<Vec<SubjectSummary>, AppError> {
         let q = query.trim();
-        let mut all = if q.is_empty() { self.store.subjects()? } else { self.store.search_subjects(q)? };
+        let mut all = if q.is_empty() { self.store.subject_rows()? } else { self.store.search_subjects(q)? };
         all.sort_by(|a, b| a.name_initials.cmp(&b.name_initials).then_with(|| a.name.cmp(&b.name)));
-        Ok(all.iter().map(|s| self.summary(s)).collect())
+        let today = self.today();
+        let phases = self.rules.pack_for(today).map(|p| &p.phases);
+        Ok(all.into_iter().map(|s| row_summary(s, today, phases)).collect())
     }
 
     /// Opens one subject's file. Every view is written to the audit log (design.md §2).

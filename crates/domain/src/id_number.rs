@@ -214,13 +214,19 @@ pub fn check_against_record(id: &ResidentId, birth_date: Option<NaiveDate>, sex:
 /// than 15 characters (other ID types, fragments) would show too much of themselves, so they
 /// are masked entirely as `********`.
 pub fn mask(number: &str) -> String {
-    let chars: Vec<char> = number.trim().chars().collect();
-    if chars.len() < 15 {
+    let n = number.trim();
+    // Char offsets without collecting: every list row calls this.
+    let count = n.chars().count();
+    if count < 15 {
         return "********".to_string();
     }
-    let head: String = chars[..6].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}********{tail}")
+    let head_end = n.char_indices().nth(6).map_or(n.len(), |(i, _)| i);
+    let tail_start = n.char_indices().nth(count - 4).map_or(n.len(), |(i, _)| i);
+    let mut out = String::with_capacity(head_end + 8 + n.len() - tail_start);
+    out.push_str(&n[..head_end]);
+    out.push_str("********");
+    out.push_str(&n[tail_start..]);
+    out
 }
 
 /// First non-digit among the first `upto` characters of `n`.

@@ -33,6 +33,11 @@ pub const LOCK_MINUTES: i64 = 15;
 pub struct DbKey(pub(crate) Zeroizing<[u8; 32]>);
 
 impl DbKey {
+    /// A second copy for a second connection (the startup check); zeroed on drop like this one.
+    pub(crate) fn duplicate(&self) -> Self {
+        DbKey(Zeroizing::new(*self.0))
+    }
+
     pub(crate) fn random() -> Self {
         let mut k = Zeroizing::new([0u8; 32]);
         rand::rngs::OsRng.fill_bytes(&mut *k);

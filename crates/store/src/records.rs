@@ -11,7 +11,7 @@ use jiaowu_domain::{ReportMethod, Sex, SupervisionClass};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::sqlvalue::{from_sql, to_sql};
+use crate::sqlvalue::{to_sql, Columns};
 
 /// Who recorded a record and what it corrects (design.md §2: corrections supersede, both stay).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -164,28 +164,35 @@ macro_rules! record {
         concat!("SELECT id", $(", ", stringify!($f),)* ", recorded_by, recorded_at, supersedes, correction_reason FROM ", $table)
     };
     (@build subject $name:ident, $row:ident, { $($f:ident),* }) => {
-        $name {
-            id: from_sql($row.get_ref("id")?, "id")?,
-            subject_id: from_sql($row.get_ref("subject_id")?, "subject_id")?,
-            $($f: from_sql($row.get_ref(stringify!($f))?, stringify!($f))?,)*
-            recorded: Recorded {
-                recorded_by: from_sql($row.get_ref("recorded_by")?, "recorded_by")?,
-                recorded_at: from_sql($row.get_ref("recorded_at")?, "recorded_at")?,
-                supersedes: from_sql($row.get_ref("supersedes")?, "supersedes")?,
-                correction_reason: from_sql($row.get_ref("correction_reason")?, "correction_reason")?,
-            },
+        {
+            // Fields are built in SELECT order (@select lists them from the same list).
+            let mut c = Columns::new($row);
+            $name {
+                id: c.read("id")?,
+                subject_id: c.read("subject_id")?,
+                $($f: c.read(stringify!($f))?,)*
+                recorded: Recorded {
+                    recorded_by: c.read("recorded_by")?,
+                    recorded_at: c.read("recorded_at")?,
+                    supersedes: c.read("supersedes")?,
+                    correction_reason: c.read("correction_reason")?,
+                },
+            }
         }
     };
     (@build office $name:ident, $row:ident, { $($f:ident),* }) => {
-        $name {
-            id: from_sql($row.get_ref("id")?, "id")?,
-            $($f: from_sql($row.get_ref(stringify!($f))?, stringify!($f))?,)*
-            recorded: Recorded {
-                recorded_by: from_sql($row.get_ref("recorded_by")?, "recorded_by")?,
-                recorded_at: from_sql($row.get_ref("recorded_at")?, "recorded_at")?,
-                supersedes: from_sql($row.get_ref("supersedes")?, "supersedes")?,
-                correction_reason: from_sql($row.get_ref("correction_reason")?, "correction_reason")?,
-            },
+        {
+            let mut c = Columns::new($row);
+            $name {
+                id: c.read("id")?,
+                $($f: c.read(stringify!($f))?,)*
+                recorded: Recorded {
+                    recorded_by: c.read("recorded_by")?,
+                    recorded_at: c.read("recorded_at")?,
+                    supersedes: c.read("supersedes")?,
+                    correction_reason: c.read("correction_reason")?,
+                },
+            }
         }
     };
 }

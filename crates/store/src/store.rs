@@ -13,6 +13,7 @@ use crate::error::{Result, StoreError};
 use crate::keyfile::{key_path, DbKey, KdfParams, KeyFile};
 use crate::migrate;
 use crate::records::Record;
+use crate::startup_check::StartupCheck;
 
 /// Who is logged in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -27,6 +28,7 @@ pub struct Store {
     path: PathBuf,
     key: DbKey,
     kdf: KdfParams,
+    check: StartupCheck,
 }
 
 /// The kind of change an outbox op carries (design.md §3).
@@ -146,7 +148,9 @@ impl Store {
                 rusqlite::params![kf.db_id, device_id, now.to_rfc3339()],
             )?;
             kf.save(&kpath)?;
-            let mut store = Store { conn, path: path.to_path_buf(), key, kdf };
+            // A file made just now needs no startup check.
+            let check = StartupCheck::Passed(std::time::Duration::ZERO);
+            let mut store = Store { conn, path: path.to_path_buf(), key, kdf, check };
             let session = Session { staff_id: staff_id.clone(), username: username.into(), role: Role::Head };
             store.write(&session, now, |tx| insert_staff(tx, &staff_id, username, display_name, Role::Head))?;
             Ok((store, session))
@@ -203,20 +207,23 @@ impl Store {
             return Err(StoreError::ForeignFile(app_id));
         }
         let found = migrate::check_version(&conn)?;
-        connection::quick_check(&conn)?;
         let db_id: Option<String> =
             conn.query_row("SELECT value FROM meta WHERE key = 'db_id'", [], |r| r.get(0)).optional()?;
         if db_id.as_deref() != Some(kf.db_id.as_str()) {
             return Err(StoreError::KeyFileDamaged("key file belongs to another database".into()));
         }
         let store_path = path.to_path_buf();
-        if found < migrate::CURRENT {
-            // Back up before any upgrade (design.md §2).
+        let check = if found < migrate::CURRENT {
+            // An upgrade rewrites the file: check first, then back up (design.md §2).
+            connection::quick_check(&conn)?;
             let bak = PathBuf::from(format!("{}.bak-v{found}", path.display()));
             backup_conn(&conn, &bak, &key)?;
             migrate::migrate(&mut conn)?;
-        }
-        Ok(Store { conn, path: store_path, key, kdf: KdfParams::default() })
+            StartupCheck::Passed(std::time::Duration::ZERO)
+        } else {
+            StartupCheck::spawn(path.to_path_buf(), &key)
+        };
+        Ok(Store { conn, path: store_path, key, kdf: KdfParams::default(), check })
     }
 
     pub fn path(&self) -> &Path {
@@ -230,7 +237,31 @@ impl Store {
 
     /// Runs `f` in one IMMEDIATE transaction: all of its writes, audit entries and outbox ops
     /// commit together, or none do.
+    /// Waits, before the first write of a session, for the startup check to pass.
     pub fn write<T>(
+        &mut self,
+        session: &Session,
+        now: DateTime<Utc>,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.check.wait()?;
+        self.write_unchecked(session, now, f)
+    }
+
+    /// The login entry of the audit log, appended while the startup check may still run (see
+    /// startup_check.rs). Nothing else may use this.
+    pub fn write_login_entry(&mut self, session: &Session, now: DateTime<Utc>) -> Result<()> {
+        self.write_unchecked(session, now, |tx| {
+            tx.audit_only("login", "staff", &session.staff_id, &serde_json::json!({}))
+        })
+    }
+
+    /// Waits for the startup check; how long it took (zero for a new or just upgraded file).
+    pub fn startup_check(&mut self) -> Result<std::time::Duration> {
+        self.check.wait()
+    }
+
+    fn write_unchecked<T>(
         &mut self,
         session: &Session,
         now: DateTime<Utc>,

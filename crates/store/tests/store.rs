@@ -217,6 +217,46 @@ fn a_truncated_file_is_reported_as_damaged() {
     }
 }
 
+/// The startup check runs beside the session (store/startup_check.rs): a damaged page that
+/// opening and logging in never touch is still found, and no case data is written onto it.
+/// reliability-security.md §3.1: "corruption is detected, not served".
+#[test]
+fn a_damaged_page_found_by_the_startup_check_stops_every_write() {
+    let mut f = fixture();
+    f.store
+        .write(&f.session, now(), |tx| {
+            for i in 0..400 {
+                tx.insert(&report(f.subject, &f.session.staff_id, &format!("第{i}次电话报告，情况正常。").repeat(8)))?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let page: i64 = f
+        .store
+        .conn()
+        .query_row(
+            "SELECT pageno FROM dbstat WHERE name = 'reports' AND pagetype = 'leaf' LIMIT 1 OFFSET 10",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let path = f.path.clone();
+    drop(f.store);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let at = (page as usize - 1) * 4096 + 1000;
+    for b in &mut bytes[at..at + 16] {
+        *b ^= 0x5A;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+
+    let (mut store, session) = Store::open(&path, "zhang", "正确的密码", now()).expect("opening reads no report page");
+    store.write_login_entry(&session, now()).expect("the login entry is appended during the check");
+    let refused =
+        store.write(&session, now(), |tx| tx.insert(&report(f.subject, &session.staff_id, "检查未通过时不应写入")));
+    assert!(matches!(refused, Err(StoreError::Corrupt(_))), "{:?}", refused.err().map(|e| e.to_string()));
+    assert!(matches!(store.startup_check(), Err(StoreError::Corrupt(_))));
+}
+
 #[test]
 fn every_write_is_data_audit_and_outbox_together() {
     let mut f = fixture();
