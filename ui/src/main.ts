@@ -1,6 +1,9 @@
 import { createApp } from 'vue'
-import ElementPlus from 'element-plus'
-import 'element-plus/dist/index.css'
+import { vLoading } from 'element-plus'
+// Base variables and the styles of what scripts call directly (components bring their own).
+import 'element-plus/theme-chalk/base.css'
+import 'element-plus/es/components/message/style/css'
+import 'element-plus/es/components/loading/style/css'
 import App from './App.vue'
 import { router } from './router'
 import { provideBackend } from './lib/backend'
@@ -9,4 +12,5 @@ import './style.css'
 
 const app = createApp(App)
 provideBackend(app, tauriBackend)
-app.use(ElementPlus).use(router).mount('#app')
+app.directive('loading', vLoading)
+app.use(router).mount('#app')

@@ -1,8 +1,7 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
-import HomeView from './views/HomeView.vue'
 
 export const routes: RouteRecordRaw[] = [
-  { path: '/', name: 'home', component: HomeView },
+  { path: '/', name: 'home', component: () => import('./views/HomeView.vue') },
   { path: '/subjects', name: 'subjects', component: () => import('./views/SubjectsView.vue') },
   { path: '/subjects/:id', name: 'subject', component: () => import('./views/SubjectDetailView.vue'), props: true },
   { path: '/leaves', name: 'leaves', component: () => import('./views/LeavesView.vue') },

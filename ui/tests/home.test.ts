@@ -20,6 +20,7 @@ function duty(over: Partial<DutyItem> & { status: 'overdue' | 'due'; due: string
 function home(overdue: DutyItem[], week: DutyItem[]): Home {
   return {
     today: '2026-11-23', year: 2026, month: 11, on_register: 1, overdue, due_this_week: week, due_this_month: [],
+    overdue_total: overdue.length, due_this_week_total: week.length, due_this_month_total: 0,
     done_this_month: 0, leaves_under_way: [], overdue_returns: [], awaiting_decision: [], alerts: [], clocks: [],
     sync: { connected: false, label: '未连接县级中心', pending_ops: 7 },
   }
@@ -42,6 +43,34 @@ describe('工作台', () => {
     expect(w.find('#duties-due_this_week').text()).not.toContain('张三')
     expect(w.find('#sync-status').text()).toContain('未连接县级中心')
     expect(w.find('#sync-status').text()).toContain('7 项变更等待上报')
+    w.unmount()
+  })
+
+  it('draws a long list of duties a page at a time and counts them all', async () => {
+    const b = fakeBackend()
+    const many = Array.from({ length: 45 }, (_, i) =>
+      duty({ status: 'overdue', due: '2026-11-22', name: `对象${String(i + 1).padStart(2, '0')}`, subject_id: `s-${i}` }))
+    b.homeView = home(many, [])
+    const { w } = await mountWith(HomeView, b)
+    const names = () => w.findAll('#duties-overdue .el-table__body tr').map((r) => r.text())
+    expect(w.find('#count-overdue').text()).toContain('45')
+    expect(names()).toHaveLength(20)
+    expect(names()[0]).toContain('对象01')
+    expect(w.find('#duties-overdue .el-pagination').text()).toContain('45')
+    await w.find('#duties-overdue .el-pager li:nth-child(3)').trigger('click')
+    await flushPromises()
+    expect(names()).toHaveLength(5)
+    expect(names()[0]).toContain('对象41')
+    expect(w.find('#duties-overdue').text()).not.toContain('最紧急')
+    w.unmount()
+  })
+
+  it('says when a group lists only its most urgent duties', async () => {
+    const b = fakeBackend()
+    b.homeView = { ...home([duty({ status: 'overdue', due: '2026-11-22' })], []), overdue_total: 250 }
+    const { w } = await mountWith(HomeView, b)
+    expect(w.find('#count-overdue').text()).toContain('250')
+    expect(w.find('#duties-overdue').text()).toContain('最紧急的 1 项')
     w.unmount()
   })
 

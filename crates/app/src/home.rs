@@ -18,6 +18,11 @@ use crate::error::AppError;
 use crate::obligations::ObligationView;
 use crate::{zh, Core};
 
+/// How many duties of each group the home page lists. It is a triage list: a 3,000-subject office
+/// has ~9,000 open duties in a month (5.6 MB of JSON, seconds to send to the webview); the full
+/// month is in the subject list's "本月有未完成事项" filter and each subject's page.
+pub const HOME_LIST_LIMIT: usize = 100;
+
 /// One open duty with the form that discharges it.
 #[derive(Debug, Clone, Serialize)]
 pub struct DutyItem {
@@ -87,9 +92,13 @@ pub struct HomeView {
     pub year: i32,
     pub month: u32,
     pub on_register: usize,
+    /// The most urgent duties of each group, at most `HOME_LIST_LIMIT`; the totals count all.
     pub overdue: Vec<DutyItem>,
     pub due_this_week: Vec<DutyItem>,
     pub due_this_month: Vec<DutyItem>,
+    pub overdue_total: usize,
+    pub due_this_week_total: usize,
+    pub due_this_month_total: usize,
     pub done_this_month: usize,
     pub leaves_under_way: Vec<LeaveLine>,
     pub overdue_returns: Vec<LeaveLine>,
@@ -138,6 +147,10 @@ fn leave_line(l: &crate::leave::LeaveView) -> LeaveLine {
 impl Core {
     /// The home page for today.
     pub fn home(&self) -> Result<HomeView, AppError> {
+        self.home_listing(HOME_LIST_LIMIT)
+    }
+
+    fn home_listing(&self, limit: usize) -> Result<HomeView, AppError> {
         let today = self.today();
         let c = self.caseload()?;
         let on_register: Vec<&Subject> = c.subjects.iter().filter(|s| s.status.on_register()).collect();
@@ -149,6 +162,9 @@ impl Core {
             overdue: Vec::new(),
             due_this_week: Vec::new(),
             due_this_month: Vec::new(),
+            overdue_total: 0,
+            due_this_week_total: 0,
+            due_this_month_total: 0,
             done_this_month: 0,
             leaves_under_way: Vec::new(),
             overdue_returns: Vec::new(),
@@ -161,7 +177,7 @@ impl Core {
                 pending_ops: self.pending_ops()?,
             },
         };
-        self.home_duties(&c, &on_register, &mut v)?;
+        self.home_duties(&c, &on_register, &mut v, limit)?;
         for l in &c.leaves {
             match l.state {
                 _ if l.days_overdue.is_some() => v.overdue_returns.push(leave_line(l)),
@@ -182,17 +198,38 @@ impl Core {
         Ok(v)
     }
 
-    fn home_duties(&self, c: &Caseload, subjects: &[&Subject], v: &mut HomeView) -> Result<(), AppError> {
+    fn home_duties(&self, c: &Caseload, subjects: &[&Subject], v: &mut HomeView, limit: usize) -> Result<(), AppError> {
         let today = self.today();
         let facts: Vec<_> = subjects.iter().map(|s| (s.id, self.facts(c, s, today))).collect();
         let results =
             obligations::obligations_for_month_many(&facts, &c.activities, v.year, v.month, today, &self.rules);
         let week_end = today + chrono::Duration::days(6);
+        let mut groups: [Vec<(&obligations::Obligation, &Subject)>; 3] = Default::default();
+        let mut lists = Vec::with_capacity(results.len());
         for ((_, res), s) in results.into_iter().zip(subjects) {
-            let list = res.map_err(|e| AppError::refused("month", "obligations.rules", e.to_string()))?;
-            for o in &list {
+            lists.push((res.map_err(|e| AppError::refused("month", "obligations.rules", e.to_string()))?, *s));
+        }
+        for (list, s) in &lists {
+            for o in list {
+                match o.status {
+                    ObligationStatus::Overdue | ObligationStatus::Shortfall => groups[0].push((o, s)),
+                    ObligationStatus::Due if o.due <= week_end => groups[1].push((o, s)),
+                    ObligationStatus::Due => groups[2].push((o, s)),
+                    ObligationStatus::Done | ObligationStatus::DoneLate => v.done_this_month += 1,
+                    ObligationStatus::Exempt => {}
+                }
+            }
+        }
+        let totals = groups.each_ref().map(Vec::len);
+        (v.overdue_total, v.due_this_week_total, v.due_this_month_total) = (totals[0], totals[1], totals[2]);
+        let [overdue, week, month] = groups;
+        for (group, out) in [(overdue, &mut v.overdue), (week, &mut v.due_this_week), (month, &mut v.due_this_month)] {
+            let mut group = group;
+            // Earliest due first: the longest overdue lead the list.
+            group.sort_by(|(a, sa), (b, sb)| a.due.cmp(&b.due).then_with(|| sa.name.cmp(&sb.name)));
+            out.extend(group.into_iter().take(limit).map(|(o, s)| {
                 let (action, prefill) = action_for(o.kind);
-                let item = DutyItem {
+                DutyItem {
                     subject_id: s.id,
                     name: s.name.clone(),
                     id_number_masked: jiaowu_domain::id_number::mask(&s.id_number),
@@ -200,18 +237,8 @@ impl Core {
                     days_left: (o.due - today).num_days(),
                     action,
                     prefill,
-                };
-                match o.status {
-                    ObligationStatus::Overdue | ObligationStatus::Shortfall => v.overdue.push(item),
-                    ObligationStatus::Due if o.due <= week_end => v.due_this_week.push(item),
-                    ObligationStatus::Due => v.due_this_month.push(item),
-                    ObligationStatus::Done | ObligationStatus::DoneLate => v.done_this_month += 1,
-                    ObligationStatus::Exempt => {}
                 }
-            }
-        }
-        for list in [&mut v.overdue, &mut v.due_this_week, &mut v.due_this_month] {
-            list.sort_by(|a, b| a.obligation.due.cmp(&b.obligation.due).then_with(|| a.name.cmp(&b.name)));
+            }));
         }
         Ok(())
     }
@@ -299,5 +326,50 @@ impl Core {
             }
         }
         v.clocks.sort_by_key(|k| k.days);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use crate::clock::FixedClock;
+    use crate::demo::DemoSpec;
+    use crate::{init_office, InitOfficeInput};
+
+    /// The lists stop at the limit, keep the longest overdue first, and the totals still count
+    /// every open duty (the figures at the top of the page).
+    #[test]
+    fn the_home_lists_are_capped_but_the_totals_count_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(FixedClock::on(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()));
+        let input = InitOfficeInput {
+            office_name: "测试司法所".into(),
+            county_name: "测试县社区矫正管理局".into(),
+            division_code: "130123".into(),
+            leave_delegated: true,
+            rule_family: None,
+            username: "head".into(),
+            display_name: "所长".into(),
+            password: "pass-word-1".into(),
+        };
+        let kdf = jiaowu_store::KdfParams { m_kib: 1024, t: 1, p: 1 };
+        let (mut core, _) = init_office(&dir.path().join("o.db"), input, clock, kdf).unwrap();
+        core.seed_demo(&DemoSpec { seed: 11, subjects: 12, years: 1 }).unwrap();
+        let all = core.home_listing(usize::MAX).unwrap();
+        let capped = core.home_listing(2).unwrap();
+        assert!(all.overdue.len() > 2 && all.due_this_month.len() > 2, "enough duties to cap: {}", all.overdue.len());
+        for (full, cut, total) in [
+            (&all.overdue, &capped.overdue, capped.overdue_total),
+            (&all.due_this_week, &capped.due_this_week, capped.due_this_week_total),
+            (&all.due_this_month, &capped.due_this_month, capped.due_this_month_total),
+        ] {
+            assert_eq!(total, full.len());
+            assert_eq!(cut.len(), full.len().min(2));
+            let due =
+                |v: &Vec<super::DutyItem>| v.iter().map(|d| (d.subject_id, d.obligation.kind)).collect::<Vec<_>>();
+            assert_eq!(due(cut), due(full)[..cut.len()].to_vec(), "the most urgent come first");
+        }
+        assert_eq!(capped.done_this_month, all.done_this_month);
     }
 }

@@ -252,6 +252,10 @@ export interface HomeView {
   overdue: DutyItem[]
   due_this_week: DutyItem[]
   due_this_month: DutyItem[]
+  /** All open duties of each group; the lists above hold the most urgent 100. */
+  overdue_total: number
+  due_this_week_total: number
+  due_this_month_total: number
   done_this_month: number
   leaves_under_way: LeaveLine[]
   overdue_returns: LeaveLine[]
