@@ -234,7 +234,16 @@ fn main() {
     // What crosses to the webview: the desktop sends the whole view as JSON.
     let t = Instant::now();
     let json = serde_json::to_string(&h).expect("json");
-    println!("home page as JSON: {:.1} MB in {:.0} ms", json.len() as f64 / 1e6, ms(t.elapsed()));
+    println!(
+        "home page as JSON: {:.1} MB in {:.0} ms ({} leaves under way, {} overdue returns, {} awaiting decision, {} alerts, {} clocks)",
+        json.len() as f64 / 1e6,
+        ms(t.elapsed()),
+        h.leaves_under_way.len(),
+        h.overdue_returns.len(),
+        h.awaiting_decision.len(),
+        h.alerts.len(),
+        h.clocks.len()
+    );
     report.insert("home_json_bytes".into(), json.len().into());
     println!(
         "home page: first of the session {:.0} ms, after recording a visit {:.0} ms, for {} subjects ({} open duties); \
