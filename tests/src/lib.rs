@@ -214,7 +214,7 @@ impl Ui {
 
     /// The element's textContent. WebKitWebDriver's rendered-text command drops some table
     /// cells of Element Plus tables, so assertions read the DOM instead.
-    async fn dom_text(&self, css: &str) -> String {
+    pub async fn dom_text(&self, css: &str) -> String {
         let script = "const e = document.querySelector(arguments[0]); return e ? e.textContent : '';";
         match self.c.execute(script, vec![serde_json::json!(css)]).await {
             Ok(v) => v.as_str().unwrap_or_default().to_string(),

@@ -139,15 +139,28 @@ async fn a_clerks_first_day_survives_a_restart() {
     ui.gone("#form-leave-step").await;
     ui.wait_text("#leave-list", "已批准").await;
 
-    // A 10-day leave for 李四 goes to the county and waits there.
+    // Bad input a new clerk makes: the end before the start is refused next to the field, in
+    // words; 31 days goes above the county (实施办法第二十七条), and the form says so before
+    // anything is submitted. Then the real request: 10 days for 李四, decided by the county.
     ui.click("#leave-new").await;
     ui.select("#l-subject", "李四").await;
-    ui.date("#l-start", "2026-12-01").await;
-    ui.date("#l-end", "2026-12-10").await;
     ui.fill("#l-dest-code", "440106").await;
     ui.fill("#l-dest-detail", "广州市天河区某小区").await;
     ui.select("#l-reason-kind", "家庭").await;
     ui.fill("#l-reason-text", "处理父亲房产过户").await;
+    ui.date("#l-start", "2026-12-10").await;
+    ui.date("#l-end", "2026-12-01").await;
+    ui.wait_text("#err-end_date", "早于起始日期").await;
+    ui.shot("10a-leave-dates-reversed").await;
+    ui.date("#l-start", "2026-12-01").await;
+    ui.date("#l-end", "2026-12-31").await;
+    ui.wait_text("#leave-assessment", "上一级社区矫正机构").await;
+    ui.wait_text("#leave-assessment", "31天").await;
+    ui.wait_text("#leave-assessment", "超过30日").await;
+    assert!(ui.dom_text("#err-end_date").await.is_empty(), "the date refusal goes once the dates are right");
+    ui.shot("10b-leave-31-days").await;
+    ui.date("#l-end", "2026-12-10").await;
+    ui.wait_text("#leave-assessment", "10天").await;
     ui.wait_text("#leave-assessment", "县级").await;
     ui.click("#leave-submit").await;
     ui.gone("#form-leave").await;
