@@ -93,14 +93,11 @@ impl ActivityIndex {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use jiaowu_domain::obligations::ActivityKind;
     use jiaowu_store::*;
 
-    use crate::clock::FixedClock;
     use crate::demo::DemoSpec;
-    use crate::{init_office, InitOfficeInput};
+    use crate::testing::{day, office};
 
     /// The activities the duty engine sees, computed the long way from full records: the oracle
     /// the index must agree with.
@@ -170,20 +167,8 @@ mod tests {
     #[test]
     fn index_equals_full_read_before_and_after_new_rows() {
         let dir = tempfile::tempdir().unwrap();
-        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-        let clock = Arc::new(FixedClock::on(today));
-        let input = InitOfficeInput {
-            office_name: "测试司法所".into(),
-            county_name: "测试县社区矫正管理局".into(),
-            division_code: "130123".into(),
-            leave_delegated: true,
-            rule_family: None,
-            username: "head".into(),
-            display_name: "所长".into(),
-            password: "pass-word-1".into(),
-        };
-        let kdf = jiaowu_store::KdfParams { m_kib: 1024, t: 1, p: 1 };
-        let (mut core, _) = init_office(&dir.path().join("o.db"), input, clock, kdf).unwrap();
+        let today = day(2026, 11, 23);
+        let mut core = office(dir.path(), today, true);
         core.seed_demo(&DemoSpec { seed: 7, subjects: 12, years: 1 }).unwrap();
         let first = from_index(&core);
         assert!(first.len() > 500, "a year of a dozen subjects: {}", first.len());

@@ -176,16 +176,7 @@ pub fn init_office(
     })?;
     let view =
         InitOfficeView { office: office.clone(), username: input.username.clone(), recovery_key: recovery.to_string() };
-    let core = Core {
-        store,
-        session,
-        clock,
-        rules,
-        calendar: HolidayCalendar::china_builtin(),
-        office,
-        activity_index: Default::default(),
-    };
-    Ok((core, view))
+    Ok((Core::open(store, session, clock, rules, office), view))
 }
 
 /// Records the exact text of each rule pack used, so later recomputation uses what applied then.
@@ -237,15 +228,7 @@ pub fn login(path: &Path, input: LoginInput, clock: SharedClock) -> Result<Core,
     let rules = rule_book(&office.rule_family)?;
     // The startup check runs on (store/startup_check.rs); the first write of case data waits for it.
     store.write_login_entry(&session, now)?;
-    Ok(Core {
-        store,
-        session,
-        clock,
-        rules,
-        calendar: HolidayCalendar::china_builtin(),
-        office,
-        activity_index: Default::default(),
-    })
+    Ok(Core::open(store, session, clock, rules, office))
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -290,6 +273,11 @@ pub struct StaffView {
 }
 
 impl Core {
+    fn open(store: Store, session: Session, clock: SharedClock, rules: RuleBook, office: Office) -> Core {
+        let calendar = HolidayCalendar::china_builtin();
+        Core { store, session, clock, rules, calendar, office, activity_index: Default::default() }
+    }
+
     pub fn session(&self) -> SessionView {
         let names = self.store.staff_names().unwrap_or_default();
         SessionView {

@@ -3472,28 +3472,9 @@ fn duty_of(kind: ObligationKind, p: &ClassPolicy) -> Option<Duty> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
-    use crate::clock::FixedClock;
     use crate::obligations::ObligationsQuery;
-    use crate::{init_office, InitOfficeInput};
-    use jiaowu_store::KdfParams;
-
-    fn office(dir: &std::path::Path, today: NaiveDate, delegated: bool) -> Core {
-        let input = InitOfficeInput {
-            office_name: "城关镇司法所".into(),
-            county_name: "正定县社区矫正管理局".into(),
-            division_code: "130123".into(),
-            leave_delegated: delegated,
-            rule_family: None,
-            username: "demo".into(),
-            display_name: "刘建华".into(),
-            password: "demo-2026".into(),
-        };
-        let kdf = KdfParams { m_kib: 1024, t: 1, p: 1 };
-        init_office(&dir.join("office.db"), input, Arc::new(FixedClock::on(today)), kdf).unwrap().0
-    }
+    use crate::testing::office;
 
     #[test]
     fn demo_office_is_realistic_deterministic_and_verifiable() {

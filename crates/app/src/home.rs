@@ -331,30 +331,15 @@ impl Core {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
-    use crate::clock::FixedClock;
     use crate::demo::DemoSpec;
-    use crate::{init_office, InitOfficeInput};
+    use crate::testing::{day, office};
 
     /// The lists stop at the limit, keep the longest overdue first, and the totals still count
     /// every open duty (the figures at the top of the page).
     #[test]
     fn the_home_lists_are_capped_but_the_totals_count_everything() {
         let dir = tempfile::tempdir().unwrap();
-        let clock = Arc::new(FixedClock::on(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()));
-        let input = InitOfficeInput {
-            office_name: "测试司法所".into(),
-            county_name: "测试县社区矫正管理局".into(),
-            division_code: "130123".into(),
-            leave_delegated: true,
-            rule_family: None,
-            username: "head".into(),
-            display_name: "所长".into(),
-            password: "pass-word-1".into(),
-        };
-        let kdf = jiaowu_store::KdfParams { m_kib: 1024, t: 1, p: 1 };
-        let (mut core, _) = init_office(&dir.path().join("o.db"), input, clock, kdf).unwrap();
+        let mut core = office(dir.path(), day(2026, 11, 23), true);
         core.seed_demo(&DemoSpec { seed: 11, subjects: 12, years: 1 }).unwrap();
         let all = core.home_listing(usize::MAX).unwrap();
         let capped = core.home_listing(2).unwrap();

@@ -19,6 +19,8 @@ pub mod records;
 pub mod sessions;
 pub mod statistics;
 pub mod subjects;
+#[cfg(test)]
+mod testing;
 pub mod timeline;
 mod tools;
 pub mod zh;

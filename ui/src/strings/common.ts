@@ -5,6 +5,7 @@ export const S = {
   appName: '矫务通',
   appSubtitle: '司法所社区矫正工作平台',
   loading: '正在加载…',
+  homeComputing: '正在核算本月全部对象的应办事项…',
   listCapped: (n: number) => `此处列出最紧急的 ${n} 项；全部事项可在“矫正对象”中勾选“本月有未完成事项”查看`,
   save: '保存',
   cancel: '取消',
