@@ -22,7 +22,6 @@ pub(crate) struct ActivityIndex {
 /// One activity in force, dated (attendance and participation by their session or activity).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Dated {
-    pub id: RecordId,
     pub subject: SubjectId,
     pub date: NaiveDate,
     pub minutes: u32,
@@ -83,7 +82,7 @@ impl ActivityIndex {
                 };
                 // Attendance of a session that was itself corrected away counts for nothing.
                 if let Some(date) = date {
-                    out.push(Dated { id: r.id, subject, date, minutes: r.minutes, detail: r.detail });
+                    out.push(Dated { subject, date, minutes: r.minutes, detail: r.detail });
                 }
             }
         }

@@ -51,15 +51,36 @@ fn args() -> Args {
 
 /// Median of `runs` timings of `f`.
 fn median(runs: usize, mut f: impl FnMut()) -> Duration {
-    let mut t: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let s = Instant::now();
-            f();
-            s.elapsed()
-        })
-        .collect();
+    middle(
+        (0..runs)
+            .map(|_| {
+                let s = Instant::now();
+                f();
+                s.elapsed()
+            })
+            .collect(),
+    )
+}
+
+fn middle(mut t: Vec<Duration>) -> Duration {
     t.sort();
     t[t.len() / 2]
+}
+
+/// Runs `sql` and touches every column of every row without decoding: what SQLite alone costs.
+fn read_raw(conn: &rusqlite::Connection, sql: &str, params: impl rusqlite::Params) {
+    let mut st = conn.prepare_cached(sql).expect("prepare");
+    let cols = st.column_count();
+    let n = st
+        .query_map(params, |r| {
+            for i in 0..cols {
+                std::hint::black_box(r.get_ref(i)?);
+            }
+            Ok(())
+        })
+        .expect("query")
+        .count();
+    std::hint::black_box(n);
 }
 
 fn ms(d: Duration) -> f64 {
@@ -158,20 +179,8 @@ fn main() {
         let like = format!("%{q}%"); // the queries hold no LIKE metacharacters to escape
         let prefix = format!("{}%", q.to_lowercase());
         let bare = median(a.runs, || {
-            // The use case's own SQL with every column read raw, in the same order: what SQLite
-            // alone costs.
-            let mut st = conn.prepare_cached(jiaowu_store::SEARCH_ROWS).expect("prepare");
-            let cols = st.column_count();
-            let n = st
-                .query_map([&like, &prefix], |r| {
-                    for i in 0..cols {
-                        std::hint::black_box(r.get_ref(i)?);
-                    }
-                    Ok(())
-                })
-                .expect("query")
-                .count();
-            std::hint::black_box(n);
+            // The use case's own SQL with every column read raw, in the same order.
+            read_raw(conn, jiaowu_store::SEARCH_ROWS, [&like, &prefix]);
         });
         let ratio = app.as_secs_f64() / bare.as_secs_f64();
         worst = worst.max(ratio);
@@ -192,7 +201,7 @@ fn main() {
     // The first home page of a session reads every activity; later ones read only the rows added
     // since (activity_index.rs). Each later run first records a visit, as a clerk would between
     // two looks at the home page (the bench file grows by one visit per run).
-    let mut home = Some(first_home);
+    let mut h = first_home;
     let someone = core.list_subjects("").expect("subjects").into_iter().find(|s| s.days_remaining > 0).expect("one");
     let visit: jiaowu_store::VisitInput = serde_json::from_value(serde_json::json!({
         "subject_id": someone.id, "visit_date": today, "start_time": null, "end_time": null,
@@ -205,32 +214,19 @@ fn main() {
     for _ in 0..home_runs {
         core.record_visit(visit.clone()).expect("visit");
         let s = Instant::now();
-        home = Some(core.home().expect("home"));
+        h = core.home().expect("home");
         timed.push(s.elapsed());
     }
-    timed.sort();
-    let app = timed[timed.len() / 2];
+    let app = middle(timed);
     let bare = median(home_runs, || {
         for t in CASELOAD_TABLES {
-            let mut st = conn.prepare_cached(&format!("SELECT * FROM {t}")).expect("prepare");
-            let cols = st.column_count();
-            let n = st
-                .query_map([], |r| {
-                    for i in 0..cols {
-                        std::hint::black_box(r.get_ref(i)?);
-                    }
-                    Ok(())
-                })
-                .expect("query")
-                .count();
-            std::hint::black_box(n);
+            read_raw(conn, &format!("SELECT * FROM {t}"), []);
         }
     });
     let rows: i64 = CASELOAD_TABLES
         .iter()
         .map(|t| conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get::<_, i64>(0)).expect("count"))
         .sum();
-    let h = home.expect("home ran");
     // What crosses to the webview: the desktop sends the whole view as JSON.
     let t = Instant::now();
     let json = serde_json::to_string(&h).expect("json");

@@ -8,6 +8,7 @@ use jiaowu_domain::ids::{RecordId, SubjectId};
 use jiaowu_domain::ReportMethod;
 
 use crate::error::Result;
+use crate::queries::collect;
 use crate::records::{Attendance, MedicalReportKind, ReleaseStepKind};
 use crate::sqlvalue::Columns;
 use crate::store::Store;
@@ -134,29 +135,18 @@ impl Store {
     /// is still the one it read (a restored or rebuilt file renumbers rows).
     pub fn activity_id_at(&self, table: ActivityTable, rowid: i64) -> Result<Option<RecordId>> {
         let sql = format!("SELECT id FROM {} WHERE rowid = ?1", table.name());
-        let mut st = self.conn().prepare_cached(&sql)?;
-        let mut rows = st.query([rowid])?;
-        match rows.next()? {
-            Some(r) => Ok(Some(Columns::new(r).read("id")?)),
-            None => Ok(None),
-        }
+        Ok(collect(self.conn(), &sql, [rowid], |r| Columns::new(r).read("id"))?.pop())
     }
 
     /// Rows of `table` with a rowid above `after`, in rowid order.
     pub fn activity_rows_after(&self, table: ActivityTable, after: i64) -> Result<Vec<ActivityRow>> {
-        let mut st = self.conn().prepare_cached(table.sql())?;
-        let mut rows = st.query([after])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
+        collect(self.conn(), table.sql(), [after], |r| {
             let mut c = Columns::new(r);
             let rowid: i64 = c.read("rowid")?;
             let id: RecordId = c.read("id")?;
             let supersedes: Option<RecordId> = c.read("supersedes")?;
             let subject_id: Option<SubjectId> = c.read("subject_id")?;
-            let date: Option<NaiveDate> = match r.get_ref(4)? {
-                rusqlite::types::ValueRef::Null => c.read("date")?,
-                _ => Some(c.date("date")?),
-            };
+            let date = c.opt_date("date")?;
             let parent: Option<RecordId> = c.read("parent")?;
             use ActivityTable as T;
             let detail = match table {
@@ -180,9 +170,8 @@ impl Store {
                 rusqlite::types::ValueRef::Integer(m) => u32::try_from(m).map_err(|_| missing("credited_minutes"))?,
                 _ => 0,
             };
-            out.push(ActivityRow { rowid, id, supersedes, subject_id, date, minutes, detail });
-        }
-        Ok(out)
+            Ok(ActivityRow { rowid, id, supersedes, subject_id, date, minutes, detail })
+        })
     }
 }
 

@@ -7,17 +7,27 @@ use crate::error::Result;
 use crate::records::Record;
 use crate::store::Store;
 
+/// Runs a cached statement and maps every row: the one loop behind every list read.
+pub(crate) fn collect<T>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    mut map: impl FnMut(&rusqlite::Row<'_>) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut st = conn.prepare_cached(sql)?;
+    let mut rows = st.query(params)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(map(r)?);
+    }
+    Ok(out)
+}
+
 impl Store {
     /// Every row of a record type for a subject, corrections included, oldest first.
     pub fn records_of<R: Record>(&self, subject: SubjectId) -> Result<Vec<R>> {
         let Some(sql) = R::SELECT_BY_SUBJECT else { return Ok(Vec::new()) };
-        let mut st = self.conn().prepare_cached(sql)?;
-        let mut rows = st.query([subject.to_string()])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            out.push(R::from_row(r)?);
-        }
-        Ok(out)
+        collect(self.conn(), sql, [subject.to_string()], R::from_row)
     }
 
     /// One record by id, and whether a later record supersedes it.
@@ -35,13 +45,7 @@ impl Store {
 
     /// Every row of a record type (all subjects), corrections included.
     pub fn all_records<R: Record>(&self) -> Result<Vec<R>> {
-        let mut st = self.conn().prepare_cached(R::SELECT)?;
-        let mut rows = st.query([])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            out.push(R::from_row(r)?);
-        }
-        Ok(out)
+        collect(self.conn(), R::SELECT, [], R::from_row)
     }
 }
 

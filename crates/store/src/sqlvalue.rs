@@ -78,6 +78,14 @@ impl<'r, 's> Columns<'r, 's> {
         }
         self.read(column)
     }
+
+    /// A date column that may be NULL.
+    pub fn opt_date(&mut self, column: &str) -> Result<Option<chrono::NaiveDate>> {
+        match self.row.get_ref(self.next)? {
+            ValueRef::Null => self.read(column),
+            _ => self.date(column).map(Some),
+        }
+    }
 }
 
 /// Decodes one column straight from SQLite's value (no JSON tree on the way): the hot path of

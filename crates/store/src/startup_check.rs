@@ -1,6 +1,6 @@
 //! The startup check (reliability-security.md §3.1: "quick_check at start") run beside the
 //! session instead of in front of it. On a three-year, 3,000-subject file (~1 GB) quick_check
-//! takes ~8 s here; the clerk should not wait for that to see the home page.
+//! takes 10–12 s here (jiaowu-bench); the clerk should not wait for that to see the home page.
 //!
 //! What keeps "corruption is detected, not served": every page SQLite reads is HMAC-checked by
 //! SQLCipher, so a damaged page fails the read that touches it; and no case data is written

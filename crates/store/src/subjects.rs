@@ -9,6 +9,7 @@ use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Result, StoreError};
+use crate::queries::collect;
 use crate::sqlvalue::{to_sql, Columns};
 use crate::store::{Op, Store, Tx};
 
@@ -187,13 +188,7 @@ impl Store {
 
     /// All subjects of the office, in no particular order (callers sort by pinyin).
     pub fn subjects(&self) -> Result<Vec<Subject>> {
-        let mut st = self.conn().prepare_cached(SELECT)?;
-        let mut rows = st.query([])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            out.push(Subject::from_row(r)?);
-        }
-        Ok(out)
+        collect(self.conn(), SELECT, [], Subject::from_row)
     }
 
     /// Search by name fragment, pinyin initials prefix or ID-number fragment: the list columns
@@ -201,24 +196,12 @@ impl Store {
     pub fn search_subjects(&self, q: &str) -> Result<Vec<SubjectRow>> {
         let esc = |t: &str| t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         let (like, prefix) = (format!("%{}%", esc(q)), format!("{}%", esc(&q.to_lowercase())));
-        let mut st = self.conn().prepare_cached(SEARCH_ROWS)?;
-        let mut rows = st.query([like, prefix])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            out.push(SubjectRow::from_row(r)?);
-        }
-        Ok(out)
+        collect(self.conn(), SEARCH_ROWS, [like, prefix], SubjectRow::from_row)
     }
 
     /// Every subject of the office as a list row.
     pub fn subject_rows(&self) -> Result<Vec<SubjectRow>> {
-        let mut st = self.conn().prepare_cached(SELECT_ROWS)?;
-        let mut rows = st.query([])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            out.push(SubjectRow::from_row(r)?);
-        }
-        Ok(out)
+        collect(self.conn(), SELECT_ROWS, [], SubjectRow::from_row)
     }
 }
 
