@@ -1,10 +1,12 @@
 //! 矫务通 sync, version 1: what travels between an office device and the county server, exactly as
-//! `docs/sync-protocol.md` specifies it. The office sync engine (push/pull over reqwest) and the
-//! county server (`county/`) are built on these types in issue 4; the doc's JSON examples are
-//! parsed by the tests here, so the page and the code cannot drift apart silently.
+//! `docs/sync-protocol.md` specifies it (`wire`, `signing`, `digest`; the doc's JSON examples are
+//! parsed by the tests here, so the page and the code cannot drift apart silently), and the
+//! office sync engine (`engine`) over a `transport` (reqwest, or in-process in tests).
 
 pub mod digest;
+pub mod engine;
 pub mod signing;
+pub mod transport;
 pub mod wire;
 
 /// Value of the `Jiaowu-Protocol` header.

@@ -79,6 +79,10 @@ pub struct Op {
 pub struct PushRequest {
     pub first_seq: u64,
     pub ops: Vec<Op>,
+    /// The client's pull cursor: what it has applied of its feed. Ops about a subject transferred
+    /// away are accepted only from a client that has not yet seen the transfer (§6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -272,18 +272,26 @@ impl Core {
     }
 
     /// Folds a leave's events into its state. Events were checked when recorded, so a replay
-    /// only fails on data that bypassed the checks; it then stops at the last good state.
+    /// only fails on data that bypassed the checks; such an event is left out.
     fn fold(&self, l: &Loaded, others: &[OtherLeave], term: DateRange) -> LeaveState {
         let rules = match self.rules.pack_for(l.leave.start_date) {
             Some(p) => &p.leave,
             None => return LeaveState::Submitted,
         };
         let facts = LeaveFacts { period: DateRange::new(l.leave.start_date, l.leave.end_date), term, others, rules };
+        // Events are listed by their recorded time, but those times come from different clocks
+        // (this PC, the county server) and PC clocks can be years off (design.md §3: device
+        // time is data, never order). So each round applies the first pending event that fits
+        // the state reached; an event that fits nowhere is left out.
         let mut state = LeaveState::Draft;
-        for e in &l.events {
-            match leave::apply(state, &from_row(e), actor_for(e.actor_level, true), &facts) {
-                Ok(s) => state = s,
-                Err(_) => break,
+        let mut pending: Vec<&LeaveEvent> = l.events.iter().collect();
+        while let Some(i) = pending
+            .iter()
+            .position(|e| leave::apply(state, &from_row(e), actor_for(e.actor_level, true), &facts).is_ok())
+        {
+            let e = pending.remove(i);
+            if let Ok(s) = leave::apply(state, &from_row(e), actor_for(e.actor_level, true), &facts) {
+                state = s;
             }
         }
         state
@@ -566,6 +574,21 @@ impl Core {
             Ok(())
         })?;
         self.leave_view(leave_rec.id)
+    }
+
+    /// Writes the derived state of a leave again from its events (after sync brought events
+    /// recorded elsewhere, such as the county's decision).
+    pub(crate) fn refresh_leave_status(&mut self, id: RecordId) -> Result<(), AppError> {
+        let view = self.leave_view(id)?;
+        let status = LeaveStatusRow {
+            leave_id: view.leave.id,
+            subject_id: view.leave.subject_id,
+            state: serde_json::to_string(&view.state).unwrap_or_default(),
+            current_end: view.state.effective_end(view.leave.end_date),
+        };
+        let (session, now) = (self.session.clone(), self.clock.now());
+        self.store.write(&session, now, |tx| tx.set_leave_status(&status))?;
+        Ok(())
     }
 
     pub fn leave_view(&self, id: RecordId) -> Result<LeaveView, AppError> {

@@ -19,6 +19,7 @@ pub mod records;
 pub mod sessions;
 pub mod statistics;
 pub mod subjects;
+pub mod sync;
 #[cfg(test)]
 mod testing;
 pub mod timeline;

@@ -1103,6 +1103,17 @@ pub mod cli {
     pub const ADDRESS_CODE: &str = "地址码";
     pub const CONVERTED_FROM: &str = "由15位号码转换";
     pub const VERIFY_OK: &str = "校验通过：数据库完整，审计日志哈希链完整。";
+    pub const ENROLLED: &str = "本机已在县级平台登记";
+    pub const SYNC_DONE: &str = "同步完成";
+    pub const SYNC_LINE: &str = "上报 {pushed} 条（确认 {acked}，冲突 {conflicts}，被退回 {rejected}）；下载 {pulled} 条（新增 {applied}，暂缓 {gated}）；往返 {trips} 次";
+    pub const SYNC_STATUS: &str = "县级平台：{county}  上次同步（县级时间）：{last}  待上报：{waiting}  需要处理：{attention}  未解决冲突：{conflicts}";
+    pub const NOT_ENROLLED: &str = "本机尚未登记";
+    pub const NEVER: &str = "从未";
+    pub const NEEDS_ATTENTION: &str = "需要处理（县级平台退回的记录）：";
+
+    pub fn sync_bad_url(detail: &str) -> String {
+        format!("县级平台地址不正确：须以 https:// 开头（仅本机测试可用 http://127.0.0.1）。（{detail}）")
+    }
     pub const VERIFY_BAD: &str = "校验未通过：";
     pub const AUDIT_ENTRIES: &str = "审计日志条数";
     pub const AUDIT_HEAD: &str = "审计链头";
@@ -1355,3 +1366,62 @@ pub const OPTIONS: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
 ];
+
+// ---- sync with the county (sync.rs) ----
+
+/// Author shown for records that came from the county or another office.
+pub const COUNTY_STAFF: &str = "县级社区矫正机构";
+pub const SYNC_ALREADY_ENROLLED: &str =
+    "本机已经在县级平台登记，不需要再次登记。换用新电脑时，请在新电脑上用新的登记码登记。";
+
+/// An RFC 3339 instant as Beijing time to the minute ("2026-11-29 13:55").
+pub fn beijing_time(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| t.with_timezone(&crate::clock::shanghai()).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|_| rfc3339.to_string())
+}
+
+pub const SYNC_NOT_ENROLLED: &str =
+    "本机尚未在县级平台登记。请负责人用县级机构发放的登记码登记本机（菜单：同步 → 登记本机）。";
+
+pub fn sync_offline(detail: &str) -> String {
+    format!("暂时连不上县级平台（{detail}）。本机记录都已保存，联网后会自动上报，不会丢失。")
+}
+
+/// Protocol §8: warn when the PC clock is more than 10 minutes off.
+pub fn clock_skew_warning(ms: i64) -> String {
+    let minutes = ms.abs() / 60_000;
+    let dir = if ms > 0 { "快" } else { "慢" };
+    if minutes >= 24 * 60 {
+        format!(
+            "本机时钟比县级平台{dir}约{}天，请校准电脑日期时间；记录的日期以您填写的为准，上报时间以县级平台为准。",
+            minutes / (24 * 60)
+        )
+    } else {
+        format!("本机时钟比县级平台{dir}约{minutes}分钟，请校准电脑时间。")
+    }
+}
+
+/// What a table holds, for the 需要处理 list.
+pub fn table_label(table: &str) -> &'static str {
+    match table {
+        "subjects" => "对象基本信息",
+        "visits" => "走访记录",
+        "reports" => "报告记录",
+        "talks" => "谈话记录",
+        "it_checks" => "信息化核查",
+        "leave_requests" => "外出申请",
+        "leave_events" => "外出审批/销假",
+        "study_sessions" => "集中教育学习",
+        "study_attendance" => "学习签到",
+        "service_activities" => "公益活动",
+        "service_participation" => "公益活动参加记录",
+        "sanctions" => "奖惩建议",
+        "decisions" => "审批决定",
+        "class_changes" => "管理类别调整",
+        "subject_events" => "矫正事件",
+        "staff" => "工作人员",
+        "office" => "司法所信息",
+        _ => "其他记录",
+    }
+}

@@ -63,6 +63,11 @@ pub enum Cmd {
     Restore { backup: PathBuf },
     /// 校验数据库完整性和审计日志
     Verify,
+    /// 与县级平台同步（不带子命令即立即同步一次，可用于计划任务）
+    Sync {
+        #[command(subcommand)]
+        cmd: Option<SyncCmd>,
+    },
     /// 校验公民身份号码（不需要登录）
     CheckId {
         number: String,
@@ -530,4 +535,24 @@ pub struct AdviseArgs {
     /// left_city_after_warning, conditions_not_met, grounds_ended, guarantor_lost, serious
     #[arg(long)]
     pub breach: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SyncCmd {
+    /// 登记本机：用县级机构发放的一次性登记码（负责人）
+    Enrol {
+        /// 县级平台地址，如 https://sqjz.example.gov.cn
+        #[arg(long)]
+        url: String,
+        /// 登记码，如 7K3M-Q9RT-2WXA
+        #[arg(long)]
+        code: String,
+        /// 本机名称（县级平台上显示）
+        #[arg(long, default_value = "办公室电脑")]
+        name: String,
+    },
+    /// 立即同步一次
+    Run,
+    /// 同步状态：待上报、需要处理、冲突、时钟偏差
+    Status,
 }

@@ -266,3 +266,48 @@ pub fn raw_key(k: &str) {
     println!("{}", t::RAW_KEY_NOTE);
     println!("{k}");
 }
+
+pub fn enrolled(v: &jiaowu_sync::wire::EnrolResponse) {
+    println!("{}：{}（{}）", t::ENROLLED, v.office.name, v.county.name);
+}
+
+pub fn synced(r: &jiaowu_sync::engine::SyncReport) {
+    println!("{}", t::SYNC_DONE);
+    let line = t::SYNC_LINE
+        .replace("{pushed}", &r.pushed.to_string())
+        .replace("{acked}", &r.acknowledged.to_string())
+        .replace("{conflicts}", &r.conflicts.to_string())
+        .replace("{rejected}", &r.rejected.to_string())
+        .replace("{pulled}", &r.pulled.to_string())
+        .replace("{applied}", &r.applied.applied.to_string())
+        .replace("{gated}", &r.applied.gated.to_string())
+        .replace("{trips}", &r.round_trips.to_string());
+    println!("{line}");
+}
+
+pub fn sync_status(s: &jiaowu_app::sync::SyncStatusView) {
+    if !s.enrolled {
+        println!("{}", t::NOT_ENROLLED);
+        return;
+    }
+    let line = t::SYNC_STATUS
+        .replace("{county}", s.county_name.as_deref().unwrap_or(""))
+        .replace("{last}", s.last_sync.as_deref().unwrap_or(t::NEVER))
+        .replace("{waiting}", &s.waiting.to_string())
+        .replace("{attention}", &s.needs_attention.to_string())
+        .replace("{conflicts}", &s.open_conflicts.to_string());
+    println!("{line}");
+    if let Some(w) = &s.clock_warning {
+        println!("{w}");
+    }
+}
+
+pub fn rejected_ops(ops: &Vec<jiaowu_app::sync::RejectedOpView>) {
+    if ops.is_empty() {
+        return;
+    }
+    println!("{}", t::NEEDS_ATTENTION);
+    for o in ops {
+        println!("  #{} {} {}：{}", o.seq, o.entity_label, o.entity_id, o.message);
+    }
+}

@@ -309,6 +309,39 @@ pub fn run(cli: Cli) -> R<()> {
                 print::restored(&target, &aside)
             });
         }
+        Cmd::Sync { cmd } => {
+            let mut core = login(&cli)?;
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(AppError::internal)?;
+            let transport = |url: &str| {
+                jiaowu_sync::transport::HttpTransport::new(url)
+                    .map_err(|e| AppError::invalid("url", "sync.url", t::sync_bad_url(&e.0)))
+            };
+            match cmd.as_ref().unwrap_or(&crate::args::SyncCmd::Run) {
+                crate::args::SyncCmd::Enrol { url, code, name } => {
+                    let v = rt.block_on(jiaowu_app::sync::enrol(&mut core, transport(url)?, url, code, name))?;
+                    out(&cli, &v, print::enrolled);
+                }
+                crate::args::SyncCmd::Run => {
+                    let url = core
+                        .sync_status()?
+                        .county_url
+                        .ok_or_else(|| AppError::refused("", "sync.not_enrolled", jiaowu_app::zh::SYNC_NOT_ENROLLED))?;
+                    let v = rt.block_on(jiaowu_app::sync::sync_now(&mut core, transport(&url)?))?;
+                    out(&cli, &v, print::synced);
+                    let st = core.sync_status()?;
+                    out(&cli, &st, print::sync_status);
+                }
+                crate::args::SyncCmd::Status => {
+                    let st = core.sync_status()?;
+                    out(&cli, &st, print::sync_status);
+                    let rejected = core.rejected_ops()?;
+                    out(&cli, &rejected, print::rejected_ops);
+                }
+            }
+        }
         Cmd::Verify => {
             let core = login(&cli)?;
             let v = core.verify()?;

@@ -346,3 +346,89 @@ record!(ScreeningCampaign, ScreeningCampaignInput, "screening_campaigns", office
 record!(Hazard, HazardInput, "hazards", subject, {
     campaign_id: RecordId, found_on: NaiveDate, description: String, measures: Option<String>, resolved_on: Option<NaiveDate>,
 });
+
+/// Any record, whatever its table: what sync needs to check and store a record it received as
+/// JSON (the county validates pushed payloads with it; the office applies pulled ones).
+pub trait AnyRecord: Send + Sync + std::fmt::Debug {
+    fn table(&self) -> &'static str;
+    fn record_id(&self) -> RecordId;
+    fn subject_id(&self) -> Option<SubjectId>;
+    fn metadata(&self) -> &Recorded;
+    fn to_json(&self) -> serde_json::Value;
+    /// Inserts the row without audit entry or outbox op.
+    fn insert_row(&self, tx: &crate::store::Tx<'_>) -> Result<()>;
+}
+
+impl<R: Record + Send + Sync + std::fmt::Debug> AnyRecord for R {
+    fn table(&self) -> &'static str {
+        R::TABLE
+    }
+    fn record_id(&self) -> RecordId {
+        self.id()
+    }
+    fn subject_id(&self) -> Option<SubjectId> {
+        self.subject()
+    }
+    fn metadata(&self) -> &Recorded {
+        self.recorded()
+    }
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+    fn insert_row(&self, tx: &crate::store::Tx<'_>) -> Result<()> {
+        tx.insert_row(self)
+    }
+}
+
+macro_rules! record_tables {
+    ($($t:ident),* $(,)?) => {
+        /// Every append-only record table, in schema order.
+        pub const RECORD_TABLES: &[&str] = &[$(<$t as Record>::TABLE),*];
+
+        /// Reads a record of `table` from its JSON (the shape `Tx::insert` logs). `None` for a
+        /// table that holds no append-only records.
+        pub fn decode_record(
+            table: &str,
+            payload: serde_json::Value,
+        ) -> Option<std::result::Result<Box<dyn AnyRecord>, serde_json::Error>> {
+            $(
+                if table == <$t as Record>::TABLE {
+                    return Some(serde_json::from_value::<$t>(payload).map(|r| Box::new(r) as Box<dyn AnyRecord>));
+                }
+            )*
+            None
+        }
+    };
+}
+
+record_tables!(
+    SubjectEvent,
+    TeamMember,
+    CorrectionPlan,
+    Report,
+    Visit,
+    ItCheck,
+    Talk,
+    MedicalReport,
+    StudySession,
+    StudyAttendance,
+    ServiceActivity,
+    ServiceParticipation,
+    LeaveRequest,
+    LeaveEvent,
+    TravelPermit,
+    TravelTrip,
+    Sanction,
+    ClassChange,
+    PlaceChange,
+    Decision,
+    Assessment,
+    LostContactEpisode,
+    LostContactStep,
+    ReleaseStep,
+    LedgerEntry,
+    Counselling,
+    HelpRecord,
+    ScreeningCampaign,
+    Hazard,
+);

@@ -98,10 +98,17 @@ impl Tx<'_> {
 
     /// Inserts an append-only legal record (a correction when `supersedes` is set).
     pub fn insert<R: Record>(&self, rec: &R) -> Result<()> {
+        self.insert_row(rec)?;
+        let op = if rec.recorded().supersedes.is_some() { Op::Supersede } else { Op::Create };
+        let payload = serde_json::to_value(rec).map_err(|e| StoreError::Encoding(e.to_string()))?;
+        self.log(op, R::TABLE, &rec.id().to_string(), None, &payload)
+    }
+
+    /// The row alone: no audit entry, no outbox op (callers add what fits, see replica.rs).
+    pub(crate) fn insert_row<R: Record>(&self, rec: &R) -> Result<()> {
         let params = rec.params();
         let refs: Vec<(&str, &dyn rusqlite::ToSql)> =
             params.iter().map(|(k, v)| (*k, v as &dyn rusqlite::ToSql)).collect();
-        let id = rec.id().to_string();
         if let Some(old) = rec.recorded().supersedes {
             let exists: bool =
                 self.tx.query_row(R::EXISTS, [old.to_string()], |r| r.get::<_, i64>(0)).map(|n| n > 0)?;
@@ -115,9 +122,7 @@ impl Tx<'_> {
             }
             other => StoreError::Sqlite(other),
         })?;
-        let op = if rec.recorded().supersedes.is_some() { Op::Supersede } else { Op::Create };
-        let payload = serde_json::to_value(rec).map_err(|e| StoreError::Encoding(e.to_string()))?;
-        self.log(op, R::TABLE, &id, None, &payload)
+        Ok(())
     }
 }
 

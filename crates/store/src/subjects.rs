@@ -114,8 +114,7 @@ fn map_unique(e: rusqlite::Error, id_number: &str) -> StoreError {
 
 impl Tx<'_> {
     pub fn insert_subject(&self, s: &Subject) -> Result<()> {
-        let p = s.params();
-        self.conn().execute(INSERT, bind(&p).as_slice()).map_err(|e| map_unique(e, &s.id_number))?;
+        insert_row(self, s)?;
         let payload = serde_json::to_value(s).map_err(|e| StoreError::Encoding(e.to_string()))?;
         self.log(Op::Create, "subjects", &s.id.to_string(), None, &payload)
     }
@@ -163,6 +162,20 @@ impl Tx<'_> {
         )?;
         Ok(next)
     }
+}
+
+/// The row alone (sync applies the county's copy this way, replica.rs).
+pub(crate) fn insert_row(tx: &Tx<'_>, s: &Subject) -> Result<()> {
+    let p = s.params();
+    tx.conn().execute(INSERT, bind(&p).as_slice()).map_err(|e| map_unique(e, &s.id_number))?;
+    Ok(())
+}
+
+/// Replaces the row with the county's newer copy, version included.
+pub(crate) fn overwrite(tx: &Tx<'_>, s: &Subject) -> Result<()> {
+    let p = s.params();
+    tx.conn().execute(UPDATE, bind(&p).as_slice()).map_err(|e| map_unique(e, &s.id_number))?;
+    Ok(())
 }
 
 pub(crate) fn get_subject(conn: &rusqlite::Connection, id: SubjectId) -> Result<Subject> {

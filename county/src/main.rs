@@ -1,0 +1,67 @@
+//! `jiaowu-county`: create a county database, add console users, serve.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use jiaowu_county::{router, Server, SqliteStore, SystemClock};
+
+#[derive(Parser)]
+#[command(name = "jiaowu-county", about = "矫务通县级社区矫正机构服务端")]
+struct Cli {
+    /// County database file.
+    #[arg(long, env = "JIAOWU_COUNTY_DB", default_value = "county.db")]
+    db: PathBuf,
+    /// County name (used when the database is created).
+    #[arg(long, env = "JIAOWU_COUNTY_NAME", default_value = "县级社区矫正机构")]
+    county: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Adds a console user (password from JIAOWU_COUNTY_PASSWORD).
+    AddUser {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: String,
+    },
+    /// Serves the sync and console API. Plain HTTP: put it behind TLS, or on loopback for tests.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8640")]
+        listen: SocketAddr,
+    },
+}
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("错误：{e}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let cli = Cli::parse();
+    let store = Arc::new(SqliteStore::open(&cli.db)?);
+    let server = Arc::new(Server::open(store, Arc::new(SystemClock), None, &cli.county)?);
+    match cli.command {
+        Command::AddUser { username, display_name } => {
+            let password =
+                std::env::var("JIAOWU_COUNTY_PASSWORD").map_err(|_| "请在 JIAOWU_COUNTY_PASSWORD 中给出密码")?;
+            server.add_user(&username, &display_name, &password)?;
+            println!("已添加县级用户 {username}");
+        }
+        Command::Serve { listen } => {
+            let rt = tokio::runtime::Runtime::new()?;
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind(listen).await?;
+                println!("矫务通县级服务已启动：http://{}", listener.local_addr()?);
+                axum::serve(listener, router(server)).await
+            })?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,546 @@
+//! Push (docs/sync-protocol.md §5): ops in seq order, idempotent by op id, each answered and its
+//! answer stored beside it; authority per record type (§5.1, design.md §3).
+//!
+//! A push is processed in one transaction (one fsync for the batch, not one per op). A seq gap or
+//! a reused seq stops the batch: what came before it is committed with its answers, and the
+//! client learns them as duplicates when it sends again.
+
+use chrono::{DateTime, Utc};
+use jiaowu_store::AnyRecord;
+use jiaowu_sync::wire::{
+    Change, ConflictOutcome, ConflictRecord, ConflictState, ErrorCode, Op, OpKind, OpResult, Outcome, PushRequest,
+    PushResponse,
+};
+use serde_json::{json, Map, Value};
+use uuid::Uuid;
+
+use crate::error::ServerError;
+use crate::model::{Device, Office};
+use crate::server::Server;
+use crate::store::{self, kind, CountyTx, EntityRow, Result, StoredOp};
+use crate::zh;
+
+/// Subject fields that are the county's (identity and legal fields, design.md §3).
+pub const COUNTY_FIELDS: &[&str] = &[
+    "office_id",
+    "external_no",
+    "name",
+    "former_name",
+    "sex",
+    "birth_date",
+    "id_type",
+    "id_number",
+    "crime",
+    "original_sentence",
+    "sentence_type",
+    "term_start",
+    "term_end",
+    "judgment_effective",
+    "deciding_organ",
+    "decision_doc_no",
+    "injunction",
+    "class",
+    "is_minor_case",
+    "medical_parole",
+    "received_source",
+];
+
+/// Entities an office reports about itself; kept, never sent back.
+const OFFICE_INFO: &[&str] = &["office", "staff"];
+
+impl Server {
+    pub fn push(&self, device: &Device, req: &PushRequest) -> Result<PushResponse> {
+        if req.ops.len() > jiaowu_sync::MAX_PUSH_OPS {
+            return Err(ServerError::new(ErrorCode::TooLarge, zh::TOO_LARGE));
+        }
+        let now = self.now();
+        // A cursor from another database tells nothing; the pull that follows will reset it.
+        let seen = self.cursor_seq(req.cursor.as_deref()).unwrap_or(0);
+        self.write(|tx| {
+            let office: Office = store::get(tx, kind::OFFICE, &device.office_id.to_string())?
+                .ok_or_else(|| ServerError::internal("device of a missing office"))?;
+            let mut d: Device = store::get(tx, kind::DEVICE, &device.id.to_string())?
+                .ok_or_else(|| ServerError::internal("device vanished"))?;
+            d.pulled_through = d.pulled_through.max(seen);
+            let mut results = Vec::new();
+            let mut stop = None;
+            for op in &req.ops {
+                let expected = d.acked_through + 1;
+                if let Some(stored) = tx.op_by_id(op.op_id)? {
+                    // A lost answer: repeat the first one. A duplicate at the expected seq
+                    // still fills that seq (the client renumbered it after a restore).
+                    results.push(duplicate(op, &stored));
+                    if op.seq == expected {
+                        d.acked_through = expected;
+                    }
+                    continue;
+                }
+                if op.seq > expected {
+                    stop = Some(
+                        ServerError::new(ErrorCode::SeqGap, zh::seq_gap(expected)).detail("expected_seq", expected),
+                    );
+                    break;
+                }
+                if op.seq < expected {
+                    d.seq_reuse_alarms += 1;
+                    tx.audit(
+                        &now.to_rfc3339(),
+                        &format!("device:{}", d.id),
+                        "seq_reused",
+                        &d.id.to_string(),
+                        &json!({ "seq": op.seq, "op_id": op.op_id, "acked_through": d.acked_through }),
+                    )?;
+                    stop = Some(
+                        ServerError::new(ErrorCode::SeqReused, zh::seq_reused(d.acked_through))
+                            .detail("acked_through", d.acked_through),
+                    );
+                    break;
+                }
+                let result = self.apply_op(tx, &office, &d, op, now)?;
+                tx.insert_op(&StoredOp {
+                    op_id: op.op_id,
+                    device_id: d.id,
+                    seq: op.seq,
+                    received_at: now,
+                    op: serde_json::to_value(op).map_err(|e| ServerError::internal(e.to_string()))?,
+                    result: serde_json::to_value(&result).map_err(|e| ServerError::internal(e.to_string()))?,
+                })?;
+                results.push(result);
+                d.acked_through = expected;
+            }
+            store::put(tx, kind::DEVICE, &d.id.to_string(), &d)?;
+            Ok(match stop {
+                Some(e) => Err(e),
+                None => Ok(PushResponse { server_time: now, acked_through: d.acked_through, results }),
+            })
+        })?
+    }
+
+    /// Authorises, validates and merges one op; refusals are answers, not errors.
+    fn apply_op(
+        &self,
+        tx: &mut dyn CountyTx,
+        office: &Office,
+        device: &Device,
+        op: &Op,
+        now: DateTime<Utc>,
+    ) -> Result<OpResult> {
+        let refused = |code: ErrorCode, message: String| OpResult {
+            op_id: op.op_id,
+            seq: op.seq,
+            outcome: Outcome::Rejected,
+            version: None,
+            conflict_id: None,
+            reason: Some(code),
+            message: Some(message),
+            previous: None,
+        };
+        let payload = Value::Object(op.payload.clone());
+        if OFFICE_INFO.contains(&op.entity.as_str()) {
+            let row = EntityRow {
+                entity: op.entity.clone(),
+                id: op.entity_id,
+                subject_id: None,
+                office_id: Some(office.id),
+                alt_key: None,
+                version: 1,
+                payload,
+            };
+            tx.put_entity(&row)?;
+            return Ok(applied(op, 1));
+        }
+        if op.entity == "subjects" {
+            return self.apply_subject_op(tx, office, device, op, now);
+        }
+        let rec = match jiaowu_store::decode_record(&op.entity, payload) {
+            None => return Ok(refused(ErrorCode::Invalid, zh::unknown_entity(&op.entity))),
+            Some(Err(e)) => return Ok(refused(ErrorCode::Invalid, zh::bad_payload(&op.entity, &e.to_string()))),
+            Some(Ok(r)) => r,
+        };
+        if rec.record_id().0 != op.entity_id || !matches!(op.kind, OpKind::Create | OpKind::Supersede) {
+            return Ok(refused(ErrorCode::Invalid, zh::bad_payload(&op.entity, "entity_id/kind")));
+        }
+        // Scope: the subject must be this office's now (§7).
+        let subject_id = rec.subject_id().map(|s| s.0);
+        // The office the record goes to: the subject's office now (after a transfer, the ops the
+        // old office made before it learned of it go to the new office).
+        let mut feed_office = office.id;
+        if let Some(sid) = subject_id {
+            match tx.entity("subjects", sid)? {
+                Some(s) if s.office_id == Some(office.id) => {}
+                Some(s) if in_grace(tx, office.id, device, sid)? => feed_office = s.office_id.unwrap_or(office.id),
+                _ => return Ok(refused(ErrorCode::OutOfScope, zh::out_of_scope("该对象"))),
+            }
+        }
+        if let Some(reason) = self.authority(tx, office, rec.as_ref())? {
+            return Ok(refused(ErrorCode::Forbidden, reason));
+        }
+        let supersedes = rec.metadata().supersedes.map(|s| s.to_string());
+        if let Some(old) = &supersedes {
+            let Ok(old_id) = Uuid::parse_str(old) else {
+                return Ok(refused(ErrorCode::Invalid, zh::bad_payload(&op.entity, "supersedes")));
+            };
+            if tx.entity(&op.entity, old_id)?.is_none() {
+                return Ok(refused(ErrorCode::Invalid, zh::not_found("被更正的记录", old)));
+            }
+        }
+        if let Some(existing) = tx.entity(&op.entity, op.entity_id)? {
+            // Same record id from another op: the same record sent twice under two op ids.
+            return Ok(applied(op, existing.version));
+        }
+        // A leave event against a request the county already decided is kept, not applied (§5.1).
+        let stale_leave = self.late_leave_event(tx, rec.as_ref())?;
+        // A second correction of the same record: both kept, a conflict for the county (§5.1).
+        let second_correction = match &supersedes {
+            Some(old) => tx.entity_by_alt_key(&op.entity, old)?,
+            None => None,
+        };
+        if stale_leave || second_correction.is_some() {
+            let county_value = second_correction.map(|r| r.payload).unwrap_or(Value::Null);
+            let conflict = self.conflict(
+                tx,
+                office.id,
+                op,
+                vec![],
+                json!({}),
+                county_value,
+                Value::Object(op.payload.clone()),
+                if stale_leave { ConflictOutcome::CountyKept } else { ConflictOutcome::BothKept },
+                now,
+            )?;
+            if stale_leave {
+                return Ok(OpResult {
+                    outcome: Outcome::Conflict,
+                    conflict_id: Some(conflict),
+                    message: Some(zh::leave_already_decided().into()),
+                    ..applied(op, 0)
+                });
+            }
+            self.store_record(tx, office.id, feed_office, op, rec.as_ref(), subject_id, supersedes.clone(), now)?;
+            return Ok(OpResult { outcome: Outcome::Conflict, conflict_id: Some(conflict), ..applied(op, 1) });
+        }
+        self.store_record(tx, office.id, feed_office, op, rec.as_ref(), subject_id, supersedes, now)?;
+        Ok(applied(op, 1))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn store_record(
+        &self,
+        tx: &mut dyn CountyTx,
+        office: Uuid,
+        feed_office: Uuid,
+        op: &Op,
+        rec: &dyn AnyRecord,
+        subject_id: Option<Uuid>,
+        supersedes: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let row = EntityRow {
+            entity: op.entity.clone(),
+            id: op.entity_id,
+            subject_id,
+            office_id: Some(office),
+            alt_key: supersedes,
+            version: 1,
+            payload: rec.to_json(),
+        };
+        tx.put_entity(&row)?;
+        feed_upsert(tx, feed_office, &row, Some(op.op_id), now)
+    }
+
+    /// Who may record this (design.md §3): county and higher decisions are not the office's.
+    fn authority(&self, tx: &mut dyn CountyTx, office: &Office, rec: &dyn AnyRecord) -> Result<Option<String>> {
+        let v = rec.to_json();
+        let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+        match rec.table() {
+            "leave_events" => {
+                if s("actor_level") != "office" {
+                    return Ok(Some(zh::FORBIDDEN_COUNTY_ACTION.into()));
+                }
+                if s("kind") == "office_decide" {
+                    let leave = Uuid::parse_str(&s("leave_id")).ok();
+                    let req = match leave {
+                        Some(l) => tx.entity("leave_requests", l)?,
+                        None => None,
+                    };
+                    let Some(req) = req else {
+                        return Ok(Some(zh::not_found("外出申请", &s("leave_id"))));
+                    };
+                    let days = req.payload.get("days").and_then(Value::as_u64).unwrap_or(0) as u32;
+                    let authority = req.payload.get("authority").and_then(Value::as_str).unwrap_or("");
+                    // 实施办法 Art 27: ≤ 7 days by the office only under the county's delegation.
+                    if authority != "office" || days > 7 || !office.leave_delegated {
+                        return Ok(Some(zh::leave_not_delegated(days)));
+                    }
+                }
+                Ok(None)
+            }
+            "decisions" => {
+                let by = s("decided_by");
+                let target = s("target_table");
+                // 社区矫正法 Art 28: 训诫、警告 and class changes are decided by the county.
+                if by != "office" || matches!(target.as_str(), "sanctions" | "class_changes") {
+                    return Ok(Some(zh::FORBIDDEN_COUNTY_ACTION.into()));
+                }
+                Ok(None)
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// An office's decision, opinion, cancellation or resubmission on a leave the county (or the
+    /// level above) has decided.
+    fn late_leave_event(&self, tx: &mut dyn CountyTx, rec: &dyn AnyRecord) -> Result<bool> {
+        if rec.table() != "leave_events" {
+            return Ok(false);
+        }
+        let v = rec.to_json();
+        let kind = v.get("kind").and_then(Value::as_str).unwrap_or("");
+        if !matches!(kind, "office_decide" | "office_opinion" | "cancel" | "submit") {
+            return Ok(false);
+        }
+        let leave = v.get("leave_id").and_then(Value::as_str).unwrap_or("");
+        let Some(subject) = rec.subject_id() else { return Ok(false) };
+        let events = tx.entities_of_subject(subject.0)?;
+        Ok(events.iter().any(|e| {
+            e.entity == "leave_events"
+                && e.payload.get("leave_id").and_then(Value::as_str) == Some(leave)
+                && matches!(e.payload.get("kind").and_then(Value::as_str), Some("county_decide" | "higher_decide"))
+        }))
+    }
+
+    fn apply_subject_op(
+        &self,
+        tx: &mut dyn CountyTx,
+        office: &Office,
+        _device: &Device,
+        op: &Op,
+        now: DateTime<Utc>,
+    ) -> Result<OpResult> {
+        let refused = |code: ErrorCode, message: String| OpResult {
+            outcome: Outcome::Rejected,
+            reason: Some(code),
+            message: Some(message),
+            ..applied(op, 0)
+        };
+        match op.kind {
+            OpKind::Create => {
+                let mut subject: jiaowu_store::Subject = match serde_json::from_value(Value::Object(op.payload.clone()))
+                {
+                    Ok(s) => s,
+                    Err(e) => return Ok(refused(ErrorCode::Invalid, zh::bad_payload("subjects", &e.to_string()))),
+                };
+                if let Some(existing) = tx.entity("subjects", op.entity_id)? {
+                    if existing.office_id != Some(office.id) {
+                        return Ok(refused(ErrorCode::OutOfScope, zh::out_of_scope("该对象")));
+                    }
+                    return Ok(applied(op, existing.version));
+                }
+                if tx.entity_by_alt_key("subjects", &subject.id_number)?.is_some() {
+                    return Ok(refused(ErrorCode::Invalid, zh::duplicate_id_number(&subject.id_number)));
+                }
+                subject.office_id = jiaowu_domain::ids::OfficeId(office.id);
+                subject.version = 1;
+                let payload = serde_json::to_value(&subject).map_err(|e| ServerError::internal(e.to_string()))?;
+                let row = EntityRow {
+                    entity: "subjects".into(),
+                    id: op.entity_id,
+                    subject_id: Some(op.entity_id),
+                    office_id: Some(office.id),
+                    alt_key: Some(subject.id_number.clone()),
+                    version: 1,
+                    payload,
+                };
+                tx.put_entity(&row)?;
+                let authors: Map<String, Value> =
+                    op.payload.keys().map(|k| (k.clone(), Value::String("office".into()))).collect();
+                tx.put_doc(kind::FIELD_AUTHORS, &op.entity_id.to_string(), &Value::Object(authors))?;
+                feed_upsert(tx, office.id, &row, Some(op.op_id), now)?;
+                Ok(applied(op, 1))
+            }
+            OpKind::Update => self.merge_subject_update(tx, office, op, now),
+            _ => Ok(refused(ErrorCode::Invalid, zh::bad_payload("subjects", "kind"))),
+        }
+    }
+
+    /// Field-level merge of an office's subject edit against its base version (§5.1).
+    fn merge_subject_update(
+        &self,
+        tx: &mut dyn CountyTx,
+        office: &Office,
+        op: &Op,
+        now: DateTime<Utc>,
+    ) -> Result<OpResult> {
+        let Some(mut row) = tx.entity("subjects", op.entity_id)? else {
+            return Ok(OpResult {
+                outcome: Outcome::Rejected,
+                reason: Some(ErrorCode::Invalid),
+                message: Some(zh::not_found("社区矫正对象", &op.entity_id.to_string())),
+                ..applied(op, 0)
+            });
+        };
+        if row.office_id != Some(office.id) {
+            return Ok(OpResult {
+                outcome: Outcome::Rejected,
+                reason: Some(ErrorCode::OutOfScope),
+                message: Some(zh::out_of_scope("该对象")),
+                ..applied(op, 0)
+            });
+        }
+        let mut authors = match tx.doc(kind::FIELD_AUTHORS, &op.entity_id.to_string())? {
+            Some(Value::Object(m)) => m,
+            _ => Map::new(),
+        };
+        let current = row.payload.as_object().cloned().unwrap_or_default();
+        let mut next = current.clone();
+        let (mut conflict_fields, mut base, mut county_value, mut office_value) =
+            (Vec::new(), Map::new(), Map::new(), Map::new());
+        let mut county_kept = false;
+        for (field, change) in &op.payload {
+            let (old, new) = (change.get("old").cloned().unwrap_or(Value::Null), change.get("new").cloned());
+            let Some(new) = new else { continue };
+            let now_value = current.get(field).cloned().unwrap_or(Value::Null);
+            if now_value == new {
+                continue;
+            }
+            let county_field = COUNTY_FIELDS.contains(&field.as_str());
+            let changed_since = now_value != old;
+            let county_wrote = authors.get(field).and_then(Value::as_str) == Some("county");
+            if county_field || (changed_since && county_wrote) {
+                county_kept = true;
+            } else {
+                next.insert(field.clone(), new.clone());
+                authors.insert(field.clone(), Value::String("office".into()));
+            }
+            if county_field || changed_since {
+                conflict_fields.push(field.clone());
+                base.insert(field.clone(), old);
+                county_value.insert(field.clone(), now_value);
+                office_value.insert(field.clone(), new);
+            }
+        }
+        let changed = next != current;
+        if changed {
+            row.version += 1;
+            next.insert("version".into(), json!(row.version));
+            row.payload = Value::Object(next);
+            tx.put_entity(&row)?;
+            tx.put_doc(kind::FIELD_AUTHORS, &op.entity_id.to_string(), &Value::Object(authors))?;
+            feed_upsert(tx, office.id, &row, Some(op.op_id), now)?;
+        }
+        if conflict_fields.is_empty() {
+            return Ok(applied(op, row.version));
+        }
+        let outcome = if county_kept { ConflictOutcome::CountyKept } else { ConflictOutcome::OfficeKept };
+        let message = county_kept.then(|| zh::county_field_conflict(&conflict_fields.join("、")));
+        let id = self.conflict(
+            tx,
+            office.id,
+            op,
+            conflict_fields,
+            Value::Object(base),
+            Value::Object(county_value),
+            Value::Object(office_value),
+            outcome,
+            now,
+        )?;
+        Ok(OpResult { outcome: Outcome::Conflict, conflict_id: Some(id), message, ..applied(op, row.version) })
+    }
+
+    /// Writes a conflict record and sends it to the office (§5.3).
+    #[allow(clippy::too_many_arguments)]
+    fn conflict(
+        &self,
+        tx: &mut dyn CountyTx,
+        office_id: Uuid,
+        op: &Op,
+        fields: Vec<String>,
+        base: Value,
+        county_value: Value,
+        office_value: Value,
+        outcome: ConflictOutcome,
+        now: DateTime<Utc>,
+    ) -> Result<Uuid> {
+        let record = ConflictRecord {
+            id: self.new_id(),
+            entity: op.entity.clone(),
+            entity_id: op.entity_id,
+            fields,
+            base,
+            county_value,
+            office_value,
+            office_op_id: op.op_id,
+            received_at: now,
+            outcome,
+            state: ConflictState::Open,
+            resolved_by: None,
+            resolution_note: None,
+        };
+        store::put(tx, kind::CONFLICT, &record.id.to_string(), &(office_id, &record))?;
+        let change = serde_json::to_value(Change::Conflict { conflict: record.clone() })
+            .map_err(|e| ServerError::internal(e.to_string()))?;
+        tx.append_change(office_id, &change)?;
+        Ok(record.id)
+    }
+}
+
+/// Whether an office may still send ops about a subject transferred away from it: only until it
+/// has pulled the scope_exit (its engine pushes before it pulls, so these ops were made before
+/// it knew).
+fn in_grace(tx: &mut dyn CountyTx, office: Uuid, device: &Device, subject: Uuid) -> Result<bool> {
+    match tx.doc(kind::TRANSFER_GRACE, &format!("{office}:{subject}"))? {
+        Some(v) => Ok(device.pulled_through < v.as_i64().unwrap_or(0)),
+        None => Ok(false),
+    }
+}
+
+fn applied(op: &Op, version: i64) -> OpResult {
+    OpResult {
+        op_id: op.op_id,
+        seq: op.seq,
+        outcome: Outcome::Applied,
+        version: Some(version),
+        conflict_id: None,
+        reason: None,
+        message: None,
+        previous: None,
+    }
+}
+
+fn duplicate(op: &Op, stored: &StoredOp) -> OpResult {
+    let previous: Option<OpResult> = serde_json::from_value(stored.result.clone()).ok();
+    OpResult {
+        op_id: op.op_id,
+        seq: op.seq,
+        outcome: Outcome::Duplicate,
+        version: previous.as_ref().and_then(|p| p.version),
+        conflict_id: previous.as_ref().and_then(|p| p.conflict_id),
+        reason: None,
+        message: None,
+        previous: previous.map(Box::new),
+    }
+}
+
+/// Appends an upsert of `row` to an office's feed.
+pub(crate) fn feed_upsert(
+    tx: &mut dyn CountyTx,
+    office_id: Uuid,
+    row: &EntityRow,
+    origin: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let payload = match &row.payload {
+        Value::Object(m) => m.clone(),
+        _ => Map::new(),
+    };
+    let change = Change::Upsert {
+        entity: row.entity.clone(),
+        entity_id: row.id,
+        version: row.version,
+        payload,
+        origin_op_id: origin,
+        recorded_at: now,
+    };
+    tx.append_change(office_id, &serde_json::to_value(change).map_err(|e| ServerError::internal(e.to_string()))?)?;
+    Ok(())
+}

@@ -1,0 +1,87 @@
+//! Every message the county server shows or sends, in Chinese, in one place.
+
+pub const INTERNAL: &str = "县级平台内部错误，请稍后重试；如多次出现请联系县级社区矫正机构信息员。";
+pub const MALFORMED: &str = "请求内容格式不正确";
+pub const TOO_LARGE: &str = "一次上报的内容过多，请分批上报（每批不超过500条、1 MiB）。";
+pub const DEVICE_UNKNOWN: &str = "本机未在县级平台登记，请用县级机构发放的登记码重新登记本机。";
+pub const DEVICE_REVOKED: &str = "本机已被县级社区矫正机构停用，数据仍在本机；可导出数据包交县级机构导入。";
+pub const BAD_SIGNATURE: &str = "请求签名不正确，县级平台未接受；请确认本机登记信息完整。";
+pub const ENROL_CODE_INVALID: &str = "登记码不正确，请核对县级机构发放的登记单。";
+pub const ENROL_CODE_EXPIRED: &str = "登记码已超过72小时有效期，请向县级机构重新申请。";
+pub const ENROL_CODE_USED: &str = "该登记码已被使用，每个登记码只能登记一台电脑。";
+pub const ENROL_ATTEMPTS: &str = "该登记码输错次数过多已作废，请向县级机构重新申请。";
+pub const CURSOR_RESET: &str = "县级平台数据已恢复到较早状态，本机将重新下载并核对全部数据。";
+pub const FORBIDDEN_COUNTY_ACTION: &str =
+    "该事项由县级社区矫正机构决定，司法所不能录入县级或上级的决定（社区矫正法第二十七条、实施办法第二十七条）。";
+pub const UNAUTHORISED: &str = "请先登录县级平台";
+pub const LOGIN_FAILED: &str = "用户名或密码不正确";
+
+pub fn replayed(last: u64) -> String {
+    format!("请求序号重复（县级平台已收到第{last}号），为防止重放未予受理；本机将从第{}号继续。", last + 1)
+}
+
+pub fn seq_gap(expected: u64) -> String {
+    format!("上报序号不连续，应从第{expected}条开始重新上报。")
+}
+
+pub fn seq_reused(acked: u64) -> String {
+    format!("本机上报序号与县级平台记录不一致（可能从旧备份恢复），已确认至第{acked}条；本机未确认的记录将重新编号上报，不会丢失。")
+}
+
+pub fn out_of_scope(what: &str) -> String {
+    format!("{what}不属于本所在册对象，县级平台未接受。")
+}
+
+pub fn not_found(what: &str, id: &str) -> String {
+    format!("县级平台找不到{what}（{id}）")
+}
+
+pub fn bad_payload(entity: &str, e: &str) -> String {
+    format!("{entity}记录内容不完整或格式不对：{e}")
+}
+
+pub fn unknown_entity(entity: &str) -> String {
+    format!("县级平台不接受“{entity}”类记录")
+}
+
+pub fn duplicate_id_number(id_number: &str) -> String {
+    format!("县级平台已有身份证号为{id_number}的社区矫正对象，请同步后使用县级平台的档案，不要重复建档。")
+}
+
+pub fn leave_not_delegated(days: u32) -> String {
+    format!(
+        "外出{days}日，司法所无权批准：7日以内须经县级机构委托，8日以上由县级社区矫正机构审批（实施办法第二十七条）。"
+    )
+}
+
+pub fn leave_already_decided() -> &'static str {
+    "县级社区矫正机构已对该外出申请作出决定，司法所的后续录入已保存为冲突，待县级核对。"
+}
+
+pub fn leave_not_awaiting(state: &str) -> String {
+    format!("该外出申请当前状态为“{state}”，不是待县级审批，不能作出县级决定。")
+}
+
+pub fn county_field_conflict(fields: &str) -> String {
+    format!("{fields}由县级社区矫正机构登记，司法所的修改已保存为冲突，待县级核对。")
+}
+
+pub fn office_unknown(id: &str) -> String {
+    format!("县级平台没有编号为{id}的司法所")
+}
+
+pub fn required(field: &str) -> String {
+    format!("{field}不能为空")
+}
+
+/// The county's view of a leave's state (console.rs `leave_state`).
+pub fn leave_state(code: &str) -> &'static str {
+    match code {
+        "submitted" => "司法所已受理、尚未报县",
+        "awaiting_county" => "待县级审批",
+        "awaiting_higher" => "须报上一级审批",
+        "decided" => "已审批",
+        "cancelled" => "已撤回",
+        _ => "未知",
+    }
+}

@@ -1,0 +1,350 @@
+//! Sync with the county (design.md §3, docs/sync-protocol.md): the case store as the engine's
+//! `Replica`, and the user actions — enrol this PC, sync now, see what waits, what the county
+//! refused and what conflicts it recorded.
+
+use std::collections::{BTreeSet, HashSet};
+
+use jiaowu_domain::ids::RecordId;
+use jiaowu_store::{decode_record, Applied, OpState, Subject};
+use jiaowu_sync::digest::ScopeDigest;
+use jiaowu_sync::engine::{keys, ApplyStats, Engine, LocalOp, Replica, SyncError, SyncReport};
+use jiaowu_sync::transport::Transport;
+use jiaowu_sync::wire::{Change, ConflictRecord, Op, OpKind, OpResult, Outcome};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::core::Core;
+use crate::error::AppError;
+use crate::zh;
+
+/// Subjects that left this office's scope (transfer out, §6 `scope_exit`): kept as a read-only
+/// archive, left out of the digest.
+const EXITED: &str = "scope_exited";
+/// Leaves whose state must be folded again after pulled events (a crash between the two writes
+/// leaves them listed here, and the next sync folds them).
+const REFOLD: &str = "leaves_to_refold";
+const CONFLICT_PREFIX: &str = "conflict:";
+
+/// The sync line of the app's status bar.
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncStatusView {
+    pub enrolled: bool,
+    pub county_name: Option<String>,
+    pub county_url: Option<String>,
+    /// Server time of the last successful sync.
+    pub last_sync: Option<String>,
+    pub waiting: i64,
+    pub needs_attention: i64,
+    pub open_conflicts: usize,
+    pub clock_skew_ms: Option<i64>,
+    /// Shown when the PC clock is off by more than 10 minutes (protocol §8).
+    pub clock_warning: Option<String>,
+}
+
+/// An op the county refused: the 需要处理 list.
+#[derive(Debug, Clone, Serialize)]
+pub struct RejectedOpView {
+    pub seq: i64,
+    pub entity: String,
+    pub entity_label: String,
+    pub entity_id: String,
+    pub message: String,
+}
+
+pub struct CoreReplica<'a> {
+    core: &'a mut Core,
+}
+
+fn local(e: impl std::fmt::Display) -> SyncError {
+    SyncError::Local(e.to_string())
+}
+
+impl Core {
+    fn sync_value(&self, key: &str) -> Result<Option<String>, AppError> {
+        Ok(self.store.sync_value(key)?)
+    }
+
+    fn exited(&self) -> Result<HashSet<String>, AppError> {
+        Ok(self.sync_value(EXITED)?.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default())
+    }
+
+    pub fn sync_status(&self) -> Result<SyncStatusView, AppError> {
+        let (waiting, needs_attention) = self.store.outbox_counts()?;
+        let skew: Option<i64> = self.sync_value(keys::SKEW_MS)?.and_then(|v| v.parse().ok());
+        Ok(SyncStatusView {
+            enrolled: self.sync_value(keys::DEVICE_ID)?.is_some(),
+            county_name: self.sync_value(keys::COUNTY_NAME)?,
+            county_url: self.sync_value(keys::URL)?,
+            last_sync: self.sync_value(keys::LAST_SYNC)?.map(|t| zh::beijing_time(&t)),
+            waiting,
+            needs_attention,
+            open_conflicts: self
+                .sync_conflicts()?
+                .iter()
+                .filter(|c| c.state == jiaowu_sync::wire::ConflictState::Open)
+                .count(),
+            clock_skew_ms: skew,
+            clock_warning: skew.filter(|s| s.abs() > 10 * 60 * 1000).map(zh::clock_skew_warning),
+        })
+    }
+
+    /// Ops the county refused, with its reason, oldest first.
+    pub fn rejected_ops(&self) -> Result<Vec<RejectedOpView>, AppError> {
+        Ok(self
+            .store
+            .outbox_rejected()?
+            .into_iter()
+            .map(|o| {
+                let result: Option<OpResult> = o.result.as_deref().and_then(|r| serde_json::from_str(r).ok());
+                let message = result
+                    .and_then(|r| r.message.clone().or_else(|| r.previous.and_then(|p| p.message)))
+                    .unwrap_or_default();
+                RejectedOpView {
+                    seq: o.seq,
+                    entity_label: zh::table_label(&o.entity).to_string(),
+                    entity: o.entity,
+                    entity_id: o.entity_id,
+                    message,
+                }
+            })
+            .collect())
+    }
+
+    /// Conflicts the county recorded about this office's changes, newest state of each.
+    pub fn sync_conflicts(&self) -> Result<Vec<ConflictRecord>, AppError> {
+        let rows = self.store.sync_values_with_prefix(CONFLICT_PREFIX)?;
+        Ok(rows.into_iter().filter_map(|(_, v)| serde_json::from_str(&v).ok()).collect())
+    }
+
+    /// Folds again the leaves that pulled events touched.
+    fn refold_pending(&mut self) -> Result<(), AppError> {
+        let ids: BTreeSet<String> =
+            self.sync_value(REFOLD)?.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default();
+        for id in &ids {
+            if let Some(id) = RecordId::parse(id) {
+                self.refresh_leave_status(id)?;
+            }
+        }
+        if !ids.is_empty() {
+            let (session, now) = (self.session.clone(), self.clock.now());
+            self.store.write(&session, now, |tx| tx.set_sync_value(REFOLD, "[]"))?;
+        }
+        Ok(())
+    }
+}
+
+fn op_of(o: jiaowu_store::OutboxOp) -> Result<LocalOp, SyncError> {
+    let kind = match o.kind.as_str() {
+        "create" => OpKind::Create,
+        "update" => OpKind::Update,
+        "supersede" => OpKind::Supersede,
+        _ => OpKind::Event,
+    };
+    let payload = match serde_json::from_str(&o.payload).map_err(local)? {
+        serde_json::Value::Object(m) => m,
+        _ => return Err(local("outbox payload is not an object")),
+    };
+    Ok(LocalOp {
+        local_seq: o.seq,
+        op: Op {
+            op_id: Uuid::parse_str(&o.op_id).map_err(local)?,
+            seq: 0,
+            entity: o.entity,
+            entity_id: Uuid::parse_str(&o.entity_id).map_err(local)?,
+            kind,
+            base_version: o.base_version,
+            payload,
+            device_time: o.device_time.parse().map_err(local)?,
+            schema_version: 1,
+            app_version: env!("CARGO_PKG_VERSION").into(),
+            clock_skew_ms: None,
+        },
+    })
+}
+
+impl Replica for CoreReplica<'_> {
+    fn get(&self, key: &str) -> Result<Option<String>, SyncError> {
+        self.core.store.sync_value(key).map_err(local)
+    }
+
+    fn set(&mut self, values: &[(&str, String)]) -> Result<(), SyncError> {
+        let (session, now) = (self.core.session.clone(), self.core.clock.now());
+        self.core
+            .store
+            .write(&session, now, |tx| {
+                for (k, v) in values {
+                    tx.set_sync_value(k, v)?;
+                }
+                Ok(())
+            })
+            .map_err(local)
+    }
+
+    fn ops_after(&self, local_seq: i64, limit: usize) -> Result<Vec<LocalOp>, SyncError> {
+        self.core.store.outbox_after(local_seq, limit).map_err(local)?.into_iter().map(op_of).collect()
+    }
+
+    fn first_unanswered(&self) -> Result<Option<i64>, SyncError> {
+        Ok(self.core.store.outbox_unanswered(0, 1).map_err(local)?.first().map(|o| o.seq))
+    }
+
+    fn record_results(&mut self, results: &[(i64, OpResult)], acked_through: u64) -> Result<(), SyncError> {
+        let (session, now) = (self.core.session.clone(), self.core.clock.now());
+        self.core
+            .store
+            .write(&session, now, |tx| {
+                for (seq, r) in results {
+                    let outcome = r.previous.as_ref().map(|p| p.outcome).unwrap_or(r.outcome);
+                    let state = if outcome == Outcome::Rejected { OpState::Rejected } else { OpState::Acked };
+                    let json = serde_json::to_string(r).unwrap_or_default();
+                    tx.set_op_state(*seq, state, Some(&json))?;
+                }
+                tx.set_sync_value(keys::ACKED_THROUGH, &acked_through.to_string())
+            })
+            .map_err(local)
+    }
+
+    fn apply(&mut self, changes: &[Change], cursor: Option<&str>) -> Result<ApplyStats, SyncError> {
+        let gate = self.core.store.entities_with_unsent_ops().map_err(local)?;
+        let mut exited = self.core.exited().map_err(local)?;
+        let mut refold: BTreeSet<String> =
+            self.get(REFOLD)?.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default();
+        let server_office = self.get(keys::SERVER_OFFICE_ID)?.unwrap_or_default();
+        let office_id = self.core.office.id.to_string();
+        let mut stats = ApplyStats::default();
+        let (session, now) = (self.core.session.clone(), self.core.clock.now());
+        self.core
+            .store
+            .write(&session, now, |tx| {
+                for change in changes {
+                    match change {
+                        Change::Upsert { entity, entity_id, payload, .. } => {
+                            if gate.contains(&entity_id.to_string()) {
+                                stats.gated += 1;
+                                continue;
+                            }
+                            let mut payload = payload.clone();
+                            // The county names offices by its own ids; this store by its own.
+                            if let Some(v) = payload.get_mut("office_id") {
+                                if v.as_str() == Some(server_office.as_str()) || entity == "subjects" {
+                                    *v = serde_json::Value::String(office_id.clone());
+                                }
+                            }
+                            let applied = if entity == "subjects" {
+                                let mut s: Subject = serde_json::from_value(serde_json::Value::Object(payload))
+                                    .map_err(|e| jiaowu_store::StoreError::Encoding(e.to_string()))?;
+                                s.name_initials = crate::subjects::initials(&s.name);
+                                tx.apply_remote_subject(&s)?
+                            } else {
+                                let Some(rec) = decode_record(entity, serde_json::Value::Object(payload)) else {
+                                    continue;
+                                };
+                                let rec = rec.map_err(|e| jiaowu_store::StoreError::Encoding(e.to_string()))?;
+                                if entity == "leave_events" || entity == "leave_requests" {
+                                    let v = rec.to_json();
+                                    let leave = v.get("leave_id").and_then(|l| l.as_str()).map(str::to_owned);
+                                    refold.insert(leave.unwrap_or_else(|| entity_id.to_string()));
+                                }
+                                tx.apply_remote_record(rec.as_ref(), zh::COUNTY_STAFF)?
+                            };
+                            match applied {
+                                Applied::Inserted => stats.applied += 1,
+                                Applied::AlreadyHeld => stats.already_held += 1,
+                            }
+                        }
+                        Change::ScopeEnter { subject_id } => {
+                            exited.remove(&subject_id.to_string());
+                        }
+                        Change::ScopeExit { subject_id } => {
+                            exited.insert(subject_id.to_string());
+                        }
+                        Change::Conflict { conflict } => {
+                            stats.conflicts += 1;
+                            let json = serde_json::to_string(conflict).unwrap_or_default();
+                            tx.set_sync_value(&format!("{CONFLICT_PREFIX}{}", conflict.id), &json)?;
+                        }
+                    }
+                }
+                tx.set_sync_value(EXITED, &serde_json::to_string(&exited).unwrap_or_default())?;
+                tx.set_sync_value(REFOLD, &serde_json::to_string(&refold).unwrap_or_default())?;
+                if let Some(c) = cursor {
+                    tx.set_sync_value(keys::CURSOR, c)?;
+                }
+                Ok(())
+            })
+            .map_err(local)?;
+        self.core.refold_pending().map_err(|e| local(e.message()))?;
+        Ok(stats)
+    }
+
+    fn digest(&self) -> Result<ScopeDigest, SyncError> {
+        let mut d = ScopeDigest::default();
+        let tables = std::iter::once("subjects").chain(jiaowu_store::RECORD_TABLES.iter().copied());
+        for table in tables {
+            for (id, version) in self.held(table)? {
+                d.tables.entry(table.to_string()).or_default().add(id, version);
+            }
+        }
+        Ok(d)
+    }
+
+    fn held(&self, table: &str) -> Result<Vec<(Uuid, i64)>, SyncError> {
+        let exited = self.core.exited().map_err(local)?;
+        Ok(self
+            .core
+            .store
+            .held_versions(table)
+            .map_err(local)?
+            .into_iter()
+            .filter(|(_, _, s)| s.as_ref().is_none_or(|s| !exited.contains(s)))
+            .filter_map(|(id, v, _)| Uuid::parse_str(&id).ok().map(|u| (u, v)))
+            .collect())
+    }
+}
+
+fn sync_error(e: SyncError) -> AppError {
+    match e {
+        SyncError::Refused { code, message, .. } => AppError::refused(
+            "",
+            &format!(
+                "sync.{}",
+                serde_json::to_value(code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+            ),
+            message,
+        ),
+        SyncError::Offline(detail) => AppError::refused("", "sync.offline", zh::sync_offline(&detail)),
+        SyncError::NotEnrolled => AppError::refused("", "sync.not_enrolled", zh::SYNC_NOT_ENROLLED),
+        SyncError::Local(detail) => AppError::internal(detail),
+    }
+}
+
+/// 登记本机: enrols this PC with the county's one-time code (负责人 only).
+pub async fn enrol<T: Transport>(
+    core: &mut Core,
+    transport: T,
+    url: &str,
+    code: &str,
+    device_name: &str,
+) -> Result<jiaowu_sync::wire::EnrolResponse, AppError> {
+    if core.session.role != jiaowu_domain::Role::Head {
+        return Err(AppError::forbidden("role.head_only", zh::head_only("登记本机")));
+    }
+    if core.sync_value(keys::DEVICE_ID)?.is_some() {
+        return Err(AppError::refused("code", "sync.already_enrolled", zh::SYNC_ALREADY_ENROLLED));
+    }
+    let clock = core.clock.clone();
+    let engine = Engine::new(transport, std::sync::Arc::new(move || clock.now()));
+    let mut replica = CoreReplica { core };
+    engine
+        .enrol(&mut replica, url, code, device_name, jiaowu_sync::engine::new_device_secret())
+        .await
+        .map_err(sync_error)
+}
+
+/// 同步: pushes what waits and pulls what the county has for this office.
+pub async fn sync_now<T: Transport>(core: &mut Core, transport: T) -> Result<SyncReport, AppError> {
+    let clock = core.clock.clone();
+    let engine = Engine::new(transport, std::sync::Arc::new(move || clock.now()));
+    let mut replica = CoreReplica { core };
+    engine.sync(&mut replica).await.map_err(sync_error)
+}

@@ -1,0 +1,233 @@
+//! What sync needs from the case store (design.md §3, docs/sync-protocol.md): the outbox in seq
+//! order with the county's answer to each op, sync bookkeeping, and storing what the county sent
+//! without making new ops of it (a pulled record is audited as `sync_in`, never pushed back).
+
+use std::collections::HashSet;
+
+use rusqlite::OptionalExtension;
+
+use crate::error::{Result, StoreError};
+use crate::queries::collect;
+use crate::records::AnyRecord;
+use crate::store::{Store, Tx};
+use crate::subjects::Subject;
+
+/// One op of the outbox, as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxOp {
+    pub seq: i64,
+    pub op_id: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub kind: String,
+    pub base_version: Option<i64>,
+    pub payload: String,
+    pub device_time: String,
+    pub state: OpState,
+    /// The county's answer (JSON of the push result) once there is one.
+    pub result: Option<String>,
+}
+
+/// Where an op stands. `Rejected` ops stay, listed as 需要处理, until someone deals with them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpState {
+    Pending,
+    Sent,
+    Acked,
+    Rejected,
+}
+
+impl OpState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OpState::Pending => "pending",
+            OpState::Sent => "sent",
+            OpState::Acked => "acked",
+            OpState::Rejected => "rejected",
+        }
+    }
+    fn parse(s: &str) -> OpState {
+        match s {
+            "sent" => OpState::Sent,
+            "acked" => OpState::Acked,
+            "rejected" => OpState::Rejected,
+            _ => OpState::Pending,
+        }
+    }
+}
+
+const OUTBOX_COLUMNS: &str =
+    "SELECT seq, op_id, entity, entity_id, op, base_version, payload, device_time, state, result FROM outbox";
+
+fn outbox_row(r: &rusqlite::Row<'_>) -> Result<OutboxOp> {
+    Ok(OutboxOp {
+        seq: r.get(0)?,
+        op_id: r.get(1)?,
+        entity: r.get(2)?,
+        entity_id: r.get(3)?,
+        kind: r.get(4)?,
+        base_version: r.get(5)?,
+        payload: r.get(6)?,
+        device_time: r.get(7)?,
+        state: OpState::parse(&r.get::<_, String>(8)?),
+        result: r.get(9)?,
+    })
+}
+
+/// What applying a pulled record did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    Inserted,
+    /// The office holds it already (its own op coming back, or a page read twice).
+    AlreadyHeld,
+}
+
+impl Store {
+    /// Ops the county has not answered yet, from seq `after` + 1 on, in seq order.
+    pub fn outbox_unanswered(&self, after: i64, limit: usize) -> Result<Vec<OutboxOp>> {
+        let sql = format!("{OUTBOX_COLUMNS} WHERE seq > ?1 AND state IN ('pending', 'sent') ORDER BY seq LIMIT ?2");
+        collect(self.conn(), &sql, rusqlite::params![after, limit as i64], outbox_row)
+    }
+
+    /// Every op after seq `after`, answered or not (a county restored from backup asks for ops
+    /// again from an earlier seq).
+    pub fn outbox_after(&self, after: i64, limit: usize) -> Result<Vec<OutboxOp>> {
+        let sql = format!("{OUTBOX_COLUMNS} WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+        collect(self.conn(), &sql, rusqlite::params![after, limit as i64], outbox_row)
+    }
+
+    /// Ops the county refused: the 需要处理 list.
+    pub fn outbox_rejected(&self) -> Result<Vec<OutboxOp>> {
+        let sql = format!("{OUTBOX_COLUMNS} WHERE state = 'rejected' ORDER BY seq");
+        collect(self.conn(), &sql, [], outbox_row)
+    }
+
+    /// One op by seq.
+    pub fn outbox_op(&self, seq: i64) -> Result<Option<OutboxOp>> {
+        let sql = format!("{OUTBOX_COLUMNS} WHERE seq = ?1");
+        Ok(collect(self.conn(), &sql, [seq], outbox_row)?.pop())
+    }
+
+    /// (waiting to be sent or answered, rejected).
+    pub fn outbox_counts(&self) -> Result<(i64, i64)> {
+        Ok(self.conn().query_row(
+            "SELECT count(*) FILTER (WHERE state IN ('pending', 'sent')),
+                    count(*) FILTER (WHERE state = 'rejected') FROM outbox WHERE state <> 'acked'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+
+    /// Entities with ops the county has not accepted: their pulled copies must wait (the gate
+    /// per entity of docs/sync-protocol.md §6).
+    pub fn entities_with_unsent_ops(&self) -> Result<HashSet<String>> {
+        let rows = collect(
+            self.conn(),
+            "SELECT DISTINCT entity_id FROM outbox WHERE state IN ('pending', 'sent', 'rejected')",
+            [],
+            |r| Ok(r.get::<_, String>(0)?),
+        )?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// Bookkeeping entries whose key starts with `prefix` (conflict records, for one).
+    pub fn sync_values_with_prefix(&self, prefix: &str) -> Result<Vec<(String, String)>> {
+        collect(
+            self.conn(),
+            "SELECT key, value FROM sync_state WHERE substr(key, 1, length(?1)) = ?1 ORDER BY key",
+            [prefix],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+    }
+
+    pub fn sync_value(&self, key: &str) -> Result<Option<String>> {
+        Ok(self.conn().query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    /// Every (id, version, subject id) of a synced table the office holds, for the scope digest:
+    /// records are version 1 (a correction is a new record), subjects carry their own version.
+    pub fn held_versions(&self, table: &str) -> Result<Vec<(String, i64, Option<String>)>> {
+        if table == "subjects" {
+            return collect(self.conn(), "SELECT id, version, id FROM subjects", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            });
+        }
+        if !crate::records::RECORD_TABLES.contains(&table) {
+            return Err(StoreError::Encoding(format!("not a record table: {table}")));
+        }
+        let has_subject: bool = self.conn().query_row(
+            "SELECT count(*) FROM pragma_table_info(?1) WHERE name = 'subject_id'",
+            [table],
+            |r| r.get::<_, i64>(0).map(|n| n > 0),
+        )?;
+        let subject = if has_subject { "subject_id" } else { "NULL" };
+        // `table` is one of the constant names above, never user text.
+        collect(self.conn(), &format!("SELECT id, 1, {subject} FROM {table}"), [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+    }
+}
+
+impl Tx<'_> {
+    pub fn set_op_state(&self, seq: i64, state: OpState, result: Option<&str>) -> Result<()> {
+        self.conn().execute(
+            "UPDATE outbox SET state = ?2, result = coalesce(?3, result) WHERE seq = ?1",
+            rusqlite::params![seq, state.as_str(), result],
+        )?;
+        Ok(())
+    }
+
+    pub fn set_sync_value(&self, key: &str, value: &str) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO sync_state (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Stores a record the county sent. A record the office holds already is left as it is
+    /// (records are append-only: same id, same content).
+    pub fn apply_remote_record(&self, rec: &dyn AnyRecord, recorded_by_name: &str) -> Result<Applied> {
+        let id = rec.record_id().to_string();
+        let held: i64 =
+            self.conn()
+                .query_row(&format!("SELECT count(*) FROM {} WHERE id = ?1", rec.table()), [&id], |r| r.get(0))?;
+        if held > 0 {
+            return Ok(Applied::AlreadyHeld);
+        }
+        self.ensure_remote_staff(&rec.metadata().recorded_by, recorded_by_name)?;
+        rec.insert_row(self)?;
+        self.audit_only("sync_in", rec.table(), &id, &serde_json::json!({ "from": "county" }))?;
+        Ok(Applied::Inserted)
+    }
+
+    /// Stores the county's copy of a subject: new to the office, or different from what it holds
+    /// (the caller checks that no local op of it waits, the gate of protocol §6).
+    pub fn apply_remote_subject(&self, s: &Subject) -> Result<Applied> {
+        match crate::subjects::get_subject(self.conn(), s.id) {
+            Ok(held) if held == *s => return Ok(Applied::AlreadyHeld),
+            Ok(_) => crate::subjects::overwrite(self, s)?,
+            Err(StoreError::RecordNotFound { .. }) => crate::subjects::insert_row(self, s)?,
+            Err(e) => return Err(e),
+        }
+        self.audit_only(
+            "sync_in",
+            "subjects",
+            &s.id.to_string(),
+            &serde_json::json!({ "from": "county", "version": s.version }),
+        )?;
+        Ok(Applied::Inserted)
+    }
+
+    /// Records name their author by staff id; an author from the county or another office gets
+    /// an inactive row here so the name can be shown (and the foreign key holds).
+    fn ensure_remote_staff(&self, id: &str, display_name: &str) -> Result<()> {
+        self.conn().execute(
+            "INSERT OR IGNORE INTO staff (id, username, display_name, role, active, created_at)
+             VALUES (?1, 'remote:' || ?1, ?2, 'staff', 0, ?3)",
+            rusqlite::params![id, display_name, self.now.to_rfc3339()],
+        )?;
+        Ok(())
+    }
+}
