@@ -311,10 +311,7 @@ pub fn run(cli: Cli) -> R<()> {
         }
         Cmd::Sync { cmd } => {
             let mut core = login(&cli)?;
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(AppError::internal)?;
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(AppError::internal)?;
             let transport = |url: &str| {
                 jiaowu_sync::transport::HttpTransport::new(url)
                     .map_err(|e| AppError::invalid("url", "sync.url", t::sync_bad_url(&e.0)))
