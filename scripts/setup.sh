@@ -12,6 +12,7 @@ APT_PKGS=(
   libwebkit2gtk-4.1-dev                  # the Tauri desktop shell (pulls GTK, libsoup, JSC)
   xvfb xauth webkit2gtk-driver           # the real app headless, driven over WebDriver
   fonts-noto-cjk                         # Chinese glyphs in the WebView and screenshots
+  postgresql                             # the county store's PostgreSQL backend is tested for real
 )
 missing=()
 for p in "${APT_PKGS[@]}"; do

@@ -3,14 +3,16 @@
 //! offices' records, and serves the sync protocol of `docs/sync-protocol.md`.
 //!
 //! Layout: `store.rs` is the storage interface (one conformance suite for every backend),
-//! `sqlite.rs` its default backend; `devices.rs`, `push.rs`, `pull.rs` and `console.rs` hold the
-//! rules, written once over the interface; `http.rs` is the HTTP face; `zh.rs` every message.
+//! `sqlite.rs` its default backend and `postgres.rs` the other; `devices.rs`, `push.rs`,
+//! `pull.rs` and `console.rs` hold the rules, written once over the interface; `http.rs` is the
+//! HTTP face; `zh.rs` every message.
 
 pub mod console;
 pub mod devices;
 pub mod error;
 pub mod http;
 pub mod model;
+pub mod postgres;
 pub mod pull;
 pub mod push;
 pub mod server;
@@ -20,5 +22,6 @@ mod zh;
 
 pub use error::ServerError;
 pub use http::router;
+pub use postgres::PgStore;
 pub use server::{Clock, ManualClock, Server, SystemClock};
 pub use sqlite::SqliteStore;

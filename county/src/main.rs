@@ -10,9 +10,13 @@ use jiaowu_county::{router, Server, SqliteStore, SystemClock};
 #[derive(Parser)]
 #[command(name = "jiaowu-county", about = "矫务通县级社区矫正机构服务端")]
 struct Cli {
-    /// County database file.
+    /// County database file (SQLite, the default).
     #[arg(long, env = "JIAOWU_COUNTY_DB", default_value = "county.db")]
     db: PathBuf,
+    /// PostgreSQL instead of the file: a libpq connection string such as
+    /// "host=/run/postgresql user=jiaowu dbname=county".
+    #[arg(long, env = "JIAOWU_COUNTY_PG")]
+    postgres: Option<String>,
     /// County name (used when the database is created).
     #[arg(long, env = "JIAOWU_COUNTY_NAME", default_value = "县级社区矫正机构")]
     county: String,
@@ -45,7 +49,10 @@ fn main() {
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let cli = Cli::parse();
-    let store = Arc::new(SqliteStore::open(&cli.db)?);
+    let store: Arc<dyn jiaowu_county::store::CountyStore> = match &cli.postgres {
+        Some(params) => Arc::new(jiaowu_county::PgStore::connect(params)?),
+        None => Arc::new(SqliteStore::open(&cli.db)?),
+    };
     let server = Arc::new(Server::open(store, Arc::new(SystemClock), None, &cli.county)?);
     match cli.command {
         Command::AddUser { username, display_name } => {

@@ -109,6 +109,21 @@ impl Server {
         })
     }
 
+    /// The digest of everything an office should hold (what its last pull page carries).
+    pub fn scope_digest(&self, office: Uuid) -> Result<ScopeDigest> {
+        self.write(|tx| scope_digest(tx, office))
+    }
+
+    /// An op as received, with the answer the server gave.
+    pub fn stored_op(&self, op_id: Uuid) -> Result<Option<crate::store::StoredOp>> {
+        self.write(|tx| tx.op_by_id(op_id))
+    }
+
+    /// How many ops the server holds.
+    pub fn op_count(&self) -> Result<u64> {
+        self.write(|tx| tx.op_count())
+    }
+
     /// Ids and versions of one table in the office's scope, in id order, after `after`.
     pub fn snapshot(&self, device: &Device, entity: &str, after: Option<Uuid>, limit: usize) -> Result<SnapshotPage> {
         let limit = limit.clamp(1, jiaowu_sync::MAX_PULL_CHANGES);

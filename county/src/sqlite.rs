@@ -195,13 +195,17 @@ impl CountyTx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn op_count(&mut self) -> Result<u64> {
+        self.tx.query_row("SELECT count(*) FROM ops", [], |r| r.get::<_, i64>(0)).map(|n| n as u64).map_err(db)
+    }
+
     fn entity(&mut self, entity: &str, id: Uuid) -> Result<Option<EntityRow>> {
         let sql = format!("{ENTITY_COLUMNS} WHERE entity = ?1 AND id = ?2");
         Ok(self.entities(&sql, [entity, &id.to_string()])?.pop())
     }
 
     fn entity_by_alt_key(&mut self, entity: &str, alt_key: &str) -> Result<Option<EntityRow>> {
-        let sql = format!("{ENTITY_COLUMNS} WHERE entity = ?1 AND alt_key = ?2");
+        let sql = format!("{ENTITY_COLUMNS} WHERE entity = ?1 AND alt_key = ?2 ORDER BY rowid LIMIT 1");
         Ok(self.entities(&sql, [entity, alt_key])?.pop())
     }
 

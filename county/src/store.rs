@@ -76,6 +76,7 @@ pub trait CountyTx {
     fn op_by_id(&mut self, op_id: Uuid) -> Result<Option<StoredOp>>;
     fn op_by_seq(&mut self, device_id: Uuid, seq: u64) -> Result<Option<StoredOp>>;
     fn insert_op(&mut self, op: &StoredOp) -> Result<()>;
+    fn op_count(&mut self) -> Result<u64>;
 
     fn entity(&mut self, entity: &str, id: Uuid) -> Result<Option<EntityRow>>;
     fn entity_by_alt_key(&mut self, entity: &str, alt_key: &str) -> Result<Option<EntityRow>>;

@@ -348,3 +348,16 @@ pub async fn sync_now<T: Transport>(core: &mut Core, transport: T) -> Result<Syn
     let mut replica = CoreReplica { core };
     engine.sync(&mut replica).await.map_err(sync_error)
 }
+
+/// The digest of what this office holds in its scope (the same the county sends on its last pull
+/// page): for support ("sync doctor") and the simulation.
+pub fn held_digest(core: &mut Core) -> Result<ScopeDigest, AppError> {
+    CoreReplica { core }.digest().map_err(sync_error)
+}
+
+impl Core {
+    /// Every op id this PC ever made, oldest first.
+    pub fn outbox_op_ids(&self) -> Result<Vec<String>, AppError> {
+        Ok(self.store.outbox_after(0, usize::MAX >> 1)?.into_iter().map(|o| o.op_id).collect())
+    }
+}
