@@ -36,7 +36,12 @@ pub struct HttpTransport {
 }
 
 impl HttpTransport {
+    /// 60 s without progress gives up on a request (protocol §2).
     pub fn new(base_url: &str) -> Result<HttpTransport, TransportError> {
+        HttpTransport::with_timeout(base_url, std::time::Duration::from_secs(60))
+    }
+
+    pub fn with_timeout(base_url: &str, timeout: std::time::Duration) -> Result<HttpTransport, TransportError> {
         let base = base_url.trim_end_matches('/').to_string();
         let url = reqwest::Url::parse(&base).map_err(|e| TransportError(format!("bad url: {e}")))?;
         let loopback = match url.host() {
@@ -49,8 +54,8 @@ impl HttpTransport {
             return Err(TransportError("county address must be https (http only on loopback)".into()));
         }
         let client = reqwest::Client::builder()
-            .connect_timeout(std::time::Duration::from_secs(15))
-            .read_timeout(std::time::Duration::from_secs(60))
+            .connect_timeout(timeout.min(std::time::Duration::from_secs(15)))
+            .read_timeout(timeout)
             .build()
             .map_err(|e| TransportError(e.to_string()))?;
         Ok(HttpTransport { base, client })

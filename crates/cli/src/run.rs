@@ -313,7 +313,9 @@ pub fn run(cli: Cli) -> R<()> {
             let mut core = login(&cli)?;
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(AppError::internal)?;
             let transport = |url: &str| {
-                jiaowu_sync::transport::HttpTransport::new(url)
+                // JIAOWU_SYNC_TIMEOUT_SECS: seconds without progress before a request is given up.
+                let secs = std::env::var("JIAOWU_SYNC_TIMEOUT_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(60);
+                jiaowu_sync::transport::HttpTransport::with_timeout(url, std::time::Duration::from_secs(secs))
                     .map_err(|e| AppError::invalid("url", "sync.url", t::sync_bad_url(&e.0)))
             };
             match cmd.as_ref().unwrap_or(&crate::args::SyncCmd::Run) {
@@ -326,16 +328,22 @@ pub fn run(cli: Cli) -> R<()> {
                         .sync_status()?
                         .county_url
                         .ok_or_else(|| AppError::refused("", "sync.not_enrolled", jiaowu_app::zh::SYNC_NOT_ENROLLED))?;
-                    let v = rt.block_on(jiaowu_app::sync::sync_now(&mut core, transport(&url)?))?;
-                    out(&cli, &v, print::synced);
-                    let st = core.sync_status()?;
-                    out(&cli, &st, print::sync_status);
+                    let report = rt.block_on(jiaowu_app::sync::sync_now(&mut core, transport(&url)?))?;
+                    let status = core.sync_status()?;
+                    let v = serde_json::json!({ "report": report, "status": status });
+                    out(&cli, &v, |_| {
+                        print::synced(&report);
+                        print::sync_status(&status);
+                    });
                 }
                 crate::args::SyncCmd::Status => {
-                    let st = core.sync_status()?;
-                    out(&cli, &st, print::sync_status);
+                    let status = core.sync_status()?;
                     let rejected = core.rejected_ops()?;
-                    out(&cli, &rejected, print::rejected_ops);
+                    let v = serde_json::json!({ "status": status, "needs_attention": rejected });
+                    out(&cli, &v, |_| {
+                        print::sync_status(&status);
+                        print::rejected_ops(&rejected);
+                    });
                 }
             }
         }
