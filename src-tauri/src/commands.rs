@@ -66,6 +66,7 @@ pub async fn login(shell: State<'_, Shell>, input: LoginInput) -> R<SessionView>
     let core = jiaowu_app::login(&shell.db, input, shell.clock.clone())?;
     let session = core.session();
     shell.open(core);
+    crate::sync::start_auto_sync(&shell);
     Ok(session)
 }
 

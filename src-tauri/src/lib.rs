@@ -3,6 +3,7 @@
 
 mod commands;
 mod state;
+mod sync;
 
 pub use state::Shell;
 
@@ -39,6 +40,10 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, shell: Shell) -> tauri::Bui
         commands::record_decision,
         commands::add_staff,
         commands::change_password,
+        sync::sync_status,
+        sync::sync_attention,
+        sync::enrol_device,
+        sync::sync_now,
     ])
 }
 
@@ -120,6 +125,19 @@ mod tests {
         let h = invoke(&wv, "home", json!({})).unwrap();
         assert_eq!(h["sync"]["label"], json!("未连接县级中心"));
         invoke(&wv, "change_password", json!({ "newPassword": "battery-staple-2" })).unwrap();
+
+        // Sync: not enrolled yet; an address that is neither https nor loopback is refused under
+        // its field before anything goes on the wire.
+        assert_eq!(invoke(&wv, "sync_status", json!({})).unwrap()["enrolled"], json!(false));
+        assert_eq!(invoke(&wv, "sync_attention", json!({})).unwrap()["rejected"], json!([]));
+        let e = invoke(
+            &wv,
+            "enrol_device",
+            json!({ "input": { "url": "http://sqjz.example.gov.cn", "code": "7K3M-Q9RT-2WXA", "device_name": "办公室电脑" } }),
+        )
+        .unwrap_err();
+        assert_eq!(e["problems"][0]["field"], json!("url"), "{e}");
+        assert!(e["problems"][0]["message"].as_str().unwrap().contains("https://"), "{e}");
 
         // Lock: the store closes; the new password opens it, the old one does not.
         invoke(&wv, "logout", json!({})).unwrap();

@@ -2,6 +2,7 @@
 //! login. Locking (idle or by hand) drops the open store, so the key leaves memory with it.
 
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
 use jiaowu_app::clock::{SharedClock, ShiftedClock, SystemClock};
@@ -12,12 +13,23 @@ pub struct Shell {
     pub clock: SharedClock,
     /// Shown on the login screen of a demo database.
     pub demo: bool,
-    core: Mutex<Option<Core>>,
+    core: Arc<Mutex<Option<Core>>>,
+    /// One sync at a time (the button and the automatic one share it).
+    pub(crate) syncing: Arc<AtomicBool>,
+    /// The automatic sync loop runs once per app, from the first login on.
+    pub(crate) auto_sync: AtomicBool,
 }
 
 impl Shell {
     pub fn new(db: PathBuf, clock: SharedClock, demo: bool) -> Self {
-        Shell { db, clock, demo, core: Mutex::new(None) }
+        Shell {
+            db,
+            clock,
+            demo,
+            core: Arc::new(Mutex::new(None)),
+            syncing: Arc::new(AtomicBool::new(false)),
+            auto_sync: AtomicBool::new(false),
+        }
     }
 
     /// `JIAOWU_DB` (else the user data directory), `JIAOWU_TODAY` (a known "today" for demos and
@@ -53,6 +65,11 @@ impl Shell {
 
     pub fn close(&self) {
         *self.core.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
+    /// The open store, shared with the automatic sync loop.
+    pub(crate) fn core_handle(&self) -> Arc<Mutex<Option<Core>>> {
+        self.core.clone()
     }
 
     pub fn is_open(&self) -> bool {

@@ -56,6 +56,8 @@ pub trait Replica {
     fn set(&mut self, values: &[(&str, String)]) -> Result<(), SyncError>;
     /// Outbox ops after a local seq, answered or not, in seq order.
     fn ops_after(&self, local_seq: i64, limit: usize) -> Result<Vec<LocalOp>, SyncError>;
+    /// How many ops wait for an answer (for progress).
+    fn waiting(&self) -> Result<u64, SyncError>;
     /// The local seq of the first op the county has not answered, if any.
     fn first_unanswered(&self) -> Result<Option<i64>, SyncError>;
     /// Stores the county's answers, and `acked_through`, in one transaction.
@@ -110,11 +112,31 @@ pub enum SyncError {
 /// Where the engine reads the device's clock (only for `Jiaowu-Time` and skew).
 pub type DeviceClock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
+/// What a sync is doing, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Push,
+    Pull,
+    Repair,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Progress {
+    pub phase: Phase,
+    pub done: u64,
+    /// Known for push (the ops waiting); a pull does not know how much is coming.
+    pub total: Option<u64>,
+}
+
+pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
+
 pub struct Engine<T: Transport> {
     transport: T,
     clock: DeviceClock,
     pub app_version: String,
     pub schema_version: u32,
+    pub progress: Option<ProgressFn>,
 }
 
 const PUSH_BATCH: usize = crate::MAX_PUSH_OPS;
@@ -128,7 +150,13 @@ fn get_num<R: Replica + ?Sized>(r: &R, key: &str) -> Result<i64, SyncError> {
 
 impl<T: Transport> Engine<T> {
     pub fn new(transport: T, clock: DeviceClock) -> Engine<T> {
-        Engine { transport, clock, app_version: env!("CARGO_PKG_VERSION").into(), schema_version: 1 }
+        Engine { transport, clock, app_version: env!("CARGO_PKG_VERSION").into(), schema_version: 1, progress: None }
+    }
+
+    fn report_progress(&self, phase: Phase, done: u64, total: Option<u64>) {
+        if let Some(p) = &self.progress {
+            p(Progress { phase, done, total });
+        }
     }
 
     /// Enrols this PC with a one-time code (§4) and stores what the county answered.
@@ -185,6 +213,9 @@ impl<T: Transport> Engine<T> {
 
     async fn push_all<R: Replica>(&self, replica: &mut R, report: &mut SyncReport) -> Result<(), SyncError> {
         let mut restarts = 0;
+        let total = replica.waiting()?;
+        let mut done = 0;
+        self.report_progress(Phase::Push, 0, Some(total));
         loop {
             let acked = get_num(replica, keys::ACKED_THROUGH)?;
             let offset = get_num(replica, keys::SEQ_OFFSET)?;
@@ -222,6 +253,8 @@ impl<T: Transport> Engine<T> {
                         answers.push((*local, r));
                     }
                     replica.record_results(&answers, resp.acked_through)?;
+                    done += answers.len() as u64;
+                    self.report_progress(Phase::Push, done.min(total), Some(total));
                     if resp.acked_through <= acked as u64 {
                         // No progress: the county answered nothing new; do not spin.
                         return Ok(());
@@ -270,6 +303,7 @@ impl<T: Transport> Engine<T> {
                 Err(e) => return Err(e),
             };
             report.pulled += page.changes.len() as u64;
+            self.report_progress(Phase::Pull, report.pulled, None);
             let stats = replica.apply(&page.changes, Some(&page.cursor))?;
             add(&mut report.applied, stats);
             replica.set(&[(keys::LAST_SYNC, page.server_time.to_rfc3339())])?;
@@ -280,6 +314,7 @@ impl<T: Transport> Engine<T> {
             if let Some(server) = page.digest {
                 let mine = replica.digest()?;
                 for table in mine.differing(&server) {
+                    self.report_progress(Phase::Repair, report.repaired_tables.len() as u64, None);
                     if self.repair(replica, table, report).await? {
                         report.repaired_tables.push(table.to_string());
                     }

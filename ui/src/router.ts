@@ -7,6 +7,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/leaves', name: 'leaves', component: () => import('./views/LeavesView.vue') },
   { path: '/sessions', name: 'sessions', component: () => import('./views/SessionsView.vue') },
   { path: '/statistics', name: 'statistics', component: () => import('./views/StatisticsView.vue') },
+  { path: '/sync', name: 'sync', component: () => import('./views/SyncView.vue') },
 ]
 
 export const router = createRouter({ history: createWebHashHistory(), routes })

@@ -278,6 +278,19 @@ impl Core {
         Core { store, session, clock, rules, calendar, office, activity_index: Default::default() }
     }
 
+    /// The same logged-in store on a second connection, for sync running beside the clerk.
+    pub fn sibling(&mut self) -> Result<Core, AppError> {
+        Ok(Core {
+            store: self.store.sibling()?,
+            session: self.session.clone(),
+            clock: self.clock.clone(),
+            rules: self.rules.clone(),
+            calendar: self.calendar.clone(),
+            office: self.office.clone(),
+            activity_index: Default::default(),
+        })
+    }
+
     pub fn session(&self) -> SessionView {
         let names = self.store.staff_names().unwrap_or_default();
         SessionView {

@@ -171,10 +171,17 @@ impl Core {
             awaiting_decision: Vec::new(),
             alerts: Vec::new(),
             clocks: Vec::new(),
-            sync: SyncStatusView {
-                connected: false,
-                label: zh::SYNC_NOT_CONNECTED.into(),
-                pending_ops: self.pending_ops()?,
+            sync: {
+                let s = self.sync_status()?;
+                SyncStatusView {
+                    connected: s.enrolled,
+                    label: match (s.enrolled, s.last_sync) {
+                        (false, _) => zh::SYNC_NOT_CONNECTED.into(),
+                        (true, None) => zh::SYNC_NEVER.into(),
+                        (true, Some(t)) => zh::sync_last(&t),
+                    },
+                    pending_ops: s.waiting,
+                }
             },
         };
         self.home_duties(&c, &on_register, &mut v, limit)?;

@@ -51,6 +51,75 @@ pub struct RejectedOpView {
     pub message: String,
 }
 
+/// One field of a conflict, both values side by side.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConflictField {
+    pub field: String,
+    pub label: String,
+    pub county_value: String,
+    pub office_value: String,
+}
+
+/// A conflict the county recorded, for the conflict list.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConflictView {
+    pub id: String,
+    pub entity_label: String,
+    pub entity_id: String,
+    pub fields: Vec<ConflictField>,
+    pub outcome_label: String,
+    pub open: bool,
+    pub received_at: String,
+    pub resolution_note: Option<String>,
+}
+
+/// What needs a person: ops the county refused, and conflicts.
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncAttentionView {
+    pub rejected: Vec<RejectedOpView>,
+    pub conflicts: Vec<ConflictView>,
+}
+
+fn shown(v: Option<&serde_json::Value>) -> String {
+    match v {
+        None | Some(serde_json::Value::Null) => "（空）".into(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn conflict_view(c: &ConflictRecord) -> ConflictView {
+    let fields = if c.fields.is_empty() {
+        // A whole record (a second correction, a late leave event): the record on each side.
+        vec![ConflictField {
+            field: String::new(),
+            label: zh::table_label(&c.entity).into(),
+            county_value: shown(Some(&c.county_value)),
+            office_value: shown(Some(&c.office_value)),
+        }]
+    } else {
+        c.fields
+            .iter()
+            .map(|f| ConflictField {
+                field: f.clone(),
+                label: zh::field(f).into(),
+                county_value: shown(c.county_value.get(f)),
+                office_value: shown(c.office_value.get(f)),
+            })
+            .collect()
+    };
+    ConflictView {
+        id: c.id.to_string(),
+        entity_label: zh::table_label(&c.entity).into(),
+        entity_id: c.entity_id.to_string(),
+        fields,
+        outcome_label: zh::conflict_outcome(c.outcome).into(),
+        open: c.state == jiaowu_sync::wire::ConflictState::Open,
+        received_at: zh::beijing_time(&c.received_at.to_rfc3339()),
+        resolution_note: c.resolution_note.clone(),
+    }
+}
+
 pub struct CoreReplica<'a> {
     core: &'a mut Core,
 }
@@ -114,6 +183,14 @@ impl Core {
     pub fn sync_conflicts(&self) -> Result<Vec<ConflictRecord>, AppError> {
         let rows = self.store.sync_values_with_prefix(CONFLICT_PREFIX)?;
         Ok(rows.into_iter().filter_map(|(_, v)| serde_json::from_str(&v).ok()).collect())
+    }
+
+    /// 需要处理 and 冲突 together, for the sync page.
+    pub fn sync_attention(&self) -> Result<SyncAttentionView, AppError> {
+        Ok(SyncAttentionView {
+            rejected: self.rejected_ops()?,
+            conflicts: self.sync_conflicts()?.iter().map(conflict_view).collect(),
+        })
     }
 
     /// Folds again the leaves that pulled events touched.
@@ -182,6 +259,10 @@ impl Replica for CoreReplica<'_> {
 
     fn ops_after(&self, local_seq: i64, limit: usize) -> Result<Vec<LocalOp>, SyncError> {
         self.core.store.outbox_after(local_seq, limit).map_err(local)?.into_iter().map(op_of).collect()
+    }
+
+    fn waiting(&self) -> Result<u64, SyncError> {
+        Ok(self.core.store.outbox_counts().map_err(local)?.0 as u64)
     }
 
     fn first_unanswered(&self) -> Result<Option<i64>, SyncError> {
@@ -343,8 +424,18 @@ pub async fn enrol<T: Transport>(
 
 /// 同步: pushes what waits and pulls what the county has for this office.
 pub async fn sync_now<T: Transport>(core: &mut Core, transport: T) -> Result<SyncReport, AppError> {
+    sync_with_progress(core, transport, None).await
+}
+
+/// 同步, telling `progress` how far it is (the desktop's progress bar).
+pub async fn sync_with_progress<T: Transport>(
+    core: &mut Core,
+    transport: T,
+    progress: Option<jiaowu_sync::engine::ProgressFn>,
+) -> Result<SyncReport, AppError> {
     let clock = core.clock.clone();
-    let engine = Engine::new(transport, std::sync::Arc::new(move || clock.now()));
+    let mut engine = Engine::new(transport, std::sync::Arc::new(move || clock.now()));
+    engine.progress = progress;
     let mut replica = CoreReplica { core };
     engine.sync(&mut replica).await.map_err(sync_error)
 }

@@ -296,6 +296,11 @@ pub fn record_kind(k: crate::records::RecordKind) -> &'static str {
 
 // 工作台 (home page).
 pub const SYNC_NOT_CONNECTED: &str = "未连接县级中心";
+pub const SYNC_NEVER: &str = "已登记县级平台，尚未同步";
+
+pub fn sync_last(beijing: &str) -> String {
+    format!("上次同步 {beijing}")
+}
 pub const PENDING_PERMIT: &str = "经常性跨市县活动（经营）许可";
 pub const CLOCK_INTAKE: &str = "报到期限";
 pub const BASIS_INTAKE: &str = "《社区矫正法》第二十一条：判决、裁定生效之日起十日内报到";
@@ -1371,6 +1376,7 @@ pub const OPTIONS: &[(&str, &[(&str, &str)])] = &[
 
 /// Author shown for records that came from the county or another office.
 pub const COUNTY_STAFF: &str = "县级社区矫正机构";
+pub const SYNC_RUNNING: &str = "正在同步，请稍候。";
 pub const SYNC_ALREADY_ENROLLED: &str =
     "本机已经在县级平台登记，不需要再次登记。换用新电脑时，请在新电脑上用新的登记码登记。";
 
@@ -1399,6 +1405,15 @@ pub fn clock_skew_warning(ms: i64) -> String {
         )
     } else {
         format!("本机时钟比县级平台{dir}约{minutes}分钟，请校准电脑时间。")
+    }
+}
+
+pub fn conflict_outcome(o: jiaowu_sync::wire::ConflictOutcome) -> &'static str {
+    use jiaowu_sync::wire::ConflictOutcome as O;
+    match o {
+        O::CountyKept => "以县级登记为准，本所的修改已留存待核",
+        O::OfficeKept => "采用本所的修改，县级原值已留存",
+        O::BothKept => "两份记录都已保存，待县级核对",
     }
 }
 

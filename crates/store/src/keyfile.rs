@@ -30,6 +30,7 @@ pub const MAX_FAILURES: u32 = 5;
 pub const LOCK_MINUTES: i64 = 15;
 
 /// The raw database key. Zeroed on drop.
+#[derive(Clone)]
 pub struct DbKey(pub(crate) Zeroizing<[u8; 32]>);
 
 impl DbKey {

@@ -235,6 +235,20 @@ impl Store {
         &self.path
     }
 
+    /// A second connection to the same file with the same key, for work that runs beside the
+    /// clerk (sync): SQLite serialises the writes of both. Waits for the startup check first.
+    pub fn sibling(&mut self) -> Result<Store> {
+        self.check.wait()?;
+        let conn = connection::open_keyed(&self.path, &self.key, false)?;
+        Ok(Store {
+            conn,
+            path: self.path.clone(),
+            key: self.key.clone(),
+            kdf: self.kdf,
+            check: StartupCheck::Passed(std::time::Duration::ZERO),
+        })
+    }
+
     /// Read access for queries in this crate's repositories.
     pub fn conn(&self) -> &Connection {
         &self.conn

@@ -33,6 +33,11 @@ export interface Backend {
   recordDecision(input: Record<string, unknown>): Promise<Record<string, unknown>>
   addStaff(input: T.AddStaffInput): Promise<unknown>
   changePassword(newPassword: string): Promise<void>
+  syncStatus(): Promise<T.SyncStatusView>
+  syncAttention(): Promise<T.SyncAttentionView>
+  enrolDevice(input: T.EnrolInput): Promise<T.SyncStatusView>
+  /** Pushes and pulls once; `onProgress` hears how far it is. */
+  syncNow(onProgress: (p: T.SyncProgress) => void): Promise<T.SyncReport>
 }
 
 /** A refusal or failure from the backend, with the per-field Chinese messages. */

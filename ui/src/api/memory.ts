@@ -21,6 +21,13 @@ export class MemoryBackend implements Backend {
   assessment: T.LeaveAssessmentView | null = null
   statistics: T.StatisticsView | null = null
   saved: { kind: string; input: Record<string, unknown> }[] = []
+  syncState: T.SyncStatusView = {
+    enrolled: false, county_name: null, county_url: null, last_sync: null, waiting: 3, needs_attention: 0,
+    open_conflicts: 0, clock_skew_ms: null, clock_warning: null,
+  }
+  attention: T.SyncAttentionView = { rejected: [], conflicts: [] }
+  /** What `syncNow` reports before it answers. */
+  progressSteps: T.SyncProgress[] = [{ phase: 'push', done: 3, total: 3 }, { phase: 'pull', done: 2, total: null }]
   private failures = new Map<string, T.AppErrorDto>()
 
   /** The next call of `method` throws this refusal. */
@@ -106,4 +113,22 @@ export class MemoryBackend implements Backend {
   recordDecision = (input: Record<string, unknown>) => this.run('recordDecision', [input], () => ({ id: 'd1', ...input }))
   addStaff = (input: T.AddStaffInput) => this.run('addStaff', [input], () => ({ staff_id: 's2', ...input }))
   changePassword = (newPassword: string) => this.run('changePassword', [newPassword], () => undefined)
+  syncStatus = () => this.run('syncStatus', [], () => ({ ...this.syncState }))
+  syncAttention = () => this.run('syncAttention', [], () => this.attention)
+  enrolDevice = (input: T.EnrolInput) =>
+    this.run('enrolDevice', [input], () => {
+      this.syncState = { ...this.syncState, enrolled: true, county_url: input.url, county_name: '某县社区矫正管理局' }
+      return { ...this.syncState }
+    })
+  syncNow = (onProgress: (p: T.SyncProgress) => void) =>
+    this.run('syncNow', [], () => {
+      for (const p of this.progressSteps) onProgress(p)
+      const pushed = this.syncState.waiting
+      this.syncState = { ...this.syncState, waiting: 0, last_sync: '2026-11-23 10:00' }
+      return {
+        pushed, acknowledged: pushed, rejected: 0, conflicts: 0, pulled: 2,
+        applied: { applied: 2, already_held: 0, gated: 0, conflicts: 0 }, repaired_tables: [], round_trips: 2,
+        server_time: '2026-11-23T02:00:00Z', clock_skew_ms: 0,
+      }
+    })
 }

@@ -1,6 +1,7 @@
 // Backend over Tauri IPC: each method invokes the command of the same name in src-tauri.
 // The only module that imports @tauri-apps.
-import { invoke } from '@tauri-apps/api/core'
+import { Channel, invoke } from '@tauri-apps/api/core'
+import type { SyncProgress } from './types'
 import { toBackendError, type Backend } from './backend'
 
 async function call<T>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
@@ -40,4 +41,12 @@ export const tauriBackend: Backend = {
   recordDecision: (input) => call('record_decision', { input }),
   addStaff: (input) => call('add_staff', { input }),
   changePassword: (newPassword) => call('change_password', { newPassword }),
+  syncStatus: () => call('sync_status'),
+  syncAttention: () => call('sync_attention'),
+  enrolDevice: (input) => call('enrol_device', { input }),
+  syncNow: (onProgress) => {
+    const channel = new Channel<SyncProgress>()
+    channel.onmessage = onProgress
+    return call('sync_now', { onProgress: channel })
+  },
 }

@@ -447,3 +447,74 @@ export interface AddStaffInput {
   password: string
   role: Role
 }
+
+// ---- sync with the county (jiaowu-app sync.rs, jiaowu-sync engine.rs) ----
+
+export interface SyncStatusView {
+  enrolled: boolean
+  county_name: string | null
+  county_url: string | null
+  /** Beijing time of the last successful sync, as the county's clock had it. */
+  last_sync: string | null
+  waiting: number
+  needs_attention: number
+  open_conflicts: number
+  clock_skew_ms: number | null
+  clock_warning: string | null
+}
+
+export interface RejectedOpView {
+  seq: number
+  entity: string
+  entity_label: string
+  entity_id: string
+  message: string
+}
+
+export interface ConflictField {
+  field: string
+  label: string
+  county_value: string
+  office_value: string
+}
+
+export interface ConflictView {
+  id: string
+  entity_label: string
+  entity_id: string
+  fields: ConflictField[]
+  outcome_label: string
+  open: boolean
+  received_at: string
+  resolution_note: string | null
+}
+
+export interface SyncAttentionView {
+  rejected: RejectedOpView[]
+  conflicts: ConflictView[]
+}
+
+export interface EnrolInput {
+  url: string
+  code: string
+  device_name: string
+}
+
+export interface SyncProgress {
+  phase: 'push' | 'pull' | 'repair'
+  done: number
+  total: number | null
+}
+
+export interface SyncReport {
+  pushed: number
+  acknowledged: number
+  rejected: number
+  conflicts: number
+  pulled: number
+  applied: { applied: number; already_held: number; gated: number; conflicts: number }
+  repaired_tables: string[]
+  round_trips: number
+  server_time: string | null
+  clock_skew_ms: number | null
+}
