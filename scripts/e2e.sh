@@ -11,5 +11,5 @@ rm -rf "$demo" target/e2e-artifacts && mkdir -p "$demo"
 JIAOWU_DB="$demo/office.db" JIAOWU_USER=demo JIAOWU_PASSWORD=demo2026 JIAOWU_TODAY=2026-11-23 \
   ./target/debug/jiaowu demo --seed 42 --subjects 40 > /dev/null
 JIAOWU_DEMO_DB="$demo/office.db" xvfb-run -a -s "-screen 0 1366x768x24" \
-  cargo test --locked -p jiaowu-acceptance --test desktop -- --test-threads=1
+  cargo test --locked -p jiaowu-acceptance --test desktop --test desktop_sync -- --test-threads=1
 ls target/e2e-artifacts

@@ -192,6 +192,17 @@ async fn intake_leave_decision_and_transfer_between_two_offices() {
     assert_eq!((r.rejected, r.conflicts), (0, 0), "{r:?}");
     assert_eq!(a.core.sync_status().unwrap().waiting, 0, "everything acknowledged");
 
+    // An enrolled office cannot transcribe the county's decision by hand: it comes by sync.
+    let e = a
+        .core
+        .record_leave_step(LeaveStepInput {
+            leave_id: leave.leave.id,
+            step: LeaveStep::CountyDecide { approve: true, reason: String::new(), doc_no: "手抄文号".into() },
+            on: None,
+        })
+        .unwrap_err();
+    assert_eq!(e.code(), "leave.county_decides_by_sync", "{}", e.message());
+
     // The county sees it waiting and approves; A sees the decision after its next sync.
     let pending = c.console("GET", "/leave-requests", Value::Null).await;
     assert_eq!(pending.as_array().unwrap().len(), 1, "{pending}");

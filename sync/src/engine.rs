@@ -102,7 +102,13 @@ pub enum SyncError {
     #[error("无法连接县级平台：{0}")]
     Offline(String),
     #[error("{message}")]
-    Refused { code: ErrorCode, message: String, detail: serde_json::Map<String, serde_json::Value> },
+    Refused {
+        code: ErrorCode,
+        message: String,
+        /// The request field at fault, when the county named one.
+        field: Option<String>,
+        detail: serde_json::Map<String, serde_json::Value>,
+    },
     #[error("本机尚未在县级平台登记")]
     NotEnrolled,
     #[error("{0}")]
@@ -457,7 +463,12 @@ fn decode<V: DeserializeOwned>(resp: &WireResponse) -> Result<V, SyncError> {
             .map_err(|_| SyncError::Offline(format!("unexpected answer (status {})", resp.status)));
     }
     match serde_json::from_slice::<ErrorBody>(&resp.body) {
-        Ok(e) => Err(SyncError::Refused { code: e.error.code, message: e.error.message, detail: e.error.detail }),
+        Ok(e) => Err(SyncError::Refused {
+            code: e.error.code,
+            message: e.error.message,
+            field: e.error.field,
+            detail: e.error.detail,
+        }),
         Err(_) => Err(SyncError::Offline(format!("unexpected answer (status {})", resp.status))),
     }
 }

@@ -183,3 +183,16 @@ describe('外出审批流程', () => {
     w.unmount()
   })
 })
+
+describe('外出管理 with the county online', () => {
+  it('offers no transcription of county decisions once the PC is enrolled', async () => {
+    const b = fakeBackend()
+    b.leaves = [leave('l1', 'awaiting_county', 'county')]
+    await mountWith(LeavesView, b)
+    expect(actions(0)).toContain('county_decide')
+    document.body.innerHTML = ''
+    b.syncState = { ...b.syncState, enrolled: true }
+    await mountWith(LeavesView, b)
+    expect(actions(0)).toEqual(['cancel'])
+  })
+})

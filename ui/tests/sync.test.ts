@@ -86,5 +86,6 @@ describe('与县级同步', () => {
     expect(conflict).toContain('strict')
     expect(conflict).toContain('ordinary')
     expect($('#clock-warning')!.textContent).toContain('慢约730天')
+    expect($('#sync-status')!.textContent).toContain('慢约730天')
   })
 })

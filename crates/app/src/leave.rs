@@ -460,6 +460,15 @@ impl Core {
                 Ok(d.trim().to_string())
             }
         };
+        // An enrolled office receives the county's and the level above's decisions by sync;
+        // transcribing them by hand would make a second, unauthorised copy (design.md §3).
+        let county_step = matches!(
+            input.step,
+            LeaveStep::CountyDecide { .. } | LeaveStep::EscalateToHigher { .. } | LeaveStep::HigherDecide { .. }
+        );
+        if county_step && self.store.sync_value(jiaowu_sync::engine::keys::DEVICE_ID)?.is_some() {
+            return Err(AppError::refused("step", "leave.county_decides_by_sync", zh::COUNTY_DECISION_BY_SYNC));
+        }
         let (event, level) = match input.step {
             LeaveStep::OfficeDecide { approve, reason } => {
                 need_head("审批外出")?;

@@ -385,14 +385,10 @@ impl Replica for CoreReplica<'_> {
 
 fn sync_error(e: SyncError) -> AppError {
     match e {
-        SyncError::Refused { code, message, .. } => AppError::refused(
-            "",
-            &format!(
-                "sync.{}",
-                serde_json::to_value(code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-            ),
-            message,
-        ),
+        SyncError::Refused { code, message, field, .. } => {
+            let code = serde_json::to_value(code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            AppError::refused(field.as_deref().unwrap_or(""), &format!("sync.{code}"), message)
+        }
         SyncError::Offline(detail) => AppError::refused("", "sync.offline", zh::sync_offline(&detail)),
         SyncError::NotEnrolled => AppError::refused("", "sync.not_enrolled", zh::SYNC_NOT_ENROLLED),
         SyncError::Local(detail) => AppError::internal(detail),

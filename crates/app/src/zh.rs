@@ -1376,6 +1376,7 @@ pub const OPTIONS: &[(&str, &[(&str, &str)])] = &[
 
 /// Author shown for records that came from the county or another office.
 pub const COUNTY_STAFF: &str = "县级社区矫正机构";
+pub const COUNTY_DECISION_BY_SYNC: &str = "本机已与县级平台联网：县级和上一级的审批决定由县级社区矫正机构在县级平台作出，同步后自动送达本机，不需要也不能在本机录入。";
 pub const SYNC_RUNNING: &str = "正在同步，请稍候。";
 pub const SYNC_ALREADY_ENROLLED: &str =
     "本机已经在县级平台登记，不需要再次登记。换用新电脑时，请在新电脑上用新的登记码登记。";
@@ -1390,8 +1391,9 @@ pub fn beijing_time(rfc3339: &str) -> String {
 pub const SYNC_NOT_ENROLLED: &str =
     "本机尚未在县级平台登记。请负责人用县级机构发放的登记码登记本机（菜单：同步 → 登记本机）。";
 
-pub fn sync_offline(detail: &str) -> String {
-    format!("暂时连不上县级平台（{detail}）。本机记录都已保存，联网后会自动上报，不会丢失。")
+/// The transport's own words (English, technical) stay out of the clerk's message.
+pub fn sync_offline(_detail: &str) -> String {
+    "暂时连不上县级平台。本机记录都已保存，联网后会自动上报，不会丢失。".into()
 }
 
 /// Protocol §8: warn when the PC clock is more than 10 minutes off.

@@ -22,7 +22,15 @@ export const Y = {
   needsAttention: '需要处理',
   conflicts: '未解决冲突',
   skew: '本机时钟偏差',
-  seconds: (ms: number) => `${(ms / 1000).toFixed(1)} 秒`,
+  /** A clock difference in the largest unit that reads naturally ("快约3分钟", "慢约6天"). */
+  skewText: (ms: number) => {
+    const a = Math.abs(ms)
+    const dir = ms > 0 ? '快' : '慢'
+    if (a < 60_000) return `${dir}${(a / 1000).toFixed(1)}秒`
+    if (a < 3_600_000) return `${dir}约${Math.round(a / 60_000)}分钟`
+    if (a < 86_400_000) return `${dir}约${Math.round(a / 3_600_000)}小时`
+    return `${dir}约${Math.round(a / 86_400_000)}天`
+  },
   syncNow: '立即同步',
   syncing: '正在同步…',
   phase: { push: '正在上报', pull: '正在接收县级数据', repair: '正在核对数据' } as Record<string, string>,
