@@ -125,30 +125,39 @@ impl Server {
     /// Checks a signed request (§3) and moves the device's counter on. Returns the device.
     pub fn authenticate(&self, signed: &Signed<'_>, signature: &str) -> Result<Device> {
         let now = self.now();
-        let device_time: Option<DateTime<Utc>> = signed.time.parse().ok();
-        self.write(|tx| {
-            let Some(mut d) = store::get::<Device>(tx, kind::DEVICE, &signed.device.to_string())? else {
-                return Ok(Err(ServerError::new(ErrorCode::DeviceUnknown, zh::DEVICE_UNKNOWN)));
-            };
-            if d.revoked_at.is_some() {
-                return Ok(Err(ServerError::new(ErrorCode::DeviceRevoked, zh::DEVICE_REVOKED)));
-            }
-            let key = public_key_from_base64(&d.public_key).map_err(|_| ServerError::internal("stored key"))?;
-            if signed.verify(&key, signature).is_err() {
-                return Ok(Err(ServerError::new(ErrorCode::BadSignature, zh::BAD_SIGNATURE)));
-            }
-            if signed.counter <= d.last_counter {
-                return Ok(Err(ServerError::new(ErrorCode::Replayed, zh::replayed(d.last_counter))
-                    .detail("last_counter", d.last_counter)));
-            }
-            d.last_counter = signed.counter;
-            d.last_seen = Some(now);
-            if let Some(t) = device_time {
-                d.last_skew_ms = Some((t - now).num_milliseconds());
-            }
-            store::put(tx, kind::DEVICE, &d.id.to_string(), &d)?;
-            Ok(Ok(d))
-        })?
+        self.write(|tx| self.authenticate_in(tx, signed, signature, now))?
+    }
+
+    /// `authenticate` inside a caller's transaction (a push checks the request and applies it
+    /// in one commit). The outer `Result` is a store failure, the inner one a refusal.
+    pub(crate) fn authenticate_in(
+        &self,
+        tx: &mut dyn store::CountyTx,
+        signed: &Signed<'_>,
+        signature: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Result<Device>> {
+        let Some(mut d) = store::get::<Device>(tx, kind::DEVICE, &signed.device.to_string())? else {
+            return Ok(Err(ServerError::new(ErrorCode::DeviceUnknown, zh::DEVICE_UNKNOWN)));
+        };
+        if d.revoked_at.is_some() {
+            return Ok(Err(ServerError::new(ErrorCode::DeviceRevoked, zh::DEVICE_REVOKED)));
+        }
+        let key = public_key_from_base64(&d.public_key).map_err(|_| ServerError::internal("stored key"))?;
+        if signed.verify(&key, signature).is_err() {
+            return Ok(Err(ServerError::new(ErrorCode::BadSignature, zh::BAD_SIGNATURE)));
+        }
+        if signed.counter <= d.last_counter {
+            return Ok(Err(ServerError::new(ErrorCode::Replayed, zh::replayed(d.last_counter))
+                .detail("last_counter", d.last_counter)));
+        }
+        d.last_counter = signed.counter;
+        d.last_seen = Some(now);
+        if let Ok(t) = signed.time.parse::<DateTime<Utc>>() {
+            d.last_skew_ms = Some((t - now).num_milliseconds());
+        }
+        store::put(tx, kind::DEVICE, &d.id.to_string(), &d)?;
+        Ok(Ok(d))
     }
 
     /// County console: a device stops being able to sync (its data stays on the PC).

@@ -202,8 +202,16 @@ impl CountyTx for PgTx<'_> {
         let rows = self
             .tx
             .query(
-                "SELECT entity, id, version FROM entities WHERE subject_id IN
+                "SELECT e.entity, e.id, e.version FROM entities e WHERE e.subject_id IN
                      (SELECT id FROM entities WHERE entity = 'subjects' AND office_id = $1)
+                   AND NOT EXISTS (SELECT 1 FROM entities p
+                       WHERE p.entity = CASE e.entity WHEN 'study_attendance' THEN 'study_sessions'
+                                 WHEN 'service_participation' THEN 'service_activities'
+                                 WHEN 'hazards' THEN 'screening_campaigns' END
+                         AND p.id::text = CASE e.entity WHEN 'study_attendance' THEN e.payload->>'session_id'
+                                 WHEN 'service_participation' THEN e.payload->>'activity_id'
+                                 WHEN 'hazards' THEN e.payload->>'campaign_id' END
+                         AND p.office_id <> $1)
                  UNION ALL
                  SELECT entity, id, version FROM entities WHERE subject_id IS NULL AND office_id = $1",
                 &[&office_id],
@@ -224,7 +232,7 @@ impl CountyTx for PgTx<'_> {
         let rows = self
             .tx
             .query(
-                "SELECT seq, change FROM changes WHERE office_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+                "SELECT seq, change::text FROM changes WHERE office_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
                 &[&office_id, &after, &(limit as i64)],
             )
             .map_err(db)?;

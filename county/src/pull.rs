@@ -8,6 +8,7 @@ use base64::Engine;
 use jiaowu_sync::digest::{ScopeDigest, TableDigest};
 use jiaowu_sync::wire::{Change, ErrorCode, PullResponse};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use uuid::Uuid;
 
 use crate::error::ServerError;
@@ -52,6 +53,26 @@ pub struct RecordsResponse {
     pub changes: Vec<Change>,
 }
 
+/// `GET /pull` as the server writes it: `wire::PullResponse` with the changes kept as the JSON
+/// text they were stored as.
+#[derive(Debug, Serialize)]
+pub struct PullPage {
+    pub server_time: chrono::DateTime<chrono::Utc>,
+    pub cursor: String,
+    pub more: bool,
+    pub changes: Vec<Box<RawValue>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digest: Option<ScopeDigest>,
+}
+
+impl PullPage {
+    /// The page as a client reads it.
+    pub fn parsed(&self) -> Result<PullResponse> {
+        let text = serde_json::to_string(self).map_err(|e| ServerError::internal(e.to_string()))?;
+        serde_json::from_str(&text).map_err(|e| ServerError::internal(e.to_string()))
+    }
+}
+
 fn encode_cursor(epoch: &str, seq: i64) -> String {
     B64.encode(format!("1:{epoch}:{seq}"))
 }
@@ -80,7 +101,7 @@ impl Server {
         }
     }
 
-    pub fn pull(&self, device: &Device, cursor: Option<&str>, limit: usize) -> Result<PullResponse> {
+    pub fn pull(&self, device: &Device, cursor: Option<&str>, limit: usize) -> Result<PullPage> {
         let limit = limit.clamp(1, jiaowu_sync::MAX_PULL_CHANGES);
         let now = self.now();
         let reset = || ServerError::new(ErrorCode::CursorReset, zh::CURSOR_RESET);
@@ -100,18 +121,67 @@ impl Server {
             let more = rows.len() > limit;
             rows.truncate(limit);
             let last = rows.last().map(|r| r.seq).unwrap_or(after);
+            // Stored changes are passed through as they are: no parse, no re-serialisation.
             let changes = rows
                 .into_iter()
-                .map(|r| serde_json::from_value(r.change).map_err(|e| ServerError::internal(e.to_string())))
-                .collect::<Result<Vec<Change>>>()?;
+                .map(|r| RawValue::from_string(r.change).map_err(|e| ServerError::internal(e.to_string())))
+                .collect::<Result<Vec<Box<RawValue>>>>()?;
             let digest = if more { None } else { Some(scope_digest(tx, device.office_id)?) };
-            Ok(PullResponse { server_time: now, cursor: encode_cursor(&self.feed_epoch, last), more, changes, digest })
+            Ok(PullPage { server_time: now, cursor: encode_cursor(&self.feed_epoch, last), more, changes, digest })
         })
     }
 
     /// The digest of everything an office should hold (what its last pull page carries).
     pub fn scope_digest(&self, office: Uuid) -> Result<ScopeDigest> {
         self.write(|tx| scope_digest(tx, office))
+    }
+
+    /// Every synced row of an office's scope as (entity, payload), subjects first (the benchmark's
+    /// raw-insert baseline reads what the office should end up holding).
+    pub fn scope_rows(&self, office: Uuid) -> Result<Vec<(String, serde_json::Value)>> {
+        self.write(|tx| {
+            let mut out = Vec::new();
+            let subjects = tx.subjects_of_office(office)?;
+            for s in &subjects {
+                out.push((s.entity.clone(), s.payload.clone()));
+            }
+            for row in tx.office_rows(office)? {
+                if synced_table(&row.entity) {
+                    out.push((row.entity, row.payload));
+                }
+            }
+            for s in &subjects {
+                for row in tx.entities_of_subject(s.id)? {
+                    if row.entity != "subjects" && synced_table(&row.entity) {
+                        out.push((row.entity, row.payload));
+                    }
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// Up to `n` entity rows the server holds, with fresh ids (the county ingest baseline).
+    pub fn sample_entities(&self, n: usize) -> Result<Vec<crate::store::EntityRow>> {
+        let offices: Vec<crate::model::Office> = self.write(|tx| crate::store::all(tx, crate::store::kind::OFFICE))?;
+        let mut out = Vec::new();
+        for o in offices {
+            let rows = self.write(|tx| {
+                let mut rows = Vec::new();
+                for s in tx.subjects_of_office(o.id)? {
+                    rows.extend(tx.entities_of_subject(s.id)?);
+                }
+                Ok(rows)
+            })?;
+            for mut r in rows {
+                if out.len() == n {
+                    return Ok(out);
+                }
+                r.id = self.new_id();
+                out.push(r);
+            }
+        }
+        Ok(out)
     }
 
     /// An op as received, with the answer the server gave.
@@ -151,7 +221,10 @@ impl Server {
             let mut changes = Vec::new();
             for id in &req.ids {
                 let Some(row) = tx.entity(&req.entity, *id)? else { continue };
-                if !in_scope(tx, device.office_id, &row)? || !synced_table(&row.entity) {
+                if !in_scope(tx, device.office_id, &row)?
+                    || !synced_table(&row.entity)
+                    || crate::push::foreign_child(tx, device.office_id, &row)?
+                {
                     continue;
                 }
                 changes.push(upsert_of(&row, now));

@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, Utc};
 use jiaowu_store::AnyRecord;
+use jiaowu_sync::signing::Signed;
 use jiaowu_sync::wire::{
     Change, ConflictOutcome, ConflictRecord, ConflictState, ErrorCode, Op, OpKind, OpResult, Outcome, PushRequest,
     PushResponse,
@@ -50,17 +51,37 @@ const OFFICE_INFO: &[&str] = &["office", "staff"];
 
 impl Server {
     pub fn push(&self, device: &Device, req: &PushRequest) -> Result<PushResponse> {
-        if req.ops.len() > jiaowu_sync::MAX_PUSH_OPS {
-            return Err(ServerError::new(ErrorCode::TooLarge, zh::TOO_LARGE));
-        }
         let now = self.now();
+        self.write(|tx| self.push_in(tx, device.id, req, now))?
+    }
+
+    /// A signed push: the request is authenticated and applied in one transaction (one commit
+    /// per push, which is what the county's ingest rate is made of).
+    pub fn push_signed(&self, signed: &Signed<'_>, signature: &str, req: &PushRequest) -> Result<PushResponse> {
+        let now = self.now();
+        self.write(|tx| match self.authenticate_in(tx, signed, signature, now)? {
+            Ok(device) => self.push_in(tx, device.id, req, now),
+            Err(refused) => Ok(Err(refused)),
+        })?
+    }
+
+    fn push_in(
+        &self,
+        tx: &mut dyn CountyTx,
+        device_id: Uuid,
+        req: &PushRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Result<PushResponse>> {
+        if req.ops.len() > jiaowu_sync::MAX_PUSH_OPS {
+            return Ok(Err(ServerError::new(ErrorCode::TooLarge, zh::TOO_LARGE)));
+        }
         // A cursor from another database tells nothing; the pull that follows will reset it.
         let seen = self.cursor_seq(req.cursor.as_deref()).unwrap_or(0);
-        self.write(|tx| {
-            let office: Office = store::get(tx, kind::OFFICE, &device.office_id.to_string())?
-                .ok_or_else(|| ServerError::internal("device of a missing office"))?;
-            let mut d: Device = store::get(tx, kind::DEVICE, &device.id.to_string())?
+        {
+            let mut d: Device = store::get(tx, kind::DEVICE, &device_id.to_string())?
                 .ok_or_else(|| ServerError::internal("device vanished"))?;
+            let office: Office = store::get(tx, kind::OFFICE, &d.office_id.to_string())?
+                .ok_or_else(|| ServerError::internal("device of a missing office"))?;
             d.pulled_through = d.pulled_through.max(seen);
             let mut results = Vec::new();
             let mut stop = None;
@@ -113,7 +134,7 @@ impl Server {
                 Some(e) => Err(e),
                 None => Ok(PushResponse { server_time: now, acked_through: d.acked_through, results }),
             })
-        })?
+        }
     }
 
     /// Authorises, validates and merges one op; refusals are answers, not errors.
@@ -242,7 +263,7 @@ impl Server {
             office_id: Some(office),
             alt_key: supersedes,
             version: 1,
-            payload: rec.to_json(),
+            payload: with_county_office_id(rec.to_json(), office),
         };
         tx.put_entity(&row)?;
         feed_upsert(tx, feed_office, &row, Some(op.op_id), now)
@@ -250,6 +271,9 @@ impl Server {
 
     /// Who may record this (design.md §3): county and higher decisions are not the office's.
     fn authority(&self, tx: &mut dyn CountyTx, office: &Office, rec: &dyn AnyRecord) -> Result<Option<String>> {
+        if !matches!(rec.table(), "leave_events" | "decisions") {
+            return Ok(None);
+        }
         let v = rec.to_json();
         let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
         match rec.table() {
@@ -484,6 +508,15 @@ impl Server {
     }
 }
 
+/// Office-level records name their office by the id the recording PC gave it; the county keeps
+/// its own id for the office, which every PC of the office maps back to its own (§6).
+fn with_county_office_id(mut payload: Value, office: Uuid) -> Value {
+    if let Some(v) = payload.get_mut("office_id") {
+        *v = Value::String(office.to_string());
+    }
+    payload
+}
+
 /// Whether an office may still send ops about a subject transferred away from it: only until it
 /// has pulled the scope_exit (its engine pushes before it pulls, so these ops were made before
 /// it knew).
@@ -521,7 +554,27 @@ fn duplicate(op: &Op, stored: &StoredOp) -> OpResult {
     }
 }
 
-/// Appends an upsert of `row` to an office's feed.
+/// Records that hang on an office-level record (a study session, a public-welfare activity, a
+/// screening campaign): (child table, parent field, parent table).
+pub(crate) const CHILDREN: &[(&str, &str, &str)] = &[
+    ("study_attendance", "session_id", "study_sessions"),
+    ("service_participation", "activity_id", "service_activities"),
+    ("hazards", "campaign_id", "screening_campaigns"),
+];
+
+/// Whether `row` hangs on another office's session or activity. Such rows stay with the county
+/// and the office that held the session: an office store names only its own office, so it
+/// cannot hold another office's session (known limit: a transferred subject's past attendance
+/// at the old office is not sent to the new one; it is kept at the county).
+pub(crate) fn foreign_child(tx: &mut dyn CountyTx, office_id: Uuid, row: &EntityRow) -> Result<bool> {
+    let Some((_, field, parent)) = CHILDREN.iter().find(|(t, _, _)| *t == row.entity) else { return Ok(false) };
+    let Some(pid) = row.payload.get(*field).and_then(Value::as_str).and_then(|p| Uuid::parse_str(p).ok()) else {
+        return Ok(false);
+    };
+    Ok(tx.entity(parent, pid)?.is_some_and(|p| p.office_id != Some(office_id)))
+}
+
+/// Appends an upsert of `row` to an office's feed (not a row the office cannot hold).
 pub(crate) fn feed_upsert(
     tx: &mut dyn CountyTx,
     office_id: Uuid,
@@ -529,6 +582,9 @@ pub(crate) fn feed_upsert(
     origin: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    if foreign_child(tx, office_id, row)? {
+        return Ok(());
+    }
     let payload = match &row.payload {
         Value::Object(m) => m.clone(),
         _ => Map::new(),

@@ -250,8 +250,16 @@ impl CountyTx for SqliteTx<'_> {
         let mut st = self
             .tx
             .prepare_cached(
-                "SELECT entity, id, version FROM entities WHERE subject_id IN
+                "SELECT e.entity, e.id, e.version FROM entities e WHERE e.subject_id IN
                      (SELECT id FROM entities WHERE entity = 'subjects' AND office_id = ?1)
+                   AND NOT EXISTS (SELECT 1 FROM entities p
+                       WHERE p.entity = CASE e.entity WHEN 'study_attendance' THEN 'study_sessions'
+                                 WHEN 'service_participation' THEN 'service_activities'
+                                 WHEN 'hazards' THEN 'screening_campaigns' END
+                         AND p.id = CASE e.entity WHEN 'study_attendance' THEN json_extract(e.payload, '$.session_id')
+                                 WHEN 'service_participation' THEN json_extract(e.payload, '$.activity_id')
+                                 WHEN 'hazards' THEN json_extract(e.payload, '$.campaign_id') END
+                         AND p.office_id <> ?1)
                  UNION ALL
                  SELECT entity, id, version FROM entities WHERE subject_id IS NULL AND office_id = ?1",
             )
@@ -292,7 +300,7 @@ impl CountyTx for SqliteTx<'_> {
         let mut out = Vec::new();
         for r in rows {
             let (seq, change) = r.map_err(db)?;
-            out.push(ChangeRow { seq, office_id, change: json(change)? });
+            out.push(ChangeRow { seq, office_id, change });
         }
         Ok(out)
     }

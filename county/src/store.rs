@@ -63,8 +63,8 @@ pub struct EntityRow {
 pub struct ChangeRow {
     pub seq: i64,
     pub office_id: Uuid,
-    /// JSON of `wire::Change`.
-    pub change: serde_json::Value,
+    /// JSON text of `wire::Change`, as stored: a pull passes it through without parsing it.
+    pub change: String,
 }
 
 /// The primitives the server's rules need, inside one transaction.
@@ -89,8 +89,9 @@ pub trait CountyTx {
     /// Office-level rows (no subject) recorded by an office.
     fn office_rows(&mut self, office_id: Uuid) -> Result<Vec<EntityRow>>;
 
-    /// (entity, id, version) of everything in an office's scope: the rows of its subjects and
-    /// its own office-level rows (the scope digest, protocol §6).
+    /// (entity, id, version) of everything in an office's scope: the rows of its subjects (less
+    /// those that hang on another office's session or activity, push.rs `CHILDREN`) and its own
+    /// office-level rows (the scope digest, protocol §6).
     fn scope_versions(&mut self, office_id: Uuid) -> Result<Vec<(String, Uuid, i64)>>;
 
     /// Appends to the change feed; returns its seq. Seqs grow in commit order.

@@ -260,7 +260,7 @@ fn run_seed(seed: u64) {
             }
             // An office records something about a subject it holds (as far as it knows).
             24..=64 => {
-                let o = rng.gen_range(0..OFFICES);
+                let o = rng.gen_range(0..offices.len());
                 let office = &mut offices[o];
                 let today = office.clock.now_date();
                 let core = office.core();
@@ -272,7 +272,16 @@ fn run_seed(seed: u64) {
                     continue;
                 }
                 let s = mine[rng.gen_range(0..mine.len())];
-                if rng.gen_bool(0.7) {
+                if rng.gen_bool(0.15) {
+                    // A study session (an office-level record) with everyone it holds.
+                    let form: jiaowu_app::sessions::StudySessionForm = serde_json::from_value(json!({
+                        "session_date": today, "minutes": 120, "place": "司法所", "organiser": "张", "topic": "法治教育",
+                        "mode": "in_person",
+                        "attendance": mine.iter().map(|s| json!({"subject_id": s, "attendance": "present"})).collect::<Vec<_>>()
+                    }))
+                    .unwrap();
+                    let _ = core.record_study_session(form);
+                } else if rng.gen_bool(0.6) {
                     let input: jiaowu_app::store::VisitInput = serde_json::from_value(json!({
                         "subject_id": s, "visit_date": today, "place_type": "home", "address": "某村",
                         "method": "in_person", "visitors": ["张"], "interviewees": [], "subject_present": true,
@@ -323,9 +332,36 @@ fn run_seed(seed: u64) {
                     }
                 }
             }
+            // A new PC for an office (the old one is kept too): it must end up with the office's
+            // whole scope, office-level records included.
+            65..=67 if offices.len() < OFFICES + 2 => {
+                let o = rng.gen_range(0..OFFICES);
+                let server_id = offices[o].server_id;
+                let code = server.issue_enrolment_code(server_id, "wang").unwrap().code;
+                let clock = offices[o].clock.clone();
+                let path = dir.path().join(format!("office{o}-pc{}.db", offices.len()));
+                let input = InitOfficeInput {
+                    office_name: format!("第{o}司法所"),
+                    county_name: "县局".into(),
+                    division_code: "130123".into(),
+                    leave_delegated: o % 2 == 0,
+                    rule_family: None,
+                    username: "zhang".into(),
+                    display_name: format!("所长{o}"),
+                    password: "office-pass-1".into(),
+                };
+                let (mut core, _) =
+                    init_office(&path, input, clock.clone(), KdfParams { m_kib: 1024, t: 1, p: 1 }).unwrap();
+                let healed = net.lock().unwrap().healed;
+                net.lock().unwrap().healed = true;
+                rt.block_on(jiaowu_app::sync::enrol(&mut core, transport.clone(), "http://127.0.0.1", &code, "pc2"))
+                    .unwrap();
+                net.lock().unwrap().healed = healed;
+                offices.push(SimOffice { path, core: Some(core), clock, server_id });
+            }
             // An office syncs over the bad network, and sometimes crashes in the middle.
             _ => {
-                let o = rng.gen_range(0..OFFICES);
+                let o = rng.gen_range(0..offices.len());
                 let crash = rng.gen_bool(0.2);
                 let office = &mut offices[o];
                 let _ = rt.block_on(jiaowu_app::sync::sync_now(office.core(), transport.clone()));

@@ -146,7 +146,7 @@ pub struct Engine<T: Transport> {
 }
 
 const PUSH_BATCH: usize = crate::MAX_PUSH_OPS;
-const PULL_PAGE: usize = 500;
+const PULL_PAGE: usize = crate::MAX_PULL_CHANGES;
 /// Bodies over this are gzip'd before signing (§2).
 const COMPRESS_OVER: usize = 1024;
 
@@ -214,6 +214,13 @@ impl<T: Transport> Engine<T> {
         let mut report = SyncReport::default();
         self.push_all(replica, &mut report).await?;
         self.pull_all(replica, &mut report).await?;
+        Ok(report)
+    }
+
+    /// Push only: what waits goes up, nothing is pulled.
+    pub async fn push<R: Replica>(&self, replica: &mut R) -> Result<SyncReport, SyncError> {
+        let mut report = SyncReport::default();
+        self.push_all(replica, &mut report).await?;
         Ok(report)
     }
 

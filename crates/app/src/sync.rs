@@ -210,6 +210,13 @@ impl Core {
     }
 }
 
+fn change_version(c: &Change) -> i64 {
+    match c {
+        Change::Upsert { version, .. } => *version,
+        _ => 0,
+    }
+}
+
 fn op_of(o: jiaowu_store::OutboxOp) -> Result<LocalOp, SyncError> {
     let kind = match o.kind.as_str() {
         "create" => OpKind::Create,
@@ -293,6 +300,8 @@ impl Replica for CoreReplica<'_> {
         let server_office = self.get(keys::SERVER_OFFICE_ID)?.unwrap_or_default();
         let office_id = self.core.office.id.to_string();
         let mut stats = ApplyStats::default();
+        let mut received = Vec::new();
+        let mut authors = HashSet::new();
         let (session, now) = (self.core.session.clone(), self.core.clock.now());
         self.core
             .store
@@ -326,11 +335,15 @@ impl Replica for CoreReplica<'_> {
                                     let leave = v.get("leave_id").and_then(|l| l.as_str()).map(str::to_owned);
                                     refold.insert(leave.unwrap_or_else(|| entity_id.to_string()));
                                 }
-                                tx.apply_remote_record(rec.as_ref(), zh::COUNTY_STAFF)?
+                                tx.apply_remote_record(rec.as_ref(), zh::COUNTY_STAFF, &mut authors)?
                             };
                             match applied {
-                                Applied::Inserted => stats.applied += 1,
+                                Applied::Inserted => {
+                                    stats.applied += 1;
+                                    received.push(serde_json::json!([entity, entity_id, change_version(change)]));
+                                }
                                 Applied::AlreadyHeld => stats.already_held += 1,
+                                Applied::SecondCorrection => stats.conflicts += 1,
                             }
                         }
                         Change::ScopeEnter { subject_id } => {
@@ -345,6 +358,11 @@ impl Replica for CoreReplica<'_> {
                             tx.set_sync_value(&format!("{CONFLICT_PREFIX}{}", conflict.id), &json)?;
                         }
                     }
+                }
+                if !received.is_empty() {
+                    // One audit entry for what this page brought: [table, id, version] each.
+                    let detail = serde_json::json!({ "from": "county", "records": received });
+                    tx.audit_only("sync_in", "sync", cursor.unwrap_or("repair"), &detail)?;
                 }
                 tx.set_sync_value(EXITED, &serde_json::to_string(&exited).unwrap_or_default())?;
                 tx.set_sync_value(REFOLD, &serde_json::to_string(&refold).unwrap_or_default())?;
@@ -423,6 +441,14 @@ pub async fn sync_now<T: Transport>(core: &mut Core, transport: T) -> Result<Syn
     sync_with_progress(core, transport, None).await
 }
 
+/// 上报 only: sends what waits without pulling (closing the app, a county ingest benchmark).
+pub async fn push_now<T: Transport>(core: &mut Core, transport: T) -> Result<SyncReport, AppError> {
+    let clock = core.clock.clone();
+    let engine = Engine::new(transport, std::sync::Arc::new(move || clock.now()));
+    let mut replica = CoreReplica { core };
+    engine.push(&mut replica).await.map_err(sync_error)
+}
+
 /// 同步, telling `progress` how far it is (the desktop's progress bar).
 pub async fn sync_with_progress<T: Transport>(
     core: &mut Core,
@@ -443,6 +469,38 @@ pub fn held_digest(core: &mut Core) -> Result<ScopeDigest, AppError> {
 }
 
 impl Core {
+    /// The benchmark's floor under an initial sync (`jiaowu-sync-bench`): the same rows stored
+    /// with no audit entry, no outbox op and no checks, 500 a transaction. Not a use case.
+    pub fn bulk_load_for_benchmark(&mut self, rows: &[(String, serde_json::Value)]) -> Result<(), AppError> {
+        let office_id = serde_json::Value::String(self.office.id.to_string());
+        let (session, now) = (self.session.clone(), self.clock.now());
+        let mut authors = HashSet::new();
+        for chunk in rows.chunks(500) {
+            self.store.write(&session, now, |tx| {
+                for (entity, payload) in chunk {
+                    let mut payload = payload.clone();
+                    if let Some(v) = payload.get_mut("office_id") {
+                        *v = office_id.clone();
+                    }
+                    if entity == "subjects" {
+                        let s: Subject = serde_json::from_value(payload)
+                            .map_err(|e| jiaowu_store::StoreError::Encoding(e.to_string()))?;
+                        tx.apply_remote_subject(&s)?;
+                        continue;
+                    }
+                    let Some(rec) = decode_record(entity, payload) else { continue };
+                    let rec = rec.map_err(|e| jiaowu_store::StoreError::Encoding(e.to_string()))?;
+                    if authors.insert(rec.metadata().recorded_by.clone()) {
+                        tx.ensure_remote_staff(&rec.metadata().recorded_by, zh::COUNTY_STAFF)?;
+                    }
+                    rec.insert_row(tx)?;
+                }
+                Ok(())
+            })?;
+        }
+        Ok(())
+    }
+
     /// Every op id this PC ever made, oldest first.
     pub fn outbox_op_ids(&self) -> Result<Vec<String>, AppError> {
         Ok(self.store.outbox_after(0, usize::MAX >> 1)?.into_iter().map(|o| o.op_id).collect())

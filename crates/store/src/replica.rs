@@ -80,6 +80,9 @@ pub enum Applied {
     Inserted,
     /// The office holds it already (its own op coming back, or a page read twice).
     AlreadyHeld,
+    /// A second correction of a record the office has corrected already: the county keeps both
+    /// (a conflict record shows them); this store holds one correction per record.
+    SecondCorrection,
 }
 
 impl Store {
@@ -186,20 +189,39 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Stores a record the county sent. A record the office holds already is left as it is
-    /// (records are append-only: same id, same content).
-    pub fn apply_remote_record(&self, rec: &dyn AnyRecord, recorded_by_name: &str) -> Result<Applied> {
-        let id = rec.record_id().to_string();
-        let held: i64 =
-            self.conn()
-                .query_row(&format!("SELECT count(*) FROM {} WHERE id = ?1", rec.table()), [&id], |r| r.get(0))?;
-        if held > 0 {
-            return Ok(Applied::AlreadyHeld);
+    /// Stores a record the county sent, without its own audit entry (the page it came in gets
+    /// one). A record the office holds already is left as it is (append-only: same id, same
+    /// content).
+    /// `authors` remembers the staff rows already ensured in this transaction.
+    pub fn apply_remote_record(
+        &self,
+        rec: &dyn AnyRecord,
+        recorded_by_name: &str,
+        authors: &mut HashSet<String>,
+    ) -> Result<Applied> {
+        if authors.insert(rec.metadata().recorded_by.clone()) {
+            self.ensure_remote_staff(&rec.metadata().recorded_by, recorded_by_name)?;
         }
-        self.ensure_remote_staff(&rec.metadata().recorded_by, recorded_by_name)?;
-        rec.insert_row(self)?;
-        self.audit_only("sync_in", rec.table(), &id, &serde_json::json!({ "from": "county" }))?;
-        Ok(Applied::Inserted)
+        // Held already: the primary key says so (cheaper than asking first, and most records of
+        // a page are new). The caller writes one `sync_in` audit entry for the page.
+        match rec.insert_row(self) {
+            Ok(()) => Ok(Applied::Inserted),
+            Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)))
+                if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+            {
+                Ok(Applied::AlreadyHeld)
+            }
+            // A correction: the trigger that allows one correction per record speaks before the
+            // primary key. Held already (this very row), or a second correction the county kept
+            // as a conflict, which this store cannot hold beside the first.
+            Err(StoreError::AlreadySuperseded(_)) => {
+                let id = rec.record_id().to_string();
+                let sql = format!("SELECT count(*) FROM {} WHERE id = ?1", rec.table());
+                let held: i64 = self.conn().query_row(&sql, [&id], |r| r.get(0))?;
+                Ok(if held > 0 { Applied::AlreadyHeld } else { Applied::SecondCorrection })
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Stores the county's copy of a subject: new to the office, or different from what it holds
@@ -211,18 +233,12 @@ impl Tx<'_> {
             Err(StoreError::RecordNotFound { .. }) => crate::subjects::insert_row(self, s)?,
             Err(e) => return Err(e),
         }
-        self.audit_only(
-            "sync_in",
-            "subjects",
-            &s.id.to_string(),
-            &serde_json::json!({ "from": "county", "version": s.version }),
-        )?;
         Ok(Applied::Inserted)
     }
 
     /// Records name their author by staff id; an author from the county or another office gets
     /// an inactive row here so the name can be shown (and the foreign key holds).
-    fn ensure_remote_staff(&self, id: &str, display_name: &str) -> Result<()> {
+    pub fn ensure_remote_staff(&self, id: &str, display_name: &str) -> Result<()> {
         self.conn().execute(
             "INSERT OR IGNORE INTO staff (id, username, display_name, role, active, created_at)
              VALUES (?1, 'remote:' || ?1, ?2, 'staff', 0, ?3)",
