@@ -33,6 +33,13 @@ enum Command {
         #[arg(long)]
         display_name: String,
     },
+    /// Imports a push bundle an office brought on USB (`<name>.jwpush` with `<name>.jwpush.sig`)
+    /// and writes the answering pull bundle into `--out`.
+    ImportBundle {
+        file: PathBuf,
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+    },
     /// Serves the sync and console API. Plain HTTP: put it behind TLS, or on loopback for tests.
     Serve {
         #[arg(long, default_value = "127.0.0.1:8640")]
@@ -60,6 +67,16 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                 std::env::var("JIAOWU_COUNTY_PASSWORD").map_err(|_| "请在 JIAOWU_COUNTY_PASSWORD 中给出密码")?;
             server.add_user(&username, &display_name, &password)?;
             println!("已添加县级用户 {username}");
+        }
+        Command::ImportBundle { file, out } => {
+            let bytes = std::fs::read(&file)?;
+            let sig = std::fs::read_to_string(format!("{}.sig", file.display()))
+                .map_err(|_| format!("缺少签名文件 {}.sig", file.display()))?;
+            let answer = server.import_push_bundle(&bytes, &sig)?;
+            let path = out.join(&answer.name);
+            std::fs::write(&path, &answer.bytes)?;
+            std::fs::write(format!("{}.sig", path.display()), &answer.signature)?;
+            println!("已导入；回执数据包：{}（连同 .sig 文件一并交回司法所）", path.display());
         }
         Command::Serve { listen } => {
             let rt = tokio::runtime::Runtime::new()?;

@@ -282,3 +282,38 @@ pub(crate) fn send_snapshot(
     }
     Ok(())
 }
+
+impl Server {
+    /// County console: imports a push bundle carried on USB (protocol §10) and answers with a
+    /// pull bundle for the same office: the results of its ops and every change it has not
+    /// seen, signed with the county's key.
+    pub fn import_push_bundle(&self, bytes: &[u8], signature: &str) -> Result<jiaowu_sync::bundle::BundleFile> {
+        use jiaowu_sync::bundle;
+        let doc = bundle::read_push(bytes).map_err(|e| ServerError::new(ErrorCode::Malformed, e.to_string()))?;
+        let time = doc.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let signed = bundle::push_signed(doc.device_id, doc.counter, &time, bytes);
+        let results = self.push_signed(&signed, signature, &doc.request)?;
+        let device: Device = self
+            .write(|tx| crate::store::get(tx, crate::store::kind::DEVICE, &doc.device_id.to_string()))?
+            .ok_or_else(|| ServerError::internal("device vanished"))?;
+        let mut pages = Vec::new();
+        let mut cursor = doc.request.cursor.clone();
+        loop {
+            let page = self.pull(&device, cursor.as_deref(), jiaowu_sync::MAX_PULL_CHANGES)?.parsed()?;
+            cursor = Some(page.cursor.clone());
+            let more = page.more;
+            pages.push(page);
+            if !more {
+                break;
+            }
+        }
+        let out = bundle::PullBundle {
+            format: bundle::PULL_FORMAT.into(),
+            office_id: device.office_id,
+            created_at: self.now(),
+            push_results: Some(results),
+            pages,
+        };
+        bundle::write_pull(&out, &self.signing_key).map_err(|e| ServerError::internal(e.to_string()))
+    }
+}

@@ -3,6 +3,7 @@
 //! parsed by the tests here, so the page and the code cannot drift apart silently), and the
 //! office sync engine (`engine`) over a `transport` (reqwest, or in-process in tests).
 
+pub mod bundle;
 pub mod digest;
 pub mod engine;
 pub mod signing;

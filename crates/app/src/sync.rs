@@ -506,3 +506,31 @@ impl Core {
         Ok(self.store.outbox_after(0, usize::MAX >> 1)?.into_iter().map(|o| o.op_id).collect())
     }
 }
+
+/// 导出数据包: what waits, as a signed push bundle written into `dir` (protocol §10). Returns
+/// the file written (its `.sig` beside it).
+pub fn export_bundle(core: &mut Core, dir: &std::path::Path) -> Result<std::path::PathBuf, AppError> {
+    let now = core.clock.now();
+    let file = jiaowu_sync::bundle::export_push(&mut CoreReplica { core }, now, env!("CARGO_PKG_VERSION"))
+        .map_err(sync_error)?;
+    let path = dir.join(&file.name);
+    std::fs::write(&path, &file.bytes).map_err(AppError::internal)?;
+    std::fs::write(format!("{}.sig", path.display()), &file.signature).map_err(AppError::internal)?;
+    Ok(path)
+}
+
+/// 导入回执: applies a pull bundle from the county after checking the county's signature.
+pub fn import_bundle(core: &mut Core, path: &std::path::Path) -> Result<SyncReport, AppError> {
+    let bytes =
+        std::fs::read(path).map_err(|_| AppError::refused("file", "bundle.missing", zh::bundle_missing(path)))?;
+    let sig = std::fs::read_to_string(format!("{}.sig", path.display()))
+        .map_err(|_| AppError::refused("file", "bundle.no_signature", zh::bundle_missing(path)))?;
+    let key = core
+        .sync_value(jiaowu_sync::engine::keys::COUNTY_SIGNING_KEY)?
+        .and_then(|k| jiaowu_sync::engine::decode_key(&k))
+        .ok_or_else(|| AppError::refused("", "sync.not_enrolled", zh::SYNC_NOT_ENROLLED))?;
+    let doc = jiaowu_sync::bundle::read_pull(&bytes, &sig, &key)
+        .map_err(|_| AppError::refused("file", "bundle.bad_signature", zh::BUNDLE_BAD_SIGNATURE))?;
+    let mut replica = CoreReplica { core };
+    jiaowu_sync::bundle::import_pull(&mut replica, &doc).map_err(sync_error)
+}

@@ -1109,6 +1109,7 @@ pub mod cli {
     pub const CONVERTED_FROM: &str = "由15位号码转换";
     pub const VERIFY_OK: &str = "校验通过：数据库完整，审计日志哈希链完整。";
     pub const ENROLLED: &str = "本机已在县级平台登记";
+    pub const BUNDLE_WRITTEN: &str = "已导出数据包（连同 .sig 签名文件交县级机构导入）";
     pub const SYNC_DONE: &str = "同步完成";
     pub const SYNC_LINE: &str = "上报 {pushed} 条（确认 {acked}，冲突 {conflicts}，被退回 {rejected}）；下载 {pulled} 条（新增 {applied}，暂缓 {gated}）；往返 {trips} 次";
     pub const SYNC_STATUS: &str = "县级平台：{county}  上次同步（县级时间）：{last}  待上报：{waiting}  需要处理：{attention}  未解决冲突：{conflicts}";
@@ -1377,6 +1378,13 @@ pub const OPTIONS: &[(&str, &[(&str, &str)])] = &[
 /// Author shown for records that came from the county or another office.
 pub const COUNTY_STAFF: &str = "县级社区矫正机构";
 pub const COUNTY_DECISION_BY_SYNC: &str = "本机已与县级平台联网：县级和上一级的审批决定由县级社区矫正机构在县级平台作出，同步后自动送达本机，不需要也不能在本机录入。";
+pub const BUNDLE_BAD_SIGNATURE: &str =
+    "数据包的县级签名不正确或文件已损坏，未导入任何内容。请向县级机构重新索取回执数据包。";
+
+pub fn bundle_missing(path: &std::path::Path) -> String {
+    format!("找不到数据包 {}（或旁边的 .sig 签名文件）", path.display())
+}
+
 pub const SYNC_RUNNING: &str = "正在同步，请稍候。";
 pub const SYNC_ALREADY_ENROLLED: &str =
     "本机已经在县级平台登记，不需要再次登记。换用新电脑时，请在新电脑上用新的登记码登记。";

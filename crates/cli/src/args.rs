@@ -553,6 +553,14 @@ pub enum SyncCmd {
     },
     /// 立即同步一次
     Run,
+    /// 导出数据包（无网络时用U盘交县级机构）
+    Export {
+        /// 写到哪个目录（如U盘）
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+    },
+    /// 导入县级机构返回的回执数据包（.jwpull）
+    Import { file: PathBuf },
     /// 同步状态：待上报、需要处理、冲突、时钟偏差
     Status,
 }

@@ -311,3 +311,7 @@ pub fn rejected_ops(ops: &Vec<jiaowu_app::sync::RejectedOpView>) {
         println!("  #{} {} {}：{}", o.seq, o.entity_label, o.entity_id, o.message);
     }
 }
+
+pub fn bundle_written(path: &Path) {
+    println!("{}：{}", t::BUNDLE_WRITTEN, path.display());
+}

@@ -336,6 +336,20 @@ pub fn run(cli: Cli) -> R<()> {
                         print::sync_status(&status);
                     });
                 }
+                crate::args::SyncCmd::Export { out: dir } => {
+                    let path = jiaowu_app::sync::export_bundle(&mut core, dir)?;
+                    let v = serde_json::json!({ "file": path });
+                    out(&cli, &v, |_| print::bundle_written(&path));
+                }
+                crate::args::SyncCmd::Import { file } => {
+                    let report = jiaowu_app::sync::import_bundle(&mut core, file)?;
+                    let status = core.sync_status()?;
+                    let v = serde_json::json!({ "report": report, "status": status });
+                    out(&cli, &v, |_| {
+                        print::synced(&report);
+                        print::sync_status(&status);
+                    });
+                }
                 crate::args::SyncCmd::Status => {
                     let status = core.sync_status()?;
                     let rejected = core.rejected_ops()?;
