@@ -32,6 +32,8 @@ pub struct IssuedCode {
     pub code: String,
     pub office_id: Uuid,
     pub expires_at: DateTime<Utc>,
+    /// First 16 hex digits of the server certificate's pin, for the printed slip (§4).
+    pub pin_prefix: Option<String>,
 }
 
 impl Server {
@@ -50,7 +52,9 @@ impl Server {
             tx.audit(&now.to_rfc3339(), actor, "issue_enrolment_code", &office_id.to_string(), &serde_json::json!({}))?;
             Ok(())
         })?;
-        Ok(IssuedCode { code: format_code(&raw), office_id, expires_at })
+        let pin_prefix =
+            self.cert_pin.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(|p| p.chars().take(16).collect());
+        Ok(IssuedCode { code: format_code(&raw), office_id, expires_at, pin_prefix })
     }
 
     /// `POST /enrol`: checks the code and registers the device's public key.

@@ -18,6 +18,7 @@ pub mod push;
 pub mod server;
 pub mod sqlite;
 pub mod store;
+pub mod tls;
 mod zh;
 
 pub use error::ServerError;

@@ -40,10 +40,25 @@ enum Command {
         #[arg(long, default_value = ".")]
         out: PathBuf,
     },
-    /// Serves the sync and console API. Plain HTTP: put it behind TLS, or on loopback for tests.
+    /// Makes a self-signed certificate for the names offices use (host names or IP addresses)
+    /// and prints its pin.
+    TlsInit {
+        #[arg(long, value_delimiter = ',', required = true)]
+        names: Vec<String>,
+        #[arg(long, default_value = "county-cert.pem")]
+        cert: PathBuf,
+        #[arg(long, default_value = "county-key.pem")]
+        key: PathBuf,
+    },
+    /// Serves the sync and console API: HTTPS with --tls-cert/--tls-key, plain HTTP otherwise
+    /// (loopback or behind a TLS front).
     Serve {
         #[arg(long, default_value = "127.0.0.1:8640")]
         listen: SocketAddr,
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
 }
 
@@ -78,13 +93,31 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             std::fs::write(format!("{}.sig", path.display()), &answer.signature)?;
             println!("已导入；回执数据包：{}（连同 .sig 文件一并交回司法所）", path.display());
         }
-        Command::Serve { listen } => {
+        Command::TlsInit { names, cert, key } => {
+            let (c, k) = jiaowu_county::tls::self_signed(&names)?;
+            std::fs::write(&cert, &c)?;
+            std::fs::write(&key, &k)?;
+            println!("已生成证书 {}（私钥 {}）", cert.display(), key.display());
+            println!("证书指纹：{}", jiaowu_county::tls::pin_of_pem(&c)?);
+        }
+        Command::Serve { listen, tls_cert, tls_key } => {
             let rt = tokio::runtime::Runtime::new()?;
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind(listen).await?;
-                println!("矫务通县级服务已启动：http://{}", listener.local_addr()?);
-                axum::serve(listener, router(server)).await
-            })?;
+            match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => {
+                    let (c, k) = (std::fs::read_to_string(cert)?, std::fs::read_to_string(key)?);
+                    let pin = jiaowu_county::tls::pin_of_pem(&c)?;
+                    *server.cert_pin.lock().unwrap_or_else(|p| p.into_inner()) = Some(pin.clone());
+                    let config =
+                        axum_server::tls_rustls::RustlsConfig::from_config(jiaowu_county::tls::server_config(&c, &k)?);
+                    println!("矫务通县级服务已启动：https://{listen}（证书指纹 {pin}）");
+                    rt.block_on(axum_server::bind_rustls(listen, config).serve(router(server).into_make_service()))?;
+                }
+                _ => rt.block_on(async move {
+                    let listener = tokio::net::TcpListener::bind(listen).await?;
+                    println!("矫务通县级服务已启动：http://{}", listener.local_addr()?);
+                    axum::serve(listener, router(server)).await
+                })?,
+            }
         }
     }
     Ok(())

@@ -63,6 +63,8 @@ pub struct Server {
     pub county_name: String,
     pub signing_key: SigningKey,
     pub feed_epoch: String,
+    /// The pin of the certificate this server presents (HTTPS), printed on enrolment slips.
+    pub cert_pin: Mutex<Option<String>>,
 }
 
 impl Server {
@@ -105,6 +107,7 @@ impl Server {
             county_name: settings.county_name,
             signing_key: SigningKey::from_bytes(&bytes),
             feed_epoch: settings.feed_epoch,
+            cert_pin: Mutex::new(None),
         })
     }
 

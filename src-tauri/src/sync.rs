@@ -50,13 +50,13 @@ trait AsyncJob<T>: Send + 'static {
 }
 
 struct SyncJob {
-    url: String,
     progress: Option<ProgressFn>,
 }
 
 impl AsyncJob<SyncReport> for SyncJob {
     async fn run(self, core: &mut Core) -> R<SyncReport> {
-        jiaowu_app::sync::sync_with_progress(core, transport(&self.url)?, self.progress).await
+        let t = jiaowu_app::sync::county_transport(core, Duration::from_secs(60))?;
+        jiaowu_app::sync::sync_with_progress(core, t, self.progress).await
     }
 }
 
@@ -71,14 +71,13 @@ impl AsyncJob<()> for EnrolJob {
 
 /// One sync on a sibling connection, unless one is already running.
 async fn run_sync(core: Core, syncing: Arc<AtomicBool>, progress: Option<ProgressFn>) -> R<SyncReport> {
-    let url = core
-        .sync_status()?
-        .county_url
-        .ok_or_else(|| AppError::refused("", "sync.not_enrolled", zh::SYNC_NOT_ENROLLED))?;
+    if !core.sync_status()?.enrolled {
+        return Err(AppError::refused("", "sync.not_enrolled", zh::SYNC_NOT_ENROLLED));
+    }
     if syncing.swap(true, Ordering::SeqCst) {
         return Err(AppError::refused("", "sync.running", zh::SYNC_RUNNING));
     }
-    let out = on_sync_thread(core, SyncJob { url, progress }).await;
+    let out = on_sync_thread(core, SyncJob { progress }).await;
     syncing.store(false, Ordering::SeqCst);
     out
 }

@@ -39,6 +39,8 @@ pub mod keys {
     pub const CURSOR: &str = "cursor";
     pub const LAST_SYNC: &str = "last_sync_server_time";
     pub const SKEW_MS: &str = "clock_skew_ms";
+    /// SHA-256 of the county's certificate, taken at enrolment (HTTPS only).
+    pub const CERT_PIN: &str = "county_cert_pin";
 }
 
 /// One op of the local outbox.
@@ -195,6 +197,9 @@ impl<T: Transport> Engine<T> {
         };
         let resp = self.transport.send(wire).await.map_err(|e| SyncError::Offline(e.0))?;
         let answer: EnrolResponse = decode(&resp)?;
+        if let Some(pin) = self.transport.presented_pin() {
+            replica.set(&[(keys::CERT_PIN, pin)])?;
+        }
         replica.set(&[
             (keys::URL, url.to_string()),
             (keys::DEVICE_ID, answer.device_id.to_string()),

@@ -8,7 +8,7 @@ use jiaowu_domain::ids::RecordId;
 use jiaowu_store::{decode_record, Applied, OpState, Subject};
 use jiaowu_sync::digest::ScopeDigest;
 use jiaowu_sync::engine::{keys, ApplyStats, Engine, LocalOp, Replica, SyncError, SyncReport};
-use jiaowu_sync::transport::Transport;
+use jiaowu_sync::transport::{HttpTransport, Transport};
 use jiaowu_sync::wire::{Change, ConflictRecord, Op, OpKind, OpResult, Outcome};
 use serde::Serialize;
 use uuid::Uuid;
@@ -37,6 +37,9 @@ pub struct SyncStatusView {
     pub needs_attention: i64,
     pub open_conflicts: usize,
     pub clock_skew_ms: Option<i64>,
+    /// First 16 hex digits of the county certificate's pin, to compare with the printed
+    /// enrolment slip (HTTPS only).
+    pub county_pin_prefix: Option<String>,
     /// Shown when the PC clock is off by more than 10 minutes (protocol §8).
     pub clock_warning: Option<String>,
 }
@@ -153,6 +156,7 @@ impl Core {
                 .filter(|c| c.state == jiaowu_sync::wire::ConflictState::Open)
                 .count(),
             clock_skew_ms: skew,
+            county_pin_prefix: self.sync_value(keys::CERT_PIN)?.map(|p| p.chars().take(16).collect()),
             clock_warning: skew.filter(|s| s.abs() > 10 * 60 * 1000).map(zh::clock_skew_warning),
         })
     }
@@ -407,10 +411,23 @@ fn sync_error(e: SyncError) -> AppError {
             let code = serde_json::to_value(code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
             AppError::refused(field.as_deref().unwrap_or(""), &format!("sync.{code}"), message)
         }
+        SyncError::Offline(detail) if detail.contains(jiaowu_sync::transport::PIN_MISMATCH) => {
+            AppError::refused("", "sync.certificate_mismatch", zh::CERT_PIN_MISMATCH)
+        }
         SyncError::Offline(detail) => AppError::refused("", "sync.offline", zh::sync_offline(&detail)),
         SyncError::NotEnrolled => AppError::refused("", "sync.not_enrolled", zh::SYNC_NOT_ENROLLED),
         SyncError::Local(detail) => AppError::internal(detail),
     }
+}
+
+/// The transport to this office's county: its address and the certificate pin taken at
+/// enrolment. `timeout`: seconds without progress before a request is given up.
+pub fn county_transport(core: &Core, timeout: std::time::Duration) -> Result<HttpTransport, AppError> {
+    let url =
+        core.sync_value(keys::URL)?.ok_or_else(|| AppError::refused("", "sync.not_enrolled", zh::SYNC_NOT_ENROLLED))?;
+    let pin = core.sync_value(keys::CERT_PIN)?;
+    HttpTransport::pinned(&url, pin.as_deref(), timeout)
+        .map_err(|e| AppError::invalid("url", "sync.url", zh::cli::sync_bad_url(&e.0)))
 }
 
 /// 登记本机: enrols this PC with the county's one-time code (负责人 only).

@@ -312,10 +312,11 @@ pub fn run(cli: Cli) -> R<()> {
         Cmd::Sync { cmd } => {
             let mut core = login(&cli)?;
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(AppError::internal)?;
+            // JIAOWU_SYNC_TIMEOUT_SECS: seconds without progress before a request is given up.
+            let secs = std::env::var("JIAOWU_SYNC_TIMEOUT_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(60);
+            let timeout = std::time::Duration::from_secs(secs);
             let transport = |url: &str| {
-                // JIAOWU_SYNC_TIMEOUT_SECS: seconds without progress before a request is given up.
-                let secs = std::env::var("JIAOWU_SYNC_TIMEOUT_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(60);
-                jiaowu_sync::transport::HttpTransport::with_timeout(url, std::time::Duration::from_secs(secs))
+                jiaowu_sync::transport::HttpTransport::with_timeout(url, timeout)
                     .map_err(|e| AppError::invalid("url", "sync.url", t::sync_bad_url(&e.0)))
             };
             match cmd.as_ref().unwrap_or(&crate::args::SyncCmd::Run) {
@@ -324,11 +325,8 @@ pub fn run(cli: Cli) -> R<()> {
                     out(&cli, &v, print::enrolled);
                 }
                 crate::args::SyncCmd::Run => {
-                    let url = core
-                        .sync_status()?
-                        .county_url
-                        .ok_or_else(|| AppError::refused("", "sync.not_enrolled", jiaowu_app::zh::SYNC_NOT_ENROLLED))?;
-                    let report = rt.block_on(jiaowu_app::sync::sync_now(&mut core, transport(&url)?))?;
+                    let t = jiaowu_app::sync::county_transport(&core, timeout)?;
+                    let report = rt.block_on(jiaowu_app::sync::sync_now(&mut core, t))?;
                     let status = core.sync_status()?;
                     let v = serde_json::json!({ "report": report, "status": status });
                     out(&cli, &v, |_| {

@@ -460,6 +460,8 @@ export interface SyncStatusView {
   needs_attention: number
   open_conflicts: number
   clock_skew_ms: number | null
+  /** First 16 hex digits of the county certificate's pin, as on the printed enrolment slip. */
+  county_pin_prefix: string | null
   clock_warning: string | null
 }
 

@@ -22,6 +22,8 @@ export const Y = {
   needsAttention: '需要处理',
   conflicts: '未解决冲突',
   skew: '本机时钟偏差',
+  pin: '县级证书指纹（前16位，应与登记单一致）',
+  noPin: '本机测试地址，无证书',
   /** A clock difference in the largest unit that reads naturally ("快约3分钟", "慢约6天"). */
   skewText: (ms: number) => {
     const a = Math.abs(ms)

@@ -1,0 +1,142 @@
+//! HTTPS with a pinned certificate (protocol §2, §4): the county serves TLS with a self-signed
+//! certificate on loopback; the office takes its pin at enrolment and afterwards talks only to
+//! that certificate, whatever the PC's clock or CA store say.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use jiaowu_app::clock::FixedClock;
+use jiaowu_app::domain::ids::SubjectId;
+use jiaowu_app::store::KdfParams;
+use jiaowu_app::{init_office, InitOfficeInput};
+use jiaowu_county::{router, ManualClock, Server, SqliteStore};
+use jiaowu_sync::transport::{HttpTransport, Transport, WireRequest};
+use serde_json::{json, Value};
+
+const TODAY: &str = "2026-11-23";
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+struct County {
+    url: String,
+    server: Arc<Server>,
+    token: String,
+    _dir: tempfile::TempDir,
+}
+
+async fn county() -> County {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(SqliteStore::open(&dir.path().join("county.db")).unwrap());
+    let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap()));
+    let server = Arc::new(Server::open(store, clock, Some(7), "正定县社区矫正管理局").unwrap());
+    server.add_user("wang", "王科长", "county-pass-1").unwrap();
+    let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = router(server.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let login =
+        call(&url, "POST", "/api/v1/county/login", None, json!({"username": "wang", "password": "county-pass-1"}))
+            .await;
+    County { url, server, token: login.1["token"].as_str().unwrap().to_string(), _dir: dir }
+}
+
+/// A console call over HTTP: (status, body).
+async fn call(url: &str, method: &'static str, path: &str, token: Option<&str>, body: Value) -> (u16, Value) {
+    let t = HttpTransport::new(url).unwrap();
+    let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
+    if let Some(tok) = token {
+        headers.push(("authorization".into(), format!("Bearer {tok}")));
+    }
+    let body = if body.is_null() { Vec::new() } else { serde_json::to_vec(&body).unwrap() };
+    let r = t.send(WireRequest { method, path: path.into(), headers, body }).await.unwrap();
+    (r.status, serde_json::from_slice(&r.body).unwrap_or(Value::Null))
+}
+
+impl County {
+    async fn console(&self, method: &'static str, path: &str, body: Value) -> Value {
+        let (status, v) = call(&self.url, method, &format!("/api/v1/county{path}"), Some(&self.token), body).await;
+        assert_eq!(status, 200, "{path}: {v}");
+        v
+    }
+
+    async fn office(&self, name: &str, delegated: bool) -> (String, String) {
+        let o = self
+            .console("POST", "/offices", json!({"name": name, "division_code": "130123", "leave_delegated": delegated}))
+            .await;
+        let id = o["id"].as_str().unwrap().to_string();
+        let code = self.console("POST", &format!("/offices/{id}/enrolment-codes"), Value::Null).await;
+        (id, code["code"].as_str().unwrap().to_string())
+    }
+}
+
+async fn serve_tls(server: Arc<Server>, addr: SocketAddr, cert: &str, key: &str) -> axum_server::Handle {
+    let config =
+        axum_server::tls_rustls::RustlsConfig::from_config(jiaowu_county::tls::server_config(cert, key).unwrap());
+    let handle = axum_server::Handle::new();
+    let h = handle.clone();
+    let app = router(server);
+    tokio::spawn(async move { axum_server::bind_rustls(addr, config).handle(h).serve(app.into_make_service()).await });
+    handle.listening().await.expect("listening");
+    handle
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_office_trusts_the_certificate_it_enrolled_with_and_no_other() {
+    let c = county().await;
+    let (a_id, _code) = c.office("城关镇司法所", false).await;
+    let names = vec!["localhost".to_string(), "127.0.0.1".to_string()];
+    let (cert, key) = jiaowu_county::tls::self_signed(&names).unwrap();
+    let pin = jiaowu_county::tls::pin_of_pem(&cert).unwrap();
+    *c.server.cert_pin.lock().unwrap() = Some(pin.clone());
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = probe.local_addr().unwrap();
+    drop(probe);
+    let handle = serve_tls(c.server.clone(), addr, &cert, &key).await;
+    let url = format!("https://localhost:{}", addr.port());
+
+    // Enrolment over HTTPS: the pin of the certificate presented is kept; its first 16 digits
+    // are what the printed slip shows.
+    let slip = c.server.issue_enrolment_code(uuid::Uuid::parse_str(&a_id).unwrap(), "wang").unwrap();
+    assert_eq!(slip.pin_prefix.as_deref(), Some(&pin[..16]));
+    let dir = tempfile::tempdir().unwrap();
+    let input = InitOfficeInput {
+        office_name: "城关镇司法所".into(),
+        county_name: "正定县社区矫正管理局".into(),
+        division_code: "130123".into(),
+        leave_delegated: false,
+        rule_family: None,
+        username: "zhang".into(),
+        display_name: "张所长".into(),
+        password: "office-pass-1".into(),
+    };
+    let kdf = KdfParams { m_kib: 1024, t: 1, p: 1 };
+    let (mut core, _) =
+        init_office(&dir.path().join("office.db"), input, Arc::new(FixedClock::on(d(TODAY))), kdf).unwrap();
+    let t = HttpTransport::new(&url).unwrap();
+    jiaowu_app::sync::enrol(&mut core, t, &url, &slip.code, "办公室电脑").await.unwrap();
+    assert_eq!(core.sync_status().unwrap().county_pin_prefix.as_deref(), Some(&pin[..16]));
+    let t = jiaowu_app::sync::county_transport(&core, std::time::Duration::from_secs(10)).unwrap();
+    let r = jiaowu_app::sync::sync_now(&mut core, t).await.unwrap();
+    assert!(r.pushed > 0 && r.rejected == 0, "{r:?}");
+
+    // Someone else answers at the same address with another certificate: refused, nothing sent.
+    let v: jiaowu_app::store::VisitInput = serde_json::from_value(json!({
+        "subject_id": SubjectId::new(), "visit_date": TODAY, "place_type": "home", "address": "x", "method": "in_person",
+        "visitors": ["张"], "interviewees": [], "subject_present": true, "findings": "x"
+    }))
+    .unwrap();
+    let _ = core.record_visit(v); // refused locally (no such subject); the store stays as it was
+    handle.shutdown();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let (other_cert, other_key) = jiaowu_county::tls::self_signed(&names).unwrap();
+    let _impostor = serve_tls(c.server.clone(), addr, &other_cert, &other_key).await;
+    let before = c.server.op_count().unwrap();
+    let t = jiaowu_app::sync::county_transport(&core, std::time::Duration::from_secs(10)).unwrap();
+    let e = jiaowu_app::sync::sync_now(&mut core, t).await.unwrap_err();
+    assert_eq!(e.code(), "sync.certificate_mismatch", "{}", e.message());
+    assert!(e.message().contains("证书"), "{}", e.message());
+    assert_eq!(c.server.op_count().unwrap(), before, "nothing reached the impostor");
+}
