@@ -5,72 +5,16 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use chrono::{NaiveDate, TimeZone, Utc};
 use jiaowu_app::clock::FixedClock;
 use jiaowu_app::domain::ids::SubjectId;
 use jiaowu_app::store::KdfParams;
 use jiaowu_app::{init_office, InitOfficeInput};
-use jiaowu_county::{router, ManualClock, Server, SqliteStore};
-use jiaowu_sync::transport::{HttpTransport, Transport, WireRequest};
-use serde_json::{json, Value};
+use jiaowu_county::{router, Server};
+use jiaowu_sync::transport::HttpTransport;
+use serde_json::json;
 
-const TODAY: &str = "2026-11-23";
-
-fn d(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
-
-struct County {
-    url: String,
-    server: Arc<Server>,
-    token: String,
-    _dir: tempfile::TempDir,
-}
-
-async fn county() -> County {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(SqliteStore::open(&dir.path().join("county.db")).unwrap());
-    let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap()));
-    let server = Arc::new(Server::open(store, clock, Some(7), "正定县社区矫正管理局").unwrap());
-    server.add_user("wang", "王科长", "county-pass-1").unwrap();
-    let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = router(server.clone());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let login =
-        call(&url, "POST", "/api/v1/county/login", None, json!({"username": "wang", "password": "county-pass-1"}))
-            .await;
-    County { url, server, token: login.1["token"].as_str().unwrap().to_string(), _dir: dir }
-}
-
-/// A console call over HTTP: (status, body).
-async fn call(url: &str, method: &'static str, path: &str, token: Option<&str>, body: Value) -> (u16, Value) {
-    let t = HttpTransport::new(url).unwrap();
-    let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
-    if let Some(tok) = token {
-        headers.push(("authorization".into(), format!("Bearer {tok}")));
-    }
-    let body = if body.is_null() { Vec::new() } else { serde_json::to_vec(&body).unwrap() };
-    let r = t.send(WireRequest { method, path: path.into(), headers, body }).await.unwrap();
-    (r.status, serde_json::from_slice(&r.body).unwrap_or(Value::Null))
-}
-
-impl County {
-    async fn console(&self, method: &'static str, path: &str, body: Value) -> Value {
-        let (status, v) = call(&self.url, method, &format!("/api/v1/county{path}"), Some(&self.token), body).await;
-        assert_eq!(status, 200, "{path}: {v}");
-        v
-    }
-
-    async fn office(&self, name: &str, delegated: bool) -> (String, String) {
-        let o = self
-            .console("POST", "/offices", json!({"name": name, "division_code": "130123", "leave_delegated": delegated}))
-            .await;
-        let id = o["id"].as_str().unwrap().to_string();
-        let code = self.console("POST", &format!("/offices/{id}/enrolment-codes"), Value::Null).await;
-        (id, code["code"].as_str().unwrap().to_string())
-    }
-}
+mod common;
+use common::*;
 
 async fn serve_tls(server: Arc<Server>, addr: SocketAddr, cert: &str, key: &str) -> axum_server::Handle {
     let config =

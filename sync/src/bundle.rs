@@ -78,13 +78,7 @@ pub fn export_push<R: Replica>(
     now: DateTime<Utc>,
     app_version: &str,
 ) -> Result<BundleFile, SyncError> {
-    let device: Uuid =
-        replica.get(keys::DEVICE_ID)?.and_then(|d| Uuid::parse_str(&d).ok()).ok_or(SyncError::NotEnrolled)?;
-    let secret: [u8; 32] = replica
-        .get(keys::DEVICE_KEY)?
-        .and_then(|k| hex::decode(k).ok())
-        .and_then(|k| k.try_into().ok())
-        .ok_or(SyncError::NotEnrolled)?;
+    let (device, key) = crate::engine::device_identity(replica)?;
     let num = |v: Option<String>| v.and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
     let acked = num(replica.get(keys::ACKED_THROUGH)?);
     let offset = num(replica.get(keys::SEQ_OFFSET)?);
@@ -114,7 +108,7 @@ pub fn export_push<R: Replica>(
     };
     let bytes = gzip(&serde_json::to_vec(&doc).map_err(|e| SyncError::Local(e.to_string()))?);
     let time = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let signature = push_signed(device, counter, &time, &bytes).sign(&SigningKey::from_bytes(&secret));
+    let signature = push_signed(device, counter, &time, &bytes).sign(&key);
     let office = replica.get(keys::SERVER_OFFICE_ID)?.unwrap_or_default();
     let _ = app_version;
     Ok(BundleFile { name: format!("{office}-{device}-{first_seq}-{last_seq}.jwpush"), bytes, signature })

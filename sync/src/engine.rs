@@ -388,14 +388,7 @@ impl<T: Transport> Engine<T> {
         body: Vec<u8>,
         report: &mut SyncReport,
     ) -> Result<V, SyncError> {
-        let device: Uuid =
-            replica.get(keys::DEVICE_ID)?.and_then(|d| Uuid::parse_str(&d).ok()).ok_or(SyncError::NotEnrolled)?;
-        let secret: [u8; 32] = replica
-            .get(keys::DEVICE_KEY)?
-            .and_then(|k| hex::decode(k).ok())
-            .and_then(|k| k.try_into().ok())
-            .ok_or(SyncError::NotEnrolled)?;
-        let key = SigningKey::from_bytes(&secret);
+        let (device, key) = device_identity(replica)?;
         let (body, gz) = if body.len() > COMPRESS_OVER { (gzip(&body), true) } else { (body, false) };
         for attempt in 0..2 {
             let counter = get_num(replica, keys::COUNTER)? as u64 + 1;
@@ -444,6 +437,18 @@ impl<T: Transport> Engine<T> {
         }
         Err(SyncError::Offline("replayed twice".into()))
     }
+}
+
+/// This PC's device id and signing key, as stored at enrolment.
+pub(crate) fn device_identity<R: Replica + ?Sized>(replica: &R) -> Result<(Uuid, SigningKey), SyncError> {
+    let device: Uuid =
+        replica.get(keys::DEVICE_ID)?.and_then(|d| Uuid::parse_str(&d).ok()).ok_or(SyncError::NotEnrolled)?;
+    let secret: [u8; 32] = replica
+        .get(keys::DEVICE_KEY)?
+        .and_then(|k| hex::decode(k).ok())
+        .and_then(|k| k.try_into().ok())
+        .ok_or(SyncError::NotEnrolled)?;
+    Ok((device, SigningKey::from_bytes(&secret)))
 }
 
 fn add(total: &mut ApplyStats, s: ApplyStats) {
