@@ -121,12 +121,13 @@ impl Store {
         )?)
     }
 
-    /// Entities with ops the county has not accepted: their pulled copies must wait (the gate
-    /// per entity of docs/sync-protocol.md §6).
+    /// Entities with ops the county has not answered: their pulled copies must wait (the gate
+    /// per entity of docs/sync-protocol.md §6). A refused op is an answer: the county's copy then
+    /// stands, and the refused op stays in 需要处理.
     pub fn entities_with_unsent_ops(&self) -> Result<HashSet<String>> {
         let rows = collect(
             self.conn(),
-            "SELECT DISTINCT entity_id FROM outbox WHERE state IN ('pending', 'sent', 'rejected')",
+            "SELECT DISTINCT entity_id FROM outbox WHERE state IN ('pending', 'sent')",
             [],
             |r| Ok(r.get::<_, String>(0)?),
         )?;
