@@ -76,7 +76,7 @@ fn invalid(field: &str, message: impl Into<String>) -> ServerError {
 impl Server {
     pub fn add_user(&self, username: &str, display_name: &str, password: &str) -> Result<User> {
         if username.trim().is_empty() || password.is_empty() {
-            return Err(invalid("username", zh::required("用户名和密码")));
+            return Err(invalid("username", zh::required(zh::what::USER_AND_PASSWORD)));
         }
         let salt =
             SaltString::encode_b64(&self.random_bytes::<16>()).map_err(|e| ServerError::internal(e.to_string()))?;
@@ -128,7 +128,7 @@ impl Server {
 
     pub fn create_office(&self, new: &NewOffice, actor: &str) -> Result<Office> {
         if new.name.trim().is_empty() {
-            return Err(invalid("name", zh::required("司法所名称")));
+            return Err(invalid("name", zh::required(zh::what::OFFICE_NAME)));
         }
         let office = Office {
             id: self.new_id(),
@@ -164,11 +164,11 @@ impl Server {
         fields.insert("updated_at".into(), serde_json::json!(now));
         fields.entry("name_initials").or_insert(Value::String(String::new()));
         let subject: Subject = serde_json::from_value(Value::Object(fields))
-            .map_err(|e| ServerError::new(ErrorCode::Invalid, zh::bad_payload("社区矫正对象", &e.to_string())))?;
+            .map_err(|e| ServerError::new(ErrorCode::Invalid, zh::bad_payload(zh::what::SUBJECT, &e.to_string())))?;
         if subject.id_type == "resident_id"
             && jiaowu_domain::id_number::parse_resident_id(&subject.id_number, now.date_naive()).is_err()
         {
-            return Err(invalid("id_number", zh::bad_payload("社区矫正对象", "身份证号码校验位不正确")));
+            return Err(invalid("id_number", zh::bad_payload(zh::what::SUBJECT, zh::what::BAD_CHECK_DIGIT)));
         }
         self.write(|tx| {
             if tx.entity_by_alt_key("subjects", &subject.id_number)?.is_some() {
@@ -210,7 +210,7 @@ impl Server {
                 .ok_or_else(|| invalid("office_id", zh::office_unknown(&office_id.to_string())))?;
             let mut row = tx
                 .entity("subjects", subject_id)?
-                .ok_or_else(|| invalid("subject_id", zh::not_found("社区矫正对象", &subject_id.to_string())))?;
+                .ok_or_else(|| invalid("subject_id", zh::not_found(zh::what::SUBJECT, &subject_id.to_string())))?;
             let old = row.office_id;
             if old == Some(office.id) {
                 return decode_subject(&row);
@@ -246,14 +246,14 @@ impl Server {
     /// opinion (实施办法 Art 27).
     pub fn decide_leave(&self, leave_id: Uuid, d: &LeaveDecision, user: &User) -> Result<Value> {
         if d.note.trim().is_empty() {
-            return Err(invalid("note", zh::required("审批文号或理由")));
+            return Err(invalid("note", zh::required(zh::what::DOC_NO_OR_REASON)));
         }
         let now = self.now();
         let event_id = self.new_id();
         self.write(|tx| {
             let leave = tx
                 .entity("leave_requests", leave_id)?
-                .ok_or_else(|| invalid("leave_id", zh::not_found("外出申请", &leave_id.to_string())))?;
+                .ok_or_else(|| invalid("leave_id", zh::not_found(zh::what::LEAVE, &leave_id.to_string())))?;
             let subject = leave.subject_id.ok_or_else(|| ServerError::internal("leave without subject"))?;
             let state = leave_state(tx, subject, leave_id)?;
             if state != "awaiting_county" {
@@ -331,7 +331,7 @@ impl Server {
         let now = self.now();
         self.write(|tx| {
             let (office, mut c): (Uuid, ConflictRecord) = store::get(tx, kind::CONFLICT, &id.to_string())?
-                .ok_or_else(|| invalid("conflict_id", zh::not_found("冲突记录", &id.to_string())))?;
+                .ok_or_else(|| invalid("conflict_id", zh::not_found(zh::what::CONFLICT, &id.to_string())))?;
             c.state = ConflictState::Resolved;
             c.resolved_by = Some(user.display_name.clone());
             c.resolution_note = Some(r.note.clone());

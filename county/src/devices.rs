@@ -168,8 +168,9 @@ impl Server {
     pub fn revoke_device(&self, device_id: Uuid, actor: &str) -> Result<Device> {
         let now = self.now();
         self.write(|tx| {
-            let mut d: Device = store::get(tx, kind::DEVICE, &device_id.to_string())?
-                .ok_or_else(|| ServerError::new(ErrorCode::Invalid, zh::not_found("设备", &device_id.to_string())))?;
+            let mut d: Device = store::get(tx, kind::DEVICE, &device_id.to_string())?.ok_or_else(|| {
+                ServerError::new(ErrorCode::Invalid, zh::not_found(zh::what::DEVICE, &device_id.to_string()))
+            })?;
             d.revoked_at.get_or_insert(now);
             store::put(tx, kind::DEVICE, &device_id.to_string(), &d)?;
             tx.audit(&now.to_rfc3339(), actor, "revoke_device", &device_id.to_string(), &serde_json::json!({}))?;

@@ -52,7 +52,7 @@ pub fn router(server: Shared) -> Router {
         .route("/county/conflicts/{id}/resolve", post(resolve));
     Router::new()
         .nest("/api/v1", api)
-        .fallback(|| async { ServerError::new(ErrorCode::Malformed, "没有这个接口").into_response() })
+        .fallback(|| async { ServerError::new(ErrorCode::Malformed, zh::NO_SUCH_ENDPOINT).into_response() })
         .layer(DefaultBodyLimit::disable())
         // Fastest gzip: on a 2-core county PC the CPU, not the line, is the scarcer resource
         // for big pulls, and level 1 already shrinks JSON about 5-fold.
@@ -92,9 +92,7 @@ async fn read_body(body: Body) -> Result<Bytes, ServerError> {
 fn check_protocol(headers: &HeaderMap) -> Result<(), ServerError> {
     match headers.get("jiaowu-protocol").and_then(|v| v.to_str().ok()) {
         None | Some("1") => Ok(()),
-        Some(_) => {
-            Err(ServerError::new(ErrorCode::UpgradeRequired, "协议版本不受支持，请安装县级机构提供的最新版矫务通。"))
-        }
+        Some(_) => Err(ServerError::new(ErrorCode::UpgradeRequired, zh::UPGRADE_REQUIRED)),
     }
 }
 
@@ -231,15 +229,22 @@ async fn pull(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let call = match device_call(&s, method, &uri, headers, body).await {
-        Ok(c) => c,
-        Err(e) => return e.into_response(),
-    };
-    let q: PullQuery = match serde_urlencoded(&uri) {
-        Ok(q) => q,
-        Err(e) => return e.into_response(),
-    };
-    blocking(&s, move |s| s.pull(&call.device, q.cursor.as_deref(), q.limit.unwrap_or(500))).await
+    match device_query::<PullQuery>(&s, method, &uri, headers, body).await {
+        Ok((call, q)) => blocking(&s, move |s| s.pull(&call.device, q.cursor.as_deref(), q.limit.unwrap_or(500))).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// A signed GET: the device, then its query string.
+async fn device_query<Q: DeserializeOwned>(
+    s: &Shared,
+    method: Method,
+    uri: &axum::http::Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(DeviceCall, Q), ServerError> {
+    let call = device_call(s, method, uri, headers, body).await?;
+    Ok((call, serde_urlencoded(uri)?))
 }
 
 #[derive(Debug, Deserialize)]
@@ -257,15 +262,12 @@ async fn snapshot(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let call = match device_call(&s, method, &uri, headers, body).await {
-        Ok(c) => c,
-        Err(e) => return e.into_response(),
-    };
-    let q: SnapshotQuery = match serde_urlencoded(&uri) {
-        Ok(q) => q,
-        Err(e) => return e.into_response(),
-    };
-    blocking(&s, move |s| s.snapshot(&call.device, &q.entity, q.after, q.limit.unwrap_or(1000))).await
+    match device_query::<SnapshotQuery>(&s, method, &uri, headers, body).await {
+        Ok((call, q)) => {
+            blocking(&s, move |s| s.snapshot(&call.device, &q.entity, q.after, q.limit.unwrap_or(1000))).await
+        }
+        Err(e) => e.into_response(),
+    }
 }
 
 async fn records(
@@ -336,79 +338,71 @@ async fn login(State(s): State<Shared>, headers: HeaderMap, body: Body) -> Respo
     }
 }
 
-async fn offices(State(s): State<Shared>, headers: HeaderMap) -> Response {
-    match console_user(&s, &headers).await {
-        Ok(_) => blocking(&s, |s| s.offices()).await,
+/// A console call without a body: the user, then `f` on the blocking pool.
+async fn as_user<T: Serialize + Send + 'static>(
+    s: &Shared,
+    headers: &HeaderMap,
+    f: impl FnOnce(&Server, User) -> Result<T, ServerError> + Send + 'static,
+) -> Response {
+    match console_user(s, headers).await {
+        Ok(u) => blocking(s, move |s| f(s, u)).await,
         Err(e) => e.into_response(),
     }
+}
+
+/// A console call with a JSON body.
+async fn as_user_with<B: DeserializeOwned + Send + 'static, T: Serialize + Send + 'static>(
+    s: &Shared,
+    headers: &HeaderMap,
+    body: Body,
+    f: impl FnOnce(&Server, User, B) -> Result<T, ServerError> + Send + 'static,
+) -> Response {
+    match console::<B>(s, headers, body).await {
+        Ok((u, b)) => blocking(s, move |s| f(s, u, b)).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn offices(State(s): State<Shared>, headers: HeaderMap) -> Response {
+    as_user(&s, &headers, |s, _| s.offices()).await
 }
 
 async fn create_office(State(s): State<Shared>, headers: HeaderMap, body: Body) -> Response {
-    match console::<NewOffice>(&s, &headers, body).await {
-        Ok((u, b)) => blocking(&s, move |s| s.create_office(&b, &u.username)).await,
-        Err(e) => e.into_response(),
-    }
+    as_user_with(&s, &headers, body, |s, u, b: NewOffice| s.create_office(&b, &u.username)).await
 }
 
 async fn enrolment_code(State(s): State<Shared>, Path(id): Path<Uuid>, headers: HeaderMap) -> Response {
-    match console_user(&s, &headers).await {
-        Ok(u) => blocking(&s, move |s| s.issue_enrolment_code(id, &u.username)).await,
-        Err(e) => e.into_response(),
-    }
+    as_user(&s, &headers, move |s, u| s.issue_enrolment_code(id, &u.username)).await
 }
 
 async fn devices(State(s): State<Shared>, headers: HeaderMap) -> Response {
-    match console_user(&s, &headers).await {
-        Ok(_) => blocking(&s, |s| s.devices()).await,
-        Err(e) => e.into_response(),
-    }
+    as_user(&s, &headers, |s, _| s.devices()).await
 }
 
 async fn revoke(State(s): State<Shared>, Path(id): Path<Uuid>, headers: HeaderMap) -> Response {
-    match console_user(&s, &headers).await {
-        Ok(u) => blocking(&s, move |s| s.revoke_device(id, &u.username)).await,
-        Err(e) => e.into_response(),
-    }
+    as_user(&s, &headers, move |s, u| s.revoke_device(id, &u.username)).await
 }
 
 async fn intake(State(s): State<Shared>, headers: HeaderMap, body: Body) -> Response {
-    match console::<Intake>(&s, &headers, body).await {
-        Ok((u, b)) => blocking(&s, move |s| s.intake(&b, &u.username)).await,
-        Err(e) => e.into_response(),
-    }
+    as_user_with(&s, &headers, body, |s, u, b: Intake| s.intake(&b, &u.username)).await
 }
 
 async fn assign(State(s): State<Shared>, Path(id): Path<Uuid>, headers: HeaderMap, body: Body) -> Response {
-    match console::<AssignBody>(&s, &headers, body).await {
-        Ok((u, b)) => blocking(&s, move |s| s.assign(id, b.office_id, &u.username)).await,
-        Err(e) => e.into_response(),
-    }
+    as_user_with(&s, &headers, body, move |s, u, b: AssignBody| s.assign(id, b.office_id, &u.username)).await
 }
 
 async fn pending_leaves(State(s): State<Shared>, headers: HeaderMap) -> Response {
-    match console_user(&s, &headers).await {
-        Ok(_) => blocking(&s, |s| s.pending_leaves()).await,
-        Err(e) => e.into_response(),
-    }
+    as_user(&s, &headers, |s, _| s.pending_leaves()).await
 }
 
 async fn decide_leave(State(s): State<Shared>, Path(id): Path<Uuid>, headers: HeaderMap, body: Body) -> Response {
-    match console::<LeaveDecision>(&s, &headers, body).await {
-        Ok((u, b)) => blocking(&s, move |s| s.decide_leave(id, &b, &u)).await,
-        Err(e) => e.into_response(),
-    }
+    as_user_with(&s, &headers, body, move |s, u, b: LeaveDecision| s.decide_leave(id, &b, &u)).await
 }
 
 async fn conflicts(State(s): State<Shared>, headers: HeaderMap) -> Response {
-    match console_user(&s, &headers).await {
-        Ok(_) => blocking(&s, |s| s.conflicts()).await,
-        Err(e) => e.into_response(),
-    }
+    as_user(&s, &headers, |s, _| s.conflicts()).await
 }
 
 async fn resolve(State(s): State<Shared>, Path(id): Path<Uuid>, headers: HeaderMap, body: Body) -> Response {
-    match console::<Resolve>(&s, &headers, body).await {
-        Ok((u, b)) => blocking(&s, move |s| s.resolve_conflict(id, &b, &u)).await,
-        Err(e) => e.into_response(),
-    }
+    as_user_with(&s, &headers, body, move |s, u, b: Resolve| s.resolve_conflict(id, &b, &u)).await
 }

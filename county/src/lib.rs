@@ -19,7 +19,7 @@ pub mod server;
 pub mod sqlite;
 pub mod store;
 pub mod tls;
-mod zh;
+pub mod zh;
 
 pub use error::ServerError;
 pub use http::router;

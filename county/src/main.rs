@@ -5,10 +5,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
+use jiaowu_county::zh::cli as zh;
 use jiaowu_county::{router, Server, SqliteStore, SystemClock};
 
 #[derive(Parser)]
-#[command(name = "jiaowu-county", about = "矫务通县级社区矫正机构服务端")]
+#[command(name = "jiaowu-county", about = zh::ABOUT)]
 struct Cli {
     /// County database file (SQLite, the default).
     #[arg(long, env = "JIAOWU_COUNTY_DB", default_value = "county.db")]
@@ -18,7 +19,7 @@ struct Cli {
     #[arg(long, env = "JIAOWU_COUNTY_PG")]
     postgres: Option<String>,
     /// County name (used when the database is created).
-    #[arg(long, env = "JIAOWU_COUNTY_NAME", default_value = "县级社区矫正机构")]
+    #[arg(long, env = "JIAOWU_COUNTY_NAME", default_value = zh::DEFAULT_COUNTY)]
     county: String,
     #[command(subcommand)]
     command: Command,
@@ -64,7 +65,7 @@ enum Command {
 
 fn main() {
     if let Err(e) = run() {
-        eprintln!("错误：{e}");
+        eprintln!("{}", zh::error(&e));
         std::process::exit(1);
     }
 }
@@ -78,27 +79,25 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let server = Arc::new(Server::open(store, Arc::new(SystemClock), None, &cli.county)?);
     match cli.command {
         Command::AddUser { username, display_name } => {
-            let password =
-                std::env::var("JIAOWU_COUNTY_PASSWORD").map_err(|_| "请在 JIAOWU_COUNTY_PASSWORD 中给出密码")?;
+            let password = std::env::var("JIAOWU_COUNTY_PASSWORD").map_err(|_| zh::NEED_PASSWORD)?;
             server.add_user(&username, &display_name, &password)?;
-            println!("已添加县级用户 {username}");
+            println!("{}", zh::user_added(&username));
         }
         Command::ImportBundle { file, out } => {
             let bytes = std::fs::read(&file)?;
-            let sig = std::fs::read_to_string(format!("{}.sig", file.display()))
-                .map_err(|_| format!("缺少签名文件 {}.sig", file.display()))?;
+            let sig =
+                std::fs::read_to_string(format!("{}.sig", file.display())).map_err(|_| zh::missing_signature(&file))?;
             let answer = server.import_push_bundle(&bytes, &sig)?;
             let path = out.join(&answer.name);
             std::fs::write(&path, &answer.bytes)?;
             std::fs::write(format!("{}.sig", path.display()), &answer.signature)?;
-            println!("已导入；回执数据包：{}（连同 .sig 文件一并交回司法所）", path.display());
+            println!("{}", zh::bundle_answered(&path));
         }
         Command::TlsInit { names, cert, key } => {
             let (c, k) = jiaowu_county::tls::self_signed(&names)?;
             std::fs::write(&cert, &c)?;
             std::fs::write(&key, &k)?;
-            println!("已生成证书 {}（私钥 {}）", cert.display(), key.display());
-            println!("证书指纹：{}", jiaowu_county::tls::pin_of_pem(&c)?);
+            println!("{}", zh::certificate_made(&cert, &key, &jiaowu_county::tls::pin_of_pem(&c)?));
         }
         Command::Serve { listen, tls_cert, tls_key } => {
             let rt = tokio::runtime::Runtime::new()?;
@@ -109,12 +108,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                     *server.cert_pin.lock().unwrap_or_else(|p| p.into_inner()) = Some(pin.clone());
                     let config =
                         axum_server::tls_rustls::RustlsConfig::from_config(jiaowu_county::tls::server_config(&c, &k)?);
-                    println!("矫务通县级服务已启动：https://{listen}（证书指纹 {pin}）");
+                    println!("{}", zh::serving(&format!("https://{listen}"), Some(&pin)));
                     rt.block_on(axum_server::bind_rustls(listen, config).serve(router(server).into_make_service()))?;
                 }
                 _ => rt.block_on(async move {
                     let listener = tokio::net::TcpListener::bind(listen).await?;
-                    println!("矫务通县级服务已启动：http://{}", listener.local_addr()?);
+                    println!("{}", zh::serving(&format!("http://{}", listener.local_addr()?), None));
                     axum::serve(listener, router(server)).await
                 })?,
             }

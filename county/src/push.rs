@@ -146,16 +146,7 @@ impl Server {
         op: &Op,
         now: DateTime<Utc>,
     ) -> Result<OpResult> {
-        let refused = |code: ErrorCode, message: String| OpResult {
-            op_id: op.op_id,
-            seq: op.seq,
-            outcome: Outcome::Rejected,
-            version: None,
-            conflict_id: None,
-            reason: Some(code),
-            message: Some(message),
-            previous: None,
-        };
+        let refused = |code, message| rejected(op, code, message);
         let payload = Value::Object(op.payload.clone());
         if OFFICE_INFO.contains(&op.entity.as_str()) {
             let row = EntityRow {
@@ -171,7 +162,7 @@ impl Server {
             return Ok(applied(op, 1));
         }
         if op.entity == "subjects" {
-            return self.apply_subject_op(tx, office, device, op, now);
+            return self.apply_subject_op(tx, office, op, now);
         }
         let rec = match jiaowu_store::decode_record(&op.entity, payload) {
             None => return Ok(refused(ErrorCode::Invalid, zh::unknown_entity(&op.entity))),
@@ -190,7 +181,7 @@ impl Server {
             match tx.entity("subjects", sid)? {
                 Some(s) if s.office_id == Some(office.id) => {}
                 Some(s) if in_grace(tx, office.id, device, sid)? => feed_office = s.office_id.unwrap_or(office.id),
-                _ => return Ok(refused(ErrorCode::OutOfScope, zh::out_of_scope("该对象"))),
+                _ => return Ok(refused(ErrorCode::OutOfScope, zh::out_of_scope(zh::what::THIS_SUBJECT))),
             }
         }
         if let Some(reason) = self.authority(tx, office, rec.as_ref())? {
@@ -202,7 +193,7 @@ impl Server {
                 return Ok(refused(ErrorCode::Invalid, zh::bad_payload(&op.entity, "supersedes")));
             };
             if tx.entity(&op.entity, old_id)?.is_none() {
-                return Ok(refused(ErrorCode::Invalid, zh::not_found("被更正的记录", old)));
+                return Ok(refused(ErrorCode::Invalid, zh::not_found(zh::what::CORRECTED_RECORD, old)));
             }
         }
         if let Some(existing) = tx.entity(&op.entity, op.entity_id)? {
@@ -288,7 +279,7 @@ impl Server {
                         None => None,
                     };
                     let Some(req) = req else {
-                        return Ok(Some(zh::not_found("外出申请", &s("leave_id"))));
+                        return Ok(Some(zh::not_found(zh::what::LEAVE, &s("leave_id"))));
                     };
                     let days = req.payload.get("days").and_then(Value::as_u64).unwrap_or(0) as u32;
                     let authority = req.payload.get("authority").and_then(Value::as_str).unwrap_or("");
@@ -337,26 +328,22 @@ impl Server {
         &self,
         tx: &mut dyn CountyTx,
         office: &Office,
-        _device: &Device,
         op: &Op,
         now: DateTime<Utc>,
     ) -> Result<OpResult> {
-        let refused = |code: ErrorCode, message: String| OpResult {
-            outcome: Outcome::Rejected,
-            reason: Some(code),
-            message: Some(message),
-            ..applied(op, 0)
-        };
+        let refused = |code, message| rejected(op, code, message);
         match op.kind {
             OpKind::Create => {
                 let mut subject: jiaowu_store::Subject = match serde_json::from_value(Value::Object(op.payload.clone()))
                 {
                     Ok(s) => s,
-                    Err(e) => return Ok(refused(ErrorCode::Invalid, zh::bad_payload("subjects", &e.to_string()))),
+                    Err(e) => {
+                        return Ok(refused(ErrorCode::Invalid, zh::bad_payload(zh::what::SUBJECT, &e.to_string())))
+                    }
                 };
                 if let Some(existing) = tx.entity("subjects", op.entity_id)? {
                     if existing.office_id != Some(office.id) {
-                        return Ok(refused(ErrorCode::OutOfScope, zh::out_of_scope("该对象")));
+                        return Ok(refused(ErrorCode::OutOfScope, zh::out_of_scope(zh::what::THIS_SUBJECT)));
                     }
                     return Ok(applied(op, existing.version));
                 }
@@ -383,7 +370,7 @@ impl Server {
                 Ok(applied(op, 1))
             }
             OpKind::Update => self.merge_subject_update(tx, office, op, now),
-            _ => Ok(refused(ErrorCode::Invalid, zh::bad_payload("subjects", "kind"))),
+            _ => Ok(refused(ErrorCode::Invalid, zh::bad_payload(zh::what::SUBJECT, "kind"))),
         }
     }
 
@@ -396,20 +383,10 @@ impl Server {
         now: DateTime<Utc>,
     ) -> Result<OpResult> {
         let Some(mut row) = tx.entity("subjects", op.entity_id)? else {
-            return Ok(OpResult {
-                outcome: Outcome::Rejected,
-                reason: Some(ErrorCode::Invalid),
-                message: Some(zh::not_found("社区矫正对象", &op.entity_id.to_string())),
-                ..applied(op, 0)
-            });
+            return Ok(rejected(op, ErrorCode::Invalid, zh::not_found(zh::what::SUBJECT, &op.entity_id.to_string())));
         };
         if row.office_id != Some(office.id) {
-            return Ok(OpResult {
-                outcome: Outcome::Rejected,
-                reason: Some(ErrorCode::OutOfScope),
-                message: Some(zh::out_of_scope("该对象")),
-                ..applied(op, 0)
-            });
+            return Ok(rejected(op, ErrorCode::OutOfScope, zh::out_of_scope(zh::what::THIS_SUBJECT)));
         }
         let mut authors = match tx.doc(kind::FIELD_AUTHORS, &op.entity_id.to_string())? {
             Some(Value::Object(m)) => m,
@@ -538,6 +515,11 @@ fn applied(op: &Op, version: i64) -> OpResult {
         message: None,
         previous: None,
     }
+}
+
+/// Not applied: the op stays with the office under 需要处理 with this reason.
+fn rejected(op: &Op, code: ErrorCode, message: String) -> OpResult {
+    OpResult { outcome: Outcome::Rejected, version: None, reason: Some(code), message: Some(message), ..applied(op, 0) }
 }
 
 fn duplicate(op: &Op, stored: &StoredOp) -> OpResult {

@@ -13,6 +13,51 @@ pub const ENROL_ATTEMPTS: &str = "该登记码输错次数过多已作废，请�
 pub const CURSOR_RESET: &str = "县级平台数据已恢复到较早状态，本机将重新下载并核对全部数据。";
 pub const FORBIDDEN_COUNTY_ACTION: &str =
     "该事项由县级社区矫正机构决定，司法所不能录入县级或上级的决定（社区矫正法第二十七条、实施办法第二十七条）。";
+/// What a message is about (filled into the functions below).
+pub mod what {
+    pub const SUBJECT: &str = "社区矫正对象";
+    pub const THIS_SUBJECT: &str = "该对象";
+    pub const LEAVE: &str = "外出申请";
+    pub const CONFLICT: &str = "冲突记录";
+    pub const DEVICE: &str = "设备";
+    pub const CORRECTED_RECORD: &str = "被更正的记录";
+    pub const OFFICE_NAME: &str = "司法所名称";
+    pub const USER_AND_PASSWORD: &str = "用户名和密码";
+    pub const DOC_NO_OR_REASON: &str = "审批文号或理由";
+    pub const BAD_CHECK_DIGIT: &str = "身份证号码校验位不正确";
+}
+
+/// The `jiaowu-county` command line.
+pub mod cli {
+    pub const ABOUT: &str = "矫务通县级社区矫正机构服务端";
+    pub const DEFAULT_COUNTY: &str = "县级社区矫正机构";
+    pub const NEED_PASSWORD: &str = "请在 JIAOWU_COUNTY_PASSWORD 中给出密码";
+
+    pub fn error(e: &dyn std::fmt::Display) -> String {
+        format!("错误：{e}")
+    }
+    pub fn user_added(username: &str) -> String {
+        format!("已添加县级用户 {username}")
+    }
+    pub fn missing_signature(file: &std::path::Path) -> String {
+        format!("缺少签名文件 {}.sig", file.display())
+    }
+    pub fn bundle_answered(path: &std::path::Path) -> String {
+        format!("已导入；回执数据包：{}（连同 .sig 文件一并交回司法所）", path.display())
+    }
+    pub fn certificate_made(cert: &std::path::Path, key: &std::path::Path, pin: &str) -> String {
+        format!("已生成证书 {}（私钥 {}）\n证书指纹：{pin}", cert.display(), key.display())
+    }
+    pub fn serving(url: &str, pin: Option<&str>) -> String {
+        match pin {
+            Some(pin) => format!("矫务通县级服务已启动：{url}（证书指纹 {pin}）"),
+            None => format!("矫务通县级服务已启动：{url}"),
+        }
+    }
+}
+
+pub const NO_SUCH_ENDPOINT: &str = "没有这个接口";
+pub const UPGRADE_REQUIRED: &str = "协议版本不受支持，请安装县级机构提供的最新版矫务通。";
 pub const UNAUTHORISED: &str = "请先登录县级平台";
 pub const LOGIN_FAILED: &str = "用户名或密码不正确";
 

@@ -3,7 +3,6 @@
 
 use jiaowu_app::domain::ids::SubjectId;
 use jiaowu_app::domain::leave::{Authority, LeaveState};
-use jiaowu_app::leave::{LeaveStep, LeaveStepInput};
 use serde_json::json;
 
 mod common;
@@ -41,13 +40,7 @@ async fn an_office_without_a_link_syncs_by_signed_files() {
     // Round 2: a visit and a 10-day leave with the office's opinion go in on the stick.
     a.core.record_visit(visit(sid)).unwrap();
     let leave = a.core.submit_leave_request(ten_day_leave(sid)).unwrap();
-    a.core
-        .record_leave_step(LeaveStepInput {
-            leave_id: leave.leave.id,
-            step: LeaveStep::OfficeOpinion { text: "同意外出，报请县局审批".into() },
-            on: None,
-        })
-        .unwrap();
+    send_up(&mut a.core, leave.leave.id);
     let push = jiaowu_app::sync::export_bundle(&mut a.core, usb.path()).unwrap();
     let bytes = std::fs::read(&push).unwrap();
     let sig = std::fs::read_to_string(format!("{}.sig", push.display())).unwrap();

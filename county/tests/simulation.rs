@@ -162,6 +162,21 @@ fn sim_dir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
 
+/// A new office PC for office `i` of the simulation (every other office has delegation).
+fn new_pc(path: &std::path::Path, i: usize, clock: Arc<FixedClock>) -> Core {
+    let input = InitOfficeInput {
+        office_name: format!("第{i}司法所"),
+        county_name: "县局".into(),
+        division_code: "130123".into(),
+        leave_delegated: i % 2 == 0,
+        rule_family: None,
+        username: "zhang".into(),
+        display_name: format!("所长{i}"),
+        password: "office-pass-1".into(),
+    };
+    init_office(path, input, clock, KdfParams { m_kib: 1024, t: 1, p: 1 }).unwrap().0
+}
+
 fn run_seed(seed: u64) {
     let dir = sim_dir();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -193,17 +208,7 @@ fn run_seed(seed: u64) {
         let today = (server_now + Duration::days(skew_days)).date_naive();
         let clock = Arc::new(FixedClock::on(today));
         let path = dir.path().join(format!("office{i}.db"));
-        let input = InitOfficeInput {
-            office_name: format!("第{i}司法所"),
-            county_name: "县局".into(),
-            division_code: "130123".into(),
-            leave_delegated: i % 2 == 0,
-            rule_family: None,
-            username: "zhang".into(),
-            display_name: format!("所长{i}"),
-            password: "office-pass-1".into(),
-        };
-        let (mut core, _) = init_office(&path, input, clock.clone(), KdfParams { m_kib: 1024, t: 1, p: 1 }).unwrap();
+        let mut core = new_pc(&path, i, clock.clone());
         // Enrolment happens at the county office, on a good line.
         net.lock().unwrap().healed = true;
         rt.block_on(jiaowu_app::sync::enrol(&mut core, transport.clone(), "http://127.0.0.1", &code, "pc")).unwrap();
@@ -340,18 +345,7 @@ fn run_seed(seed: u64) {
                 let code = server.issue_enrolment_code(server_id, "wang").unwrap().code;
                 let clock = offices[o].clock.clone();
                 let path = dir.path().join(format!("office{o}-pc{}.db", offices.len()));
-                let input = InitOfficeInput {
-                    office_name: format!("第{o}司法所"),
-                    county_name: "县局".into(),
-                    division_code: "130123".into(),
-                    leave_delegated: o % 2 == 0,
-                    rule_family: None,
-                    username: "zhang".into(),
-                    display_name: format!("所长{o}"),
-                    password: "office-pass-1".into(),
-                };
-                let (mut core, _) =
-                    init_office(&path, input, clock.clone(), KdfParams { m_kib: 1024, t: 1, p: 1 }).unwrap();
+                let mut core = new_pc(&path, o, clock.clone());
                 let healed = net.lock().unwrap().healed;
                 net.lock().unwrap().healed = true;
                 rt.block_on(jiaowu_app::sync::enrol(&mut core, transport.clone(), "http://127.0.0.1", &code, "pc2"))

@@ -47,13 +47,7 @@ async fn intake_leave_decision_and_transfer_between_two_offices() {
     let v = a.core.record_visit(visit(sid)).unwrap();
     let leave = a.core.submit_leave_request(ten_day_leave(sid)).unwrap();
     assert_eq!(leave.leave.authority, Authority::County);
-    a.core
-        .record_leave_step(LeaveStepInput {
-            leave_id: leave.leave.id,
-            step: LeaveStep::OfficeOpinion { text: "同意外出，报请县局审批".into() },
-            on: None,
-        })
-        .unwrap();
+    send_up(&mut a.core, leave.leave.id);
     let r = a.sync().await;
     assert_eq!((r.rejected, r.conflicts), (0, 0), "{r:?}");
     assert_eq!(a.core.sync_status().unwrap().waiting, 0, "everything acknowledged");

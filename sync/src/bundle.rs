@@ -51,8 +51,9 @@ pub struct BundleFile {
     pub signature: String,
 }
 
-pub fn gzip(body: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+/// gzip at `level` (requests use the fastest, bundles the default).
+pub fn gzip(body: &[u8], level: flate2::Compression) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), level);
     let _ = enc.write_all(body);
     enc.finish().unwrap_or_default()
 }
@@ -73,11 +74,7 @@ pub fn push_signed<'a>(device: Uuid, counter: u64, time: &'a str, bytes: &'a [u8
 
 /// Writes everything the county has not answered into a push bundle, signed by this device.
 /// The request counter is spent, as for a request.
-pub fn export_push<R: Replica>(
-    replica: &mut R,
-    now: DateTime<Utc>,
-    app_version: &str,
-) -> Result<BundleFile, SyncError> {
+pub fn export_push<R: Replica>(replica: &mut R, now: DateTime<Utc>) -> Result<BundleFile, SyncError> {
     let (device, key) = crate::engine::device_identity(replica)?;
     let num = |v: Option<String>| v.and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
     let acked = num(replica.get(keys::ACKED_THROUGH)?);
@@ -106,11 +103,11 @@ pub fn export_push<R: Replica>(
         created_at: now,
         request: PushRequest { first_seq, ops, cursor },
     };
-    let bytes = gzip(&serde_json::to_vec(&doc).map_err(|e| SyncError::Local(e.to_string()))?);
+    let bytes =
+        gzip(&serde_json::to_vec(&doc).map_err(|e| SyncError::Local(e.to_string()))?, flate2::Compression::default());
     let time = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let signature = push_signed(device, counter, &time, &bytes).sign(&key);
     let office = replica.get(keys::SERVER_OFFICE_ID)?.unwrap_or_default();
-    let _ = app_version;
     Ok(BundleFile { name: format!("{office}-{device}-{first_seq}-{last_seq}.jwpush"), bytes, signature })
 }
 
@@ -126,7 +123,8 @@ pub fn read_push(bytes: &[u8]) -> Result<PushBundle, SyncError> {
 
 /// The county's side: a pull bundle signed with its key.
 pub fn write_pull(doc: &PullBundle, key: &SigningKey) -> Result<BundleFile, SyncError> {
-    let bytes = gzip(&serde_json::to_vec(doc).map_err(|e| SyncError::Local(e.to_string()))?);
+    let bytes =
+        gzip(&serde_json::to_vec(doc).map_err(|e| SyncError::Local(e.to_string()))?, flate2::Compression::default());
     let signature = B64.encode(key.sign(&bytes).to_bytes());
     let cursor = doc.pages.last().map(|p| p.cursor.clone()).unwrap_or_default();
     Ok(BundleFile { name: format!("{}-{cursor}.jwpull", doc.office_id), bytes, signature })

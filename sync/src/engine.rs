@@ -5,7 +5,6 @@
 //! the fault proxy.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
 use std::sync::Arc;
 
 use base64::engine::general_purpose::STANDARD as B64;
@@ -101,7 +100,7 @@ pub struct SyncReport {
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SyncError {
-    #[error("无法连接县级平台：{0}")]
+    #[error("no connection to the county: {0}")]
     Offline(String),
     #[error("{message}")]
     Refused {
@@ -111,7 +110,7 @@ pub enum SyncError {
         field: Option<String>,
         detail: serde_json::Map<String, serde_json::Value>,
     },
-    #[error("本机尚未在县级平台登记")]
+    #[error("this PC is not enrolled")]
     NotEnrolled,
     #[error("{0}")]
     Local(String),
@@ -177,7 +176,7 @@ impl<T: Transport> Engine<T> {
         secret: [u8; 32],
     ) -> Result<EnrolResponse, SyncError> {
         if replica.get(keys::DEVICE_ID)?.is_some() {
-            return Err(SyncError::Local("本机已经登记，不能重复登记".into()));
+            return Err(SyncError::Local("already enrolled".into()));
         }
         let key = SigningKey::from_bytes(&secret);
         let req = EnrolRequest {
@@ -380,7 +379,7 @@ impl<T: Transport> Engine<T> {
     }
 
     /// One signed request; `replayed` (a restored PC) moves the counter on and retries once.
-    async fn call<V: DeserializeOwned, R: Replica>(
+    async fn call<V: DeserializeOwned + Answer, R: Replica>(
         &self,
         replica: &mut R,
         method: &'static str,
@@ -389,7 +388,11 @@ impl<T: Transport> Engine<T> {
         report: &mut SyncReport,
     ) -> Result<V, SyncError> {
         let (device, key) = device_identity(replica)?;
-        let (body, gz) = if body.len() > COMPRESS_OVER { (gzip(&body), true) } else { (body, false) };
+        let (body, gz) = if body.len() > COMPRESS_OVER {
+            (crate::bundle::gzip(&body, flate2::Compression::fast()), true)
+        } else {
+            (body, false)
+        };
         for attempt in 0..2 {
             let counter = get_num(replica, keys::COUNTER)? as u64 + 1;
             // The counter is spent before the request leaves: a crash never reuses it.
@@ -423,7 +426,7 @@ impl<T: Transport> Engine<T> {
                     replica.set(&[(keys::COUNTER, last.to_string())])?;
                 }
                 Ok(v) => {
-                    if let Some(server_time) = server_time_of(&resp) {
+                    if let Some(server_time) = v.server_time() {
                         // skew = device − (server − rtt/2), §8.
                         let rtt = received_at - sent_at;
                         let skew = (sent_at + rtt / 2 - server_time).num_milliseconds();
@@ -458,19 +461,27 @@ fn add(total: &mut ApplyStats, s: ApplyStats) {
     total.conflicts += s.conflicts;
 }
 
-fn gzip(body: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    let _ = enc.write_all(body);
-    enc.finish().unwrap_or_default()
+/// An answer of the county, and the server time it carries (for the skew, §8).
+trait Answer {
+    fn server_time(&self) -> Option<DateTime<Utc>> {
+        None
+    }
 }
 
-fn server_time_of(resp: &WireResponse) -> Option<DateTime<Utc>> {
-    #[derive(serde::Deserialize)]
-    struct T {
-        server_time: DateTime<Utc>,
+impl Answer for PushResponse {
+    fn server_time(&self) -> Option<DateTime<Utc>> {
+        Some(self.server_time)
     }
-    serde_json::from_slice::<T>(&resp.body).ok().map(|t| t.server_time)
 }
+
+impl Answer for PullResponse {
+    fn server_time(&self) -> Option<DateTime<Utc>> {
+        Some(self.server_time)
+    }
+}
+
+impl Answer for SnapshotPage {}
+impl Answer for RecordsResponse {}
 
 /// A 2xx body of the expected shape, a §9 error, or — for anything else (a captive portal's HTML,
 /// a proxy's error page, a cut body) — "no connection" (§9).

@@ -145,3 +145,13 @@ pub fn ten_day_leave(s: SubjectId) -> jiaowu_app::leave::LeaveForm {
         urgent: false,
     }
 }
+
+/// The office's opinion, which sends a county-level leave up (实施办法 Art 27).
+pub fn send_up(core: &mut Core, leave: jiaowu_app::domain::ids::RecordId) {
+    core.record_leave_step(jiaowu_app::leave::LeaveStepInput {
+        leave_id: leave,
+        step: jiaowu_app::leave::LeaveStep::OfficeOpinion { text: "同意外出，报请县局审批".into() },
+        on: None,
+    })
+    .unwrap();
+}

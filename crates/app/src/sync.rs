@@ -85,7 +85,7 @@ pub struct SyncAttentionView {
 
 fn shown(v: Option<&serde_json::Value>) -> String {
     match v {
-        None | Some(serde_json::Value::Null) => "（空）".into(),
+        None | Some(serde_json::Value::Null) => zh::EMPTY_VALUE.into(),
         Some(serde_json::Value::String(s)) => s.clone(),
         Some(other) => other.to_string(),
     }
@@ -381,10 +381,11 @@ impl Replica for CoreReplica<'_> {
     }
 
     fn digest(&self) -> Result<ScopeDigest, SyncError> {
+        let exited = self.core.exited().map_err(local)?;
         let mut d = ScopeDigest::default();
         let tables = std::iter::once("subjects").chain(jiaowu_store::RECORD_TABLES.iter().copied());
         for table in tables {
-            for (id, version) in self.held(table)? {
+            for (id, version) in self.held_in_scope(table, &exited)? {
                 d.tables.entry(table.to_string()).or_default().add(id, version);
             }
         }
@@ -393,6 +394,13 @@ impl Replica for CoreReplica<'_> {
 
     fn held(&self, table: &str) -> Result<Vec<(Uuid, i64)>, SyncError> {
         let exited = self.core.exited().map_err(local)?;
+        self.held_in_scope(table, &exited)
+    }
+}
+
+impl CoreReplica<'_> {
+    /// What the office holds of a table, less the archive of subjects that left its scope.
+    fn held_in_scope(&self, table: &str, exited: &HashSet<String>) -> Result<Vec<(Uuid, i64)>, SyncError> {
         Ok(self
             .core
             .store
@@ -528,8 +536,7 @@ impl Core {
 /// the file written (its `.sig` beside it).
 pub fn export_bundle(core: &mut Core, dir: &std::path::Path) -> Result<std::path::PathBuf, AppError> {
     let now = core.clock.now();
-    let file = jiaowu_sync::bundle::export_push(&mut CoreReplica { core }, now, env!("CARGO_PKG_VERSION"))
-        .map_err(sync_error)?;
+    let file = jiaowu_sync::bundle::export_push(&mut CoreReplica { core }, now).map_err(sync_error)?;
     let path = dir.join(&file.name);
     std::fs::write(&path, &file.bytes).map_err(AppError::internal)?;
     std::fs::write(format!("{}.sig", path.display()), &file.signature).map_err(AppError::internal)?;

@@ -1386,6 +1386,8 @@ pub fn bundle_missing(path: &std::path::Path) -> String {
 }
 
 pub const CERT_PIN_MISMATCH: &str = "县级平台的证书与本机登记时记录的不一致，可能连到了冒充的服务器，已停止同步，本机记录未发送。请联系县级社区矫正机构核实；如县级更换了证书，须用新的登记码重新登记本机。";
+/// A conflict field with no value on one side.
+pub const EMPTY_VALUE: &str = "（空）";
 pub const SYNC_RUNNING: &str = "正在同步，请稍候。";
 pub const SYNC_ALREADY_ENROLLED: &str =
     "本机已经在县级平台登记，不需要再次登记。换用新电脑时，请在新电脑上用新的登记码登记。";
