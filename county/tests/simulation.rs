@@ -5,6 +5,7 @@
 //! +2 years. After healing: no op lost, none applied twice, every office equal to the server's
 //! view of its scope.
 //!
+//! `SIM_TRACE=1` prints every step of a seed (what to read when one fails).
 //! `SIM_SEEDS=n` runs n seeds from `SIM_SEED_BASE` (default 100 from 0; scripts/test.sh runs 1,000
 //! new ones); `SIM_SEED=k` replays one seed. The same seed
 //! makes the same actions and the same faults (record ids are made by the offices' UUIDv7s and
@@ -222,6 +223,7 @@ fn run_seed(seed: u64) {
     }
     let mut next_person = 0u32;
     let mut subjects: Vec<(uuid::Uuid, usize)> = Vec::new();
+    let trace = std::env::var("SIM_TRACE").is_ok();
     for step in 0..STEPS {
         // The first steps take in two subjects per office; then a random mix.
         let roll = if step < 2 * OFFICES { 0 } else { rng.gen_range(0..100) };
@@ -242,6 +244,9 @@ fn run_seed(seed: u64) {
                     office_id: Some(offices[office].server_id),
                 };
                 let s = server.intake(&intake, "wang").unwrap();
+                if trace {
+                    eprintln!("step {step}: intake {} -> office {office}", s.id.0);
+                }
                 subjects.push((s.id.0, office));
             }
             // County transfer.
@@ -249,6 +254,9 @@ fn run_seed(seed: u64) {
                 let i = rng.gen_range(0..subjects.len());
                 let to = rng.gen_range(0..OFFICES);
                 server.assign(subjects[i].0, offices[to].server_id, "wang").unwrap();
+                if trace {
+                    eprintln!("step {step}: transfer {} from {} to {to}", subjects[i].0, subjects[i].1);
+                }
                 subjects[i].1 = to;
             }
             // County decides what waits.
@@ -293,6 +301,9 @@ fn run_seed(seed: u64) {
                         "findings": "在家"}))
                     .unwrap();
                     // Refusals (e.g. a subject the office holds only as an archive) are fine.
+                    if trace {
+                        eprintln!("step {step}: office {o} visit {s:?}");
+                    }
                     if let Err(e) = core.record_visit(input) {
                         if std::env::var("SIM_VERBOSE").is_ok() {
                             eprintln!("visit refused: {}", e.message());
@@ -358,7 +369,10 @@ fn run_seed(seed: u64) {
                 let o = rng.gen_range(0..offices.len());
                 let crash = rng.gen_bool(0.2);
                 let office = &mut offices[o];
-                let _ = rt.block_on(jiaowu_app::sync::sync_now(office.core(), transport.clone()));
+                let r = rt.block_on(jiaowu_app::sync::sync_now(office.core(), transport.clone()));
+                if trace {
+                    eprintln!("step {step}: office {o} sync ok={} crash={crash}", r.is_ok());
+                }
                 if crash {
                     office.crash();
                 }
@@ -388,6 +402,9 @@ fn run_seed(seed: u64) {
             assert!(all_ops.insert(op.clone()), "seed {seed}: op id {op} made twice");
             let stored = server.stored_op(uuid::Uuid::parse_str(&op).unwrap()).unwrap();
             assert!(stored.is_some(), "seed {seed}: office {i}'s op {op} was answered but is not on the server");
+        }
+        if trace {
+            eprintln!("office {i} rejected: {:?}", core.rejected_ops().unwrap());
         }
         let held = jiaowu_app::sync::held_digest(core).unwrap();
         let server_view = server.scope_digest(office.server_id).unwrap();

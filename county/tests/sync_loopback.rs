@@ -105,13 +105,14 @@ async fn intake_leave_decision_and_transfer_between_two_offices() {
     assert_eq!(bl.state, LeaveState::Approved { by: Authority::County }, "the decision moved with the subject");
     // A keeps what it recorded as an archive, and is out of scope for new writes.
     assert!(a.core.subject_records::<Visit>(sid).unwrap().iter().any(|x| x.id == v.id), "A loses nothing it had");
-    let late: jiaowu_app::store::VisitInput = visit(sid);
-    a.core.record_visit(late).unwrap();
+    // Once A knows, it refuses new writes itself (the county would refuse them: authorization.rs).
+    let late = a.core.record_visit(visit(sid)).unwrap_err();
+    assert_eq!(late.code(), "subject.transferred_away", "{}", late.message());
+    assert!(late.message().contains("其他司法所"), "{}", late.message());
     let r = a.sync().await;
-    assert_eq!(r.rejected, 1, "after A knew of the transfer, its writes for the subject are refused");
-    let attention = a.core.rejected_ops().unwrap();
-    assert_eq!(attention.len(), 1);
-    assert!(attention[0].message.contains("不属于本所"), "{}", attention[0].message);
+    assert_eq!((r.pushed, r.rejected), (0, 0), "{r:?}");
+    let listed = a.core.list_subjects("").unwrap().into_iter().find(|s| s.id == sid).unwrap();
+    assert_eq!(listed.status_label, "已调至他所（档案）", "A's list says the subject is only an archive now");
     let devices = c.server.devices().unwrap();
     assert_eq!(devices.len(), 2);
 }

@@ -78,7 +78,12 @@ impl Core {
         Ok(Caseload {
             subjects: match scope {
                 Some(id) => vec![st.subject(id)?],
-                None => st.subjects()?,
+                // A subject the county moved to another office is kept here as an archive only:
+                // no duties, not on this office's register (protocol §6 `scope_exit`).
+                None => {
+                    let exited = self.exited()?;
+                    st.subjects()?.into_iter().filter(|s| !exited.contains(&s.id.to_string())).collect()
+                }
             },
             activities: dated.iter().filter_map(|d| counted(d).map(|a| (d.subject, a))).collect(),
             dated,

@@ -12,7 +12,7 @@ use crate::{zh, Core};
 impl Core {
     pub fn record_decision(&mut self, input: DecisionInput) -> Result<Decision, AppError> {
         self.require_head("登记审批决定")?;
-        let s = self.subject_in_office(input.subject_id)?;
+        let s = self.subject_for_write(input.subject_id)?;
         if input.decided_by == DecidedBy::Office {
             return Err(AppError::refused("decided_by", "decision.office_cannot_decide", zh::office_cannot_decide()));
         }

@@ -367,7 +367,7 @@ impl Core {
 
     /// 外出申请: records the written application and submits it.
     pub fn submit_leave_request(&mut self, form: LeaveForm) -> Result<LeaveView, AppError> {
-        let s = self.subject_in_office(form.subject_id)?;
+        let s = self.subject_for_write(form.subject_id)?;
         let a = self.assess(&s, &form)?;
         let applied_on = form.applied_on.unwrap_or_else(|| self.today());
         if applied_on > self.today() {
@@ -433,7 +433,7 @@ impl Core {
                 zh::leave_not_found(&input.leave_id.to_string()),
             )
         })?;
-        let s = self.subject_in_office(leave_rec.subject_id)?;
+        let s = self.subject_for_write(leave_rec.subject_id)?;
         // A step cannot predate the application nor lie in the future.
         let in_window = |field: &str, d: NaiveDate| -> Result<NaiveDate, AppError> {
             if d > today {

@@ -245,7 +245,7 @@ impl Core {
         let today = self.today();
         let mut p = Problems::default();
         if let Some(sid) = R::subject_of(&input) {
-            let s = self.subject_in_office(sid)?;
+            let s = self.subject_for_write(sid)?;
             if supersedes.is_none() && !s.status.on_register() {
                 return Err(AppError::refused(
                     "subject_id",
@@ -350,7 +350,7 @@ impl Core {
     /// A search step, a notification, or the finding. Finding the subject closes the episode
     /// and returns them to 在矫 (社区矫正法 Art 30; domain.md §14).
     pub fn record_lost_contact_step(&mut self, input: LostContactStepInput) -> Result<LostContactStep, AppError> {
-        let s = self.subject_in_office(input.subject_id)?;
+        let s = self.subject_for_write(input.subject_id)?;
         let episode = self.store.record::<LostContactEpisode>(input.episode_id).ok().map(|(e, _)| e);
         if episode.is_none_or(|e| e.subject_id != s.id) {
             return Err(AppError::new(
@@ -465,7 +465,7 @@ impl Core {
     /// 失联: opens an episode and marks the subject as lost contact (社区矫正法 Art 30).
     pub fn record_lost_contact(&mut self, input: LostContactEpisodeInput) -> Result<LostContactEpisode, AppError> {
         use jiaowu_domain::SubjectStatus as St;
-        let s = self.subject_in_office(input.subject_id)?;
+        let s = self.subject_for_write(input.subject_id)?;
         if !matches!(s.status, St::InCorrection | St::OnLeave) {
             return Err(AppError::refused(
                 "subject_id",

@@ -100,7 +100,10 @@ impl Core {
                 p.push(AppError::invalid(field, "group.duplicate", zh::group_duplicate(&id.to_string())));
                 continue;
             }
-            match self.subject_in_office(*id) {
+            match self.subject_for_write(*id) {
+                Err(e) if e.code() == "subject.transferred_away" => {
+                    p.push(AppError::refused(field, e.code(), e.message()))
+                }
                 Err(_) => {
                     p.push(AppError::refused(field, "group.not_in_office", zh::group_not_in_office(&id.to_string())))
                 }

@@ -296,7 +296,18 @@ impl Core {
         all.sort_by(|a, b| a.name_initials.cmp(&b.name_initials).then_with(|| a.name.cmp(&b.name)));
         let today = self.today();
         let phases = self.rules.pack_for(today).map(|p| &p.phases);
-        Ok(all.into_iter().map(|s| row_summary(s, today, phases)).collect())
+        let exited = self.exited()?;
+        Ok(all
+            .into_iter()
+            .map(|s| {
+                let mut row = row_summary(s, today, phases);
+                if exited.contains(&row.id.to_string()) {
+                    row.status_label = zh::TRANSFERRED_AWAY;
+                    row.phase_label = zh::TRANSFERRED_AWAY;
+                }
+                row
+            })
+            .collect())
     }
 
     /// Opens one subject's file. Every view is written to the audit log (design.md §2).
@@ -322,6 +333,21 @@ impl Core {
         }
     }
 
+    /// The subject, if this office may still write about them: in the office and not moved to
+    /// another office by the county (kept here as a read-only archive, protocol §6 `scope_exit`).
+    /// A write about such a subject would only come back refused from the county.
+    pub(crate) fn subject_for_write(&self, id: SubjectId) -> Result<Subject, AppError> {
+        let s = self.subject_in_office(id)?;
+        if self.exited()?.contains(&id.to_string()) {
+            return Err(AppError::refused(
+                "subject_id",
+                "subject.transferred_away",
+                zh::subject_transferred_away(&s.name),
+            ));
+        }
+        Ok(s)
+    }
+
     /// Finds a subject by ID number (for the CLI, where people type ID numbers, not UUIDs).
     pub fn find_subject(&self, key: &str) -> Result<Subject, AppError> {
         if let Some(id) = SubjectId::parse(key) {
@@ -342,7 +368,7 @@ impl Core {
     /// Records a case event (报到, 羁押, 解除, 终止 …) and moves the subject's status with it.
     pub fn record_subject_event(&mut self, input: SubjectEventInput) -> Result<SubjectEvent, AppError> {
         let today = self.today();
-        let s = self.subject_in_office(input.subject_id)?;
+        let s = self.subject_for_write(input.subject_id)?;
         if input.event_date > today {
             return Err(zh::date_in_future("event_date", input.event_date, today));
         }

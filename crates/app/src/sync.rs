@@ -136,7 +136,7 @@ impl Core {
         Ok(self.store.sync_value(key)?)
     }
 
-    fn exited(&self) -> Result<HashSet<String>, AppError> {
+    pub(crate) fn exited(&self) -> Result<HashSet<String>, AppError> {
         Ok(self.sync_value(EXITED)?.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default())
     }
 

@@ -555,6 +555,16 @@ pub fn subject_not_in_office(key: &str) -> String {
     format!("社区矫正对象：找不到“{key}”，或该对象不属于本司法所。")
 }
 
+/// The status shown for a subject the county moved to another office (kept as an archive).
+pub const TRANSFERRED_AWAY: &str = "已调至他所（档案）";
+
+pub fn subject_transferred_away(name: &str) -> String {
+    format!(
+        "社区矫正对象：{name} 已由县级社区矫正机构调整到其他司法所，本所保留的只是档案，不能再登记。\
+         如该对象仍在本所活动，请与县级社区矫正机构核对。"
+    )
+}
+
 pub fn subject_closed(name: &str, status: &str) -> String {
     format!("社区矫正对象：{name} 的状态为“{status}”，已不在本所在册，不能再登记此类事项。")
 }

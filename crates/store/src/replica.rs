@@ -165,10 +165,13 @@ impl Store {
             |r| r.get::<_, i64>(0).map(|n| n > 0),
         )?;
         let subject = if has_subject { "subject_id" } else { "NULL" };
-        // `table` is one of the constant names above, never user text.
-        collect(self.conn(), &format!("SELECT id, 1, {subject} FROM {table}"), [], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
+        // `table` is one of the constant names above, never user text. A record whose op the
+        // county refused was never held there: it stays here (需要处理) but outside the digest.
+        let sql = format!(
+            "SELECT id, 1, {subject} FROM {table}
+             WHERE id NOT IN (SELECT entity_id FROM outbox WHERE state = 'rejected')"
+        );
+        collect(self.conn(), &sql, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
     }
 }
 

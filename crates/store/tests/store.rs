@@ -472,3 +472,27 @@ fn attachments_are_stored_once_by_content_and_linked_per_record() {
     assert_eq!(f.store.attachment(&a).unwrap().unwrap().1, scan);
     assert!(f.store.conn().execute("DELETE FROM attachments", []).is_err());
 }
+
+/// docs/sync-protocol.md §6: a record the county refused stays in the office (需要处理) but was
+/// never held by the county, so it is not in the scope digest; every other record is.
+#[test]
+fn a_record_the_county_refused_is_kept_but_not_in_the_digest() {
+    let mut f = fixture();
+    let kept = report(f.subject, &f.session.staff_id, "县级已接收");
+    let refused = report(f.subject, &f.session.staff_id, "县级未接收");
+    f.store.write(&f.session, now(), |tx| tx.insert(&kept)).unwrap();
+    f.store.write(&f.session, now(), |tx| tx.insert(&refused)).unwrap();
+    let seq_of = |store: &Store, id: RecordId| -> i64 {
+        store.outbox_after(0, 1000).unwrap().into_iter().find(|o| o.entity_id == id.to_string()).unwrap().seq
+    };
+    let (kept_seq, refused_seq) = (seq_of(&f.store, kept.id), seq_of(&f.store, refused.id));
+    f.store
+        .write(&f.session, now(), |tx| {
+            tx.set_op_state(kept_seq, OpState::Acked, None)?;
+            tx.set_op_state(refused_seq, OpState::Rejected, Some("{}"))
+        })
+        .unwrap();
+    let held: Vec<String> = f.store.held_versions("reports").unwrap().into_iter().map(|(id, _, _)| id).collect();
+    assert_eq!(held, vec![kept.id.to_string()]);
+    assert_eq!(f.store.records_of::<Report>(f.subject).unwrap().len(), 2, "the refused record is still here");
+}
