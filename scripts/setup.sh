@@ -11,7 +11,9 @@ APT_PKGS=(
   sqlite3                                # a test checks the plain shell cannot read our file
   libwebkit2gtk-4.1-dev                  # the Tauri desktop shell (pulls GTK, libsoup, JSC)
   xvfb xauth webkit2gtk-driver           # the real app headless, driven over WebDriver
-  fonts-noto-cjk                         # Chinese glyphs in the WebView and screenshots
+  fonts-noto-cjk                         # Chinese glyphs in the WebView, screenshots and PDFs
+  fonts-hanazono                         # 花園明朝: rare name characters (CJK Ext. B+) in PDFs
+  poppler-utils                          # pdftotext / pdftoppm read the printed forms back
   postgresql                             # the county store's PostgreSQL backend is tested for real
 )
 missing=()

@@ -1,0 +1,169 @@
+//! The vocabulary of printed forms: what the app says, what `lib.typ` lays out. A form is a
+//! title and a list of items: rows of label/value cells, tall text boxes, opinion boxes with
+//! signature and seal, list tables (sign-in sheets), a QR code.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Form {
+    /// Which form (`visit`, `leave_approval`, …): for tests and the audit log.
+    pub form: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
+    /// 填表单位.
+    pub office: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc_no: Option<String>,
+    pub items: Vec<Item>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub footnote: Option<String>,
+    /// Printed by whom and when (only on a form printed alone; a dossier has its own).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub watermark: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Item {
+    /// Label/value pairs sharing one row (1–4 of them).
+    Row(Vec<(String, String)>),
+    /// A tall box: label, text, at least so many lines high.
+    Block((String, String, u32)),
+    Opinion(Opinion),
+    /// A full-width line of small print inside the grid.
+    Note(String),
+    Table(ListTable),
+    Qr(Qr),
+    /// A paragraph outside the grid (the body of a certificate).
+    Text(String),
+    /// Signature lines below everything, with a blank date.
+    Sign(Vec<String>),
+}
+
+/// 意见 with who signs it: filled in when the record holds it, blank lines otherwise.
+#[derive(Debug, Clone, Serialize)]
+pub struct Opinion {
+    pub label: String,
+    pub text: String,
+    pub signer: String,
+    pub seal: bool,
+    /// A filled date, or None for the blank 年 月 日 to write by hand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ListTable {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Qr {
+    /// The file name the SVG is handed over as (see `Document::files`).
+    pub file: String,
+    pub caption: String,
+}
+
+impl Form {
+    pub fn new(form: &str, title: &str, office: &str) -> Self {
+        Form { form: form.into(), title: title.into(), office: office.into(), ..Default::default() }
+    }
+    pub fn row(&mut self, pairs: &[(&str, String)]) -> &mut Self {
+        self.items.push(Item::Row(pairs.iter().map(|(l, v)| (l.to_string(), v.clone())).collect()));
+        self
+    }
+    pub fn block(&mut self, label: &str, text: impl Into<String>, lines: u32) -> &mut Self {
+        self.items.push(Item::Block((label.into(), text.into(), lines)));
+        self
+    }
+    pub fn opinion(
+        &mut self,
+        label: &str,
+        text: impl Into<String>,
+        signer: &str,
+        seal: bool,
+        date: Option<String>,
+    ) -> &mut Self {
+        self.items.push(Item::Opinion(Opinion {
+            label: label.into(),
+            text: text.into(),
+            signer: signer.into(),
+            seal,
+            date,
+        }));
+        self
+    }
+    pub fn note(&mut self, text: impl Into<String>) -> &mut Self {
+        self.items.push(Item::Note(text.into()));
+        self
+    }
+    pub fn table(&mut self, columns: &[&str], rows: Vec<Vec<String>>) -> &mut Self {
+        self.items.push(Item::Table(ListTable { columns: columns.iter().map(|c| c.to_string()).collect(), rows }));
+        self
+    }
+    pub fn text(&mut self, text: impl Into<String>) -> &mut Self {
+        self.items.push(Item::Text(text.into()));
+        self
+    }
+    pub fn sign(&mut self, who: &[&str]) -> &mut Self {
+        self.items.push(Item::Sign(who.iter().map(|s| s.to_string()).collect()));
+        self
+    }
+    pub fn qr(&mut self, file: &str, caption: impl Into<String>) -> &mut Self {
+        self.items.push(Item::Qr(Qr { file: file.into(), caption: caption.into() }));
+        self
+    }
+    /// Every text the form prints, for the glyph check before printing.
+    pub fn all_text(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// A dossier: cover, the documents in order, the 备考表.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dossier {
+    pub cover: Cover,
+    pub docs: Vec<DossierDoc>,
+    pub notes: Notes,
+    pub watermark: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Cover {
+    pub title: String,
+    pub fields: Vec<(String, String)>,
+    /// A boxed mark (未成年人案件 · 严格保密), or none.
+    pub restricted: Option<String>,
+}
+
+/// One line of the 卷内目录 and the document it points to.
+#[derive(Debug, Clone, Serialize)]
+pub struct DossierDoc {
+    pub title: String,
+    pub doc_no: Option<String>,
+    /// 责任者: who made the document.
+    pub author: String,
+    pub date: String,
+    pub remark: Option<String>,
+    pub data: Form,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Notes {
+    pub note: String,
+    pub corrections: Vec<CorrectionNote>,
+    pub filed_by: String,
+    pub filed_on: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CorrectionNote {
+    pub record: String,
+    pub before: String,
+    pub after: String,
+    pub reason: String,
+    pub by: String,
+    pub at: String,
+}

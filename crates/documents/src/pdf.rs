@@ -1,0 +1,63 @@
+//! One call from a document's data to PDF bytes.
+
+use serde::Serialize;
+
+use crate::fonts::FontSet;
+use crate::world::DocWorld;
+use crate::DocError;
+
+/// A printable document: which template, and its data.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub template: Template,
+    /// What the template reads as `json("data.json")`.
+    pub data: serde_json::Value,
+    /// Further files the template reads by name (the QR code of a 外出证明, say).
+    pub files: Vec<(String, Vec<u8>)>,
+    /// The date typst's `datetime.today()` answers (the app's clock, not the PC's).
+    pub today: chrono::NaiveDate,
+}
+
+/// The main file of each kind of document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Template {
+    /// One form, chosen by `data.form`.
+    Form,
+    /// A subject's whole dossier: cover, 卷内目录, the documents, 备考表.
+    Dossier,
+    /// Plain text pages in the same fonts: the benchmark's floor under a dossier.
+    PlainPages,
+}
+
+impl Template {
+    fn main(self) -> &'static str {
+        match self {
+            Template::Form => include_str!("../templates/form_main.typ"),
+            Template::Dossier => include_str!("../templates/dossier.typ"),
+            Template::PlainPages => include_str!("../templates/plain.typ"),
+        }
+    }
+}
+
+/// A typeset document.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+}
+
+/// Typesets `doc` and writes it as PDF (fonts embedded as subsets).
+pub fn render(fonts: &FontSet, doc: &Document) -> Result<Rendered, DocError> {
+    let mut files = doc.files.clone();
+    files.push(("data.json".into(), serde_json::to_vec(&doc.data).map_err(|e| DocError::Typeset(e.to_string()))?));
+    let world = DocWorld::new(fonts, doc.template.main(), &files, doc.today);
+    let compiled = typst::compile::<typst_layout::PagedDocument>(&world)
+        .output
+        .map_err(|errs| DocError::Typeset(errs.iter().map(|d| d.message.to_string()).collect::<Vec<_>>().join("; ")))?;
+    // Untagged: the tagged structure makes files ~9× larger (build-notes.md §6) and no reader
+    // of these files needs it.
+    let options = typst_pdf::PdfOptions { tagged: false, ..Default::default() };
+    let pdf = typst_pdf::pdf(&compiled, &options)
+        .map_err(|errs| DocError::Typeset(errs.iter().map(|d| d.message.to_string()).collect::<Vec<_>>().join("; ")))?;
+    Ok(Rendered { pdf, pages: compiled.pages().len() })
+}

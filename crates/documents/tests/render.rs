@@ -1,0 +1,154 @@
+//! The layouts against real fonts and poppler: text read back from the PDF, page numbers of the
+//! 卷内目录 against the pages, a rare name character with a glyph.
+
+use std::process::Command;
+
+use jiaowu_documents::form::{CorrectionNote, Cover, Dossier, DossierDoc, Form, Notes};
+use jiaowu_documents::{render, Document, FontSet, Template};
+
+fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+/// Text of each page of a PDF, by poppler's pdftotext.
+fn pages_text(pdf: &[u8]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap().split('\u{c}').map(str::to_owned).filter(|p| !p.trim().is_empty()).collect()
+}
+
+/// Keeps the PDF and a PNG of each page for review (`target/document-artifacts/`, issue 5).
+fn keep(name: &str, pdf: &[u8]) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/document-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.pdf"));
+    std::fs::write(&path, pdf).unwrap();
+    let ok = Command::new("pdftoppm")
+        .args(["-r", "70", "-png"])
+        .arg(&path)
+        .arg(dir.join(name))
+        .status()
+        .expect("pdftoppm (poppler-utils)");
+    assert!(ok.success());
+}
+
+fn visit_form(name: &str, n: usize) -> Form {
+    let mut f = Form::new("visit", "社区矫正对象走访记录", "城关司法所");
+    f.row(&[("姓名", name.into()), ("矫正类别", "缓刑".into()), ("走访日期", format!("2026年3月{}日", n % 28 + 1))])
+        .row(&[("走访地点", "家庭".into()), ("地址", "城关镇某村".into())])
+        .block("走访情况", format!("第{n}次走访：本人在家，情况正常。"), 4)
+        .opinion("司法所意见", "", "负责人签名", true, None);
+    f
+}
+
+#[test]
+fn a_form_reads_back_with_its_fields_and_a_rare_name_character() {
+    let fonts = FontSet::shared().unwrap();
+    // 𠮷 (U+20BB7) is in CJK Extension B, outside the BMP.
+    let name = "王𠮷祥";
+    assert_eq!(fonts.missing_glyphs(name), Vec::<char>::new(), "fonts loaded: {:?}", fonts.files);
+    let doc = Document {
+        template: Template::Form,
+        data: serde_json::to_value(visit_form(name, 1)).unwrap(),
+        files: vec![],
+        today: today(),
+    };
+    let out = render(&fonts, &doc).unwrap();
+    keep("test-visit", &out.pdf);
+    assert_eq!(out.pages, 1);
+    // CJK–Latin spacing puts spaces around digits; compare without them.
+    let text: String = pages_text(&out.pdf).join("").chars().filter(|c| !c.is_whitespace()).collect();
+    for want in
+        ["社区矫正对象走访记录", "填表单位：城关司法所", "走访情况", "第1次走访", "司法所意见", "（公章）", name]
+    {
+        assert!(text.contains(want), "missing {want} in:\n{text}");
+    }
+}
+
+#[test]
+fn the_table_of_contents_gives_each_documents_real_page() {
+    let fonts = FontSet::shared().unwrap();
+    // Documents of uneven length: some spill onto a second page.
+    let docs: Vec<DossierDoc> = (1..=12)
+        .map(|i| {
+            let mut f = visit_form("张三", i);
+            if i % 4 == 0 {
+                f.block("补充情况", "很长的情况说明。".repeat(400), 4);
+            }
+            f.title = format!("走访记录之{i}");
+            DossierDoc {
+                title: f.title.clone(),
+                doc_no: None,
+                author: "城关司法所".into(),
+                date: format!("2026-03-{i:02}"),
+                remark: None,
+                data: f,
+            }
+        })
+        .collect();
+    let dossier = Dossier {
+        cover: Cover {
+            title: "社区矫正工作档案".into(),
+            fields: vec![("对象姓名".into(), "张三".into())],
+            restricted: None,
+        },
+        docs,
+        notes: Notes {
+            note: "".into(),
+            corrections: vec![CorrectionNote {
+                record: "走访记录".into(),
+                before: "在家".into(),
+                after: "外出务工".into(),
+                reason: "笔误".into(),
+                by: "李四".into(),
+                at: "2026-03-05".into(),
+            }],
+            filed_by: "李四".into(),
+            filed_on: "2026年11月23日".into(),
+        },
+        watermark: Some("李四 2026-11-23 10:00 打印".into()),
+    };
+    let doc = Document {
+        template: Template::Dossier,
+        data: serde_json::to_value(&dossier).unwrap(),
+        files: vec![],
+        today: today(),
+    };
+    let out = render(&fonts, &doc).unwrap();
+    keep("test-dossier", &out.pdf);
+    let pages = pages_text(&out.pdf);
+    assert_eq!(pages.len(), out.pages);
+    // The 卷内目录 on page 2: 序号 … 页号 per line.
+    let toc: Vec<(usize, String)> = pages[1]
+        .lines()
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            let i: usize = cols.first()?.parse().ok()?;
+            // 序号 … 日期 页号: the page is the column after the date.
+            let date = cols.iter().position(|c| c.len() == 10 && c.starts_with("2026-"))?;
+            Some((i, cols.get(date + 1)?.to_string()))
+        })
+        .collect();
+    assert_eq!(toc.len(), 12, "{}", pages[1]);
+    for (i, pageno) in toc {
+        let first: usize = pageno.split('–').next().unwrap().parse().unwrap();
+        // Document pages start after the cover and the 目录 (2 pages); each stamps its number top right.
+        let pdf_page = &pages[first + 1];
+        let squeezed: String = pdf_page.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(
+            squeezed.contains(&format!("走访记录之{i}填表单位")),
+            "document {i} is not on page {first}:\n{pdf_page}"
+        );
+        assert_eq!(pdf_page.lines().find(|l| !l.trim().is_empty()).unwrap().trim(), first.to_string());
+    }
+    let last = pages.last().unwrap();
+    assert!(last.contains("备考表") && last.contains("外出务工") && last.contains("笔误"), "{last}");
+}
