@@ -15,6 +15,7 @@ pub mod leave;
 pub mod maintenance;
 pub mod obligations;
 pub mod options;
+pub mod printing;
 pub mod records;
 pub mod sessions;
 pub mod statistics;

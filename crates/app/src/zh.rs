@@ -1021,6 +1021,28 @@ pub fn chain_break(b: &jiaowu_store::audit::ChainBreak) -> String {
 
 /// Headings and prompts of the `jiaowu` command line.
 pub mod cli {
+    pub fn bad_form_kind(k: &str) -> String {
+        format!("表格种类：没有“{k}”。可用：basic_info, leave_approval, leave_certificate, leave_return, visit, talk, study_sign_in, study_record, service_record, sanction_approval, monthly_assessment")
+    }
+    pub fn bad_record_id(id: &str) -> String {
+        format!("记录编号：“{id}”不是有效的编号（形如 01a2…-…）。")
+    }
+    pub fn ledger_file(from: &str, to: &str) -> String {
+        format!("台账-{from}至{to}.xlsx")
+    }
+    pub fn printed(path: &str, pages: usize) -> String {
+        format!("已生成 {path}（{pages} 页）")
+    }
+    pub fn saved(path: &str) -> String {
+        format!("已保存 {path}")
+    }
+    pub fn missing_glyphs(chars: &str) -> String {
+        format!("注意：本机字体无法显示“{chars}”，打印出来会是方框；请安装含该字的字体（如 SimSun-ExtB 或花园明朝）后重新生成。")
+    }
+    pub const NO_GAPS: &str = "卷宗检查：未发现缺漏。";
+    pub const CERT_NAME: &str = "对象";
+    pub const CERT_PERIOD: &str = "外出期间";
+    pub const CERT_DEST: &str = "目的地";
     pub const DEMO_OFFICE: &str = "城关镇司法所（演示）";
     pub const DEMO_COUNTY: &str = "某县社区矫正管理局（演示）";
     pub const DEMO_HEAD: &str = "演示负责人";
@@ -1463,3 +1485,42 @@ pub fn table_label(table: &str) -> &'static str {
         _ => "其他记录",
     }
 }
+
+// 打印 (forms, dossiers, ledgers).
+pub fn print_watermark(who: &str, office: &str, when: &str) -> String {
+    format!("{office} {who} {when} 打印")
+}
+pub fn print_no_fonts(searched: &str) -> String {
+    format!("找不到可用的中文字体，无法生成PDF。请安装仿宋/宋体/黑体或 Noto CJK 字体后重试（已查找：{searched}）。")
+}
+pub fn print_leave_not_approved(state: &str) -> String {
+    format!("该外出申请当前为“{state}”，尚未批准，不能开具外出证明。")
+}
+pub const PRINT_MINOR_HEAD_ONLY: &str =
+    "未成年社区矫正对象的档案依法保密，只有负责人可以打印（《社区矫正法》第五十四条；《刑事诉讼法》第二百八十六条）。";
+pub const PRINT_MINOR_PURPOSE: &str =
+    "打印用途：未成年社区矫正对象的档案须注明打印用途，将记入操作日志（《社区矫正法》第五十四条）。";
+pub const CERT_NOT_OURS: &str = "这不是矫务通开具的外出证明二维码。";
+pub const CERT_UNKNOWN_LEAVE: &str = "本所记录中没有这份外出证明对应的外出申请，证明可能是伪造的，或由其他司法所开具。";
+pub const CERT_ALTERED: &str = "二维码与本所记录不一致：外出日期或其他内容可能被改动，请核实。";
+pub fn cert_genuine(state: &str) -> String {
+    format!("与本所记录一致。该外出当前状态：{state}。")
+}
+pub const GAP_NO_REPORT: &str = "缺少报到登记（《社区矫正法》第二十一条）。";
+pub const GAP_NO_ANNOUNCEMENT: &str = "缺少入矫宣告记录（《社区矫正法实施办法》第十九条）。";
+pub const GAP_NO_TEAM: &str = "缺少矫正小组（《社区矫正法》第二十五条）。";
+pub const GAP_NO_PLAN: &str = "缺少矫正方案（《社区矫正法》第二十四条）。";
+pub const GAP_NO_RELEASE: &str = "已解矫但缺少解矫手续记录（个人总结、鉴定、宣告）（《社区矫正法》第四十四条）。";
+pub fn gap_unsigned(doc: &str, date: &str, what: &str) -> String {
+    format!("{date}的{doc}尚无{what}。")
+}
+pub fn gap_no_return(start: &str) -> String {
+    format!("{start}开始的外出已过期限，尚未销假。")
+}
+pub const LEDGER_STATS: &str = "统计";
+pub const LEDGER_REGISTER: &str = "在册对象";
+pub const LEDGER_VISITS: &str = "走访";
+pub const LEDGER_LEAVES: &str = "外出";
+pub const LEDGER_STUDY: &str = "教育学习";
+pub const LEDGER_SERVICE: &str = "公益活动";
+pub const LEDGER_SANCTIONS: &str = "奖惩";

@@ -57,6 +57,16 @@ pub enum Cmd {
     Stats(StatsArgs),
     /// 奖惩建议（只作提示，不作决定）
     Advise(AdviseArgs),
+    /// 打印表格为PDF：basic_info（基本信息表，给对象身份证号）、leave_approval、leave_certificate、
+    /// leave_return（给外出申请编号）、visit、talk、study_sign_in、study_record、service_record、
+    /// sanction_approval、monthly_assessment（给记录编号）
+    Form(FormArgs),
+    /// 打印对象的工作档案（卷宗）为PDF；打印前列出缺漏的文书
+    Dossier(DossierArgs),
+    /// 导出台账为 .xlsx（在册、走访、外出、教育学习、公益活动、奖惩、统计）
+    Ledger(LedgerArgs),
+    /// 核验外出证明二维码（扫码枪输入的文字）
+    VerifyCertificate { text: String },
     /// 备份数据库（含密钥文件）
     Backup { dest: PathBuf },
     /// 从备份恢复（当前数据库改名保留，不删除）
@@ -525,6 +535,36 @@ pub struct StatsArgs {
     /// 年度 YYYY
     #[arg(long)]
     pub year: Option<i32>,
+}
+
+#[derive(Args, Debug)]
+pub struct FormArgs {
+    pub kind: String,
+    pub id: String,
+    /// 保存为（默认：表名-日期.pdf）
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct DossierArgs {
+    pub subject: String,
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// 打印用途（未成年对象必填，记入日志）
+    #[arg(long)]
+    pub purpose: Option<String>,
+    /// 只检查缺漏，不生成PDF
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct LedgerArgs {
+    #[command(flatten)]
+    pub period: StatsArgs,
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

@@ -315,3 +315,31 @@ pub fn rejected_ops(ops: &Vec<jiaowu_app::sync::RejectedOpView>) {
 pub fn bundle_written(path: &Path) {
     println!("{}：{}", t::BUNDLE_WRITTEN, path.display());
 }
+
+pub fn file_saved(path: &Path, v: Option<&jiaowu_app::printing::Printed>) {
+    match v {
+        Some(v) => println!("{}", t::printed(&path.display().to_string(), v.pages)),
+        None => println!("{}", t::saved(&path.display().to_string())),
+    }
+    if let Some(v) = v.filter(|v| !v.missing_glyphs.is_empty()) {
+        println!("{}", t::missing_glyphs(&v.missing_glyphs.join("")));
+    }
+}
+
+pub fn gaps(g: &Vec<jiaowu_app::printing::DossierGap>) {
+    if g.is_empty() {
+        println!("{}", t::NO_GAPS);
+    }
+    for x in g {
+        println!("【{}】{}", x.section, x.message);
+    }
+}
+
+pub fn certificate(c: &jiaowu_app::printing::CertificateCheck) {
+    println!("{}", c.message);
+    for (k, v) in [(t::CERT_NAME, &c.subject_name), (t::CERT_PERIOD, &c.period), (t::CERT_DEST, &c.destination)] {
+        if let Some(v) = v {
+            println!("{k}：{v}");
+        }
+    }
+}

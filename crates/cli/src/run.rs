@@ -290,6 +290,49 @@ pub fn run(cli: Cli) -> R<()> {
             let v = core.sanction_advice(AdviceQuery { subject_id: subject(&core, &a.subject)?, breach })?;
             out(&cli, &v, print::advice);
         }
+        Cmd::Form(a) => {
+            let mut core = login(&cli)?;
+            let kind = jiaowu_app::printing::FormKind::parse(&a.kind)
+                .ok_or_else(|| AppError::invalid("kind", "cli.form_kind", t::bad_form_kind(&a.kind)))?;
+            let id = if kind == jiaowu_app::printing::FormKind::BasicInfo {
+                RecordId::parse(&subject(&core, &a.id)?.to_string()).expect("ids are uuids")
+            } else {
+                RecordId::parse(&a.id)
+                    .ok_or_else(|| AppError::invalid("id", "cli.record_id", t::bad_record_id(&a.id)))?
+            };
+            let v = core.print_form(jiaowu_app::printing::FormRequest { kind, id })?;
+            save_printed(&cli, &v, a.out.as_deref())?;
+        }
+        Cmd::Dossier(a) => {
+            let mut core = login(&cli)?;
+            let subject_id = subject(&core, &a.subject)?;
+            let gaps = core.dossier_gaps(subject_id)?;
+            if a.check {
+                out(&cli, &gaps, print::gaps);
+            } else {
+                if !cli.json {
+                    print::gaps(&gaps);
+                }
+                let req = jiaowu_app::printing::DossierRequest { subject_id, order: None, purpose: a.purpose.clone() };
+                let v = core.print_dossier(req)?;
+                save_printed(&cli, &v, a.out.as_deref())?;
+            }
+        }
+        Cmd::Ledger(a) => {
+            let mut core = login(&cli)?;
+            let (from, to) = period(&a.period, core.today())?;
+            let bytes = core.export_ledgers(jiaowu_app::printing::LedgerRequest { from, to })?;
+            let path =
+                a.out.clone().unwrap_or_else(|| PathBuf::from(t::ledger_file(&from.to_string(), &to.to_string())));
+            std::fs::write(&path, &bytes)
+                .map_err(|e| AppError::refused("out", "cli.write", jiaowu_app::zh::io_error(&e.to_string())))?;
+            out(&cli, &serde_json::json!({ "file": path, "bytes": bytes.len() }), |_| print::file_saved(&path, None));
+        }
+        Cmd::VerifyCertificate { text } => {
+            let mut core = login(&cli)?;
+            let v = core.verify_leave_certificate(text)?;
+            out(&cli, &v, print::certificate);
+        }
         Cmd::Backup { dest } => {
             let mut core = login(&cli)?;
             let v = core.backup(dest)?;
@@ -378,6 +421,17 @@ pub fn run(cli: Cli) -> R<()> {
             out(&cli, &serde_json::json!({ "pragma": key }), |_| print::raw_key(&key));
         }
     }
+    Ok(())
+}
+
+/// Writes a printed PDF where asked (or under its own name) and says so.
+fn save_printed(cli: &Cli, v: &jiaowu_app::printing::Printed, to: Option<&std::path::Path>) -> R<()> {
+    let path = to.map(PathBuf::from).unwrap_or_else(|| PathBuf::from(&v.file_name));
+    std::fs::write(&path, &v.pdf)
+        .map_err(|e| AppError::refused("out", "cli.write", jiaowu_app::zh::io_error(&e.to_string())))?;
+    out(cli, &serde_json::json!({ "file": path, "pages": v.pages, "missing_glyphs": v.missing_glyphs }), |_| {
+        print::file_saved(&path, Some(v))
+    });
     Ok(())
 }
 

@@ -1,0 +1,535 @@
+//! 工作档案 (domain.md §19): the documents of one subject in the configured section order,
+//! chronological within each section; the gap check before printing; minors' dossiers
+//! restricted (社区矫正法 Art 54; 刑事诉讼法 Art 286).
+
+use jiaowu_documents::form::{CorrectionNote, Cover, Dossier, DossierDoc, Form, Notes};
+use jiaowu_documents::Template;
+use jiaowu_domain::ids::{RecordId, SubjectId};
+use jiaowu_domain::Role;
+use jiaowu_store::queries::current;
+use jiaowu_store::*;
+use serde::{Deserialize, Serialize};
+
+use super::{cn_date, label, FormKind, Printed};
+use crate::{zh, AppError, Core};
+
+/// Sections of the work dossier, in the default order of domain.md §19.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    Intake,
+    Reports,
+    Visits,
+    Leaves,
+    Education,
+    Help,
+    Assessments,
+    Release,
+}
+
+pub const DEFAULT_ORDER: [Section; 8] = [
+    Section::Intake,
+    Section::Reports,
+    Section::Visits,
+    Section::Leaves,
+    Section::Education,
+    Section::Help,
+    Section::Assessments,
+    Section::Release,
+];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DossierRequest {
+    pub subject_id: SubjectId,
+    /// Section order (the county's own, if it set one); the default is domain.md §19's.
+    #[serde(default)]
+    pub order: Option<Vec<Section>>,
+    /// Why a minor's dossier is printed (required for minors, logged).
+    #[serde(default)]
+    pub purpose: Option<String>,
+}
+
+/// Something missing or not signed off, found before printing.
+#[derive(Debug, Clone, Serialize)]
+pub struct DossierGap {
+    pub section: String,
+    pub message: String,
+}
+
+impl Core {
+    /// 卷宗检查: what a dossier lacks (missing documents, decisions not recorded).
+    pub fn dossier_gaps(&self, subject: SubjectId) -> Result<Vec<DossierGap>, AppError> {
+        let s = self.subject_in_office(subject)?;
+        let mut gaps = Vec::new();
+        let mut gap = |section: &str, message: String| gaps.push(DossierGap { section: section.into(), message });
+        let events = self.store.records_of::<SubjectEvent>(s.id)?;
+        if !events.iter().any(|e| e.kind == SubjectEventKind::Reported) && s.reported_on.is_none() {
+            gap("接收", zh::GAP_NO_REPORT.into());
+        }
+        if !events.iter().any(|e| e.kind == SubjectEventKind::EntryAnnounced) {
+            gap("接收", zh::GAP_NO_ANNOUNCEMENT.into());
+        }
+        if current(self.store.records_of::<TeamMember>(s.id)?).is_empty() {
+            gap("接收", zh::GAP_NO_TEAM.into());
+        }
+        if current(self.store.records_of::<CorrectionPlan>(s.id)?).is_empty() {
+            gap("接收", zh::GAP_NO_PLAN.into());
+        }
+        for t in current(self.store.records_of::<Talk>(s.id)?) {
+            if t.note_taker.is_none() {
+                gap("谈话", zh::gap_unsigned("个别谈话记录", &cn_date(t.talk_date), "记录人"));
+            }
+        }
+        for l in self.list_leaves(Some(s.id))? {
+            let decided = l.events.iter().any(|e| e.approve.is_some());
+            if !decided && !matches!(l.state, jiaowu_domain::leave::LeaveState::Cancelled) {
+                gap("外出", zh::gap_unsigned("外出审批表", &cn_date(l.leave.applied_on), "审批意见"));
+            }
+            let departed = l.events.iter().any(|e| e.kind == jiaowu_domain::leave::LeaveEventKind::Depart);
+            let back = l.events.iter().any(|e| e.kind == jiaowu_domain::leave::LeaveEventKind::Return);
+            if departed && !back && l.due_back < self.today() {
+                gap("外出", zh::gap_no_return(&cn_date(l.leave.start_date)));
+            }
+        }
+        let decisions = self.store.records_of::<Decision>(s.id)?;
+        for x in current(self.store.records_of::<Sanction>(s.id)?) {
+            if !decisions.iter().any(|d| d.target_id == x.id) {
+                gap(
+                    "奖惩",
+                    zh::gap_unsigned(
+                        &format!("{}审批表", label("sanction_kind", x.kind)),
+                        &cn_date(x.proposed_on),
+                        "县级决定",
+                    ),
+                );
+            }
+        }
+        for a in current(self.store.records_of::<Assessment>(s.id)?) {
+            if a.reviewer.trim().is_empty() {
+                gap("考核", zh::gap_unsigned("月度考核表", &cn_date(a.period_end), "考核人"));
+            }
+        }
+        if matches!(s.status, jiaowu_domain::SubjectStatus::Released)
+            && current(self.store.records_of::<ReleaseStep>(s.id)?).is_empty()
+        {
+            gap("解矫", zh::GAP_NO_RELEASE.into());
+        }
+        Ok(gaps)
+    }
+
+    /// 打印卷宗: the whole work dossier as one PDF.
+    pub fn print_dossier(&mut self, req: DossierRequest) -> Result<Printed, AppError> {
+        let s = self.subject_in_office(req.subject_id)?;
+        let purpose = req.purpose.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned);
+        if s.is_minor_case {
+            // 社区矫正法 Art 54: a minor's archive is given to no one but those the law names.
+            if self.session.role != Role::Head {
+                return Err(AppError::forbidden("print.minor_head_only", zh::PRINT_MINOR_HEAD_ONLY));
+            }
+            if purpose.is_none() {
+                return Err(AppError::invalid("purpose", "print.minor_purpose", zh::PRINT_MINOR_PURPOSE));
+            }
+        }
+        let order = req.order.clone().unwrap_or_else(|| DEFAULT_ORDER.to_vec());
+        let names = self.store.staff_names()?;
+        let mut docs = Vec::new();
+        for section in &order {
+            let mut part = self.section_docs(&s, *section)?;
+            part.sort_by(|a, b| a.0.cmp(&b.0));
+            docs.extend(part.into_iter().map(|(_, d)| d));
+        }
+        let corrections = self.corrections(&s, &names)?;
+        let first = docs.first().map(|d| d.date.clone()).unwrap_or_default();
+        let last = docs.last().map(|d| d.date.clone()).unwrap_or_default();
+        let me = self.staff_name(&names, &self.session.staff_id);
+        let dossier = Dossier {
+            cover: Cover {
+                title: "社区矫正工作档案".into(),
+                fields: vec![
+                    (
+                        "档号".into(),
+                        format!(
+                            "{}-{}",
+                            self.office.division_code,
+                            s.external_no.clone().unwrap_or_else(|| s.id_number.chars().skip(6).take(8).collect())
+                        ),
+                    ),
+                    ("对象姓名".into(), s.name.clone()),
+                    ("矫正类别".into(), label("sentence_type", s.sentence_type)),
+                    ("矫正期限".into(), format!("{}至{}", cn_date(s.term_start), cn_date(s.term_end))),
+                    ("立卷单位".into(), self.office.name.clone()),
+                    ("起止日期".into(), format!("{first}至{last}")),
+                    ("保管期限".into(), "定期30年".into()),
+                ],
+                restricted: s.is_minor_case.then(|| "未成年人案件 · 严格保密（《社区矫正法》第五十四条）".to_string()),
+            },
+            docs,
+            notes: Notes {
+                note: if s.is_minor_case {
+                    format!("打印用途：{}", purpose.clone().unwrap_or_default())
+                } else {
+                    String::new()
+                },
+                corrections,
+                filed_by: me,
+                filed_on: cn_date(self.today()),
+            },
+            watermark: Some(self.watermark()),
+        };
+        let data = serde_json::to_value(&dossier).map_err(AppError::internal)?;
+        let all_text = data.to_string();
+        let printed =
+            self.typeset(Template::Dossier, data, Vec::new(), &all_text, &format!("{}社区矫正工作档案", s.name))?;
+        self.log_print(
+            "print_dossier",
+            &s.id.to_string(),
+            serde_json::json!({ "documents": dossier.docs.len(), "pages": printed.pages, "purpose": purpose, "minor": s.is_minor_case }),
+        )?;
+        Ok(printed)
+    }
+
+    /// The documents of one section, each with the date it sorts by.
+    fn section_docs(&mut self, s: &Subject, section: Section) -> Result<Vec<(String, DossierDoc)>, AppError> {
+        let mut out = Vec::new();
+        let office = self.office.name.clone();
+        let sid = s.id;
+        match section {
+            Section::Intake => {
+                out.push(self.form_doc(
+                    FormKind::BasicInfo,
+                    RecordId::parse(&sid.to_string()).expect("ids are uuids"),
+                    s.reported_on.unwrap_or(s.term_start),
+                    office.clone(),
+                )?);
+                for e in current(self.store.records_of::<SubjectEvent>(sid)?) {
+                    out.push((
+                        e.event_date.to_string(),
+                        generic_doc(
+                            &office,
+                            s,
+                            zh::subject_event(e.kind),
+                            e.event_date,
+                            &serde_json::to_value(&e).unwrap_or_default(),
+                            e.organ.clone().unwrap_or(office.clone()),
+                        ),
+                    ));
+                }
+                for p in current(self.store.records_of::<CorrectionPlan>(sid)?) {
+                    out.push((
+                        p.effective_from.to_string(),
+                        generic_doc(
+                            &office,
+                            s,
+                            &format!("矫正方案（第{}版）", p.plan_version),
+                            p.effective_from,
+                            &serde_json::to_value(&p).unwrap_or_default(),
+                            office.clone(),
+                        ),
+                    ));
+                }
+                for c in current(self.store.records_of::<ClassChange>(sid)?) {
+                    out.push((
+                        c.proposed_on.to_string(),
+                        generic_doc(
+                            &office,
+                            s,
+                            "分类管理审批表",
+                            c.proposed_on,
+                            &serde_json::to_value(&c).unwrap_or_default(),
+                            office.clone(),
+                        ),
+                    ));
+                }
+            }
+            Section::Reports => {
+                for r in current(self.store.records_of::<Report>(sid)?) {
+                    out.push((
+                        r.report_date.to_string(),
+                        generic_doc(
+                            &office,
+                            s,
+                            &format!("{}记录", label("report_method", r.method)),
+                            r.report_date,
+                            &serde_json::to_value(&r).unwrap_or_default(),
+                            office.clone(),
+                        ),
+                    ));
+                }
+            }
+            Section::Visits => {
+                for v in current(self.store.records_of::<Visit>(sid)?) {
+                    out.push(self.form_doc(FormKind::Visit, v.id, v.visit_date, office.clone())?);
+                }
+                for c in current(self.store.records_of::<ItCheck>(sid)?) {
+                    out.push((
+                        c.check_date.to_string(),
+                        generic_doc(
+                            &office,
+                            s,
+                            "信息化核查记录",
+                            c.check_date,
+                            &serde_json::to_value(&c).unwrap_or_default(),
+                            office.clone(),
+                        ),
+                    ));
+                }
+                for t in current(self.store.records_of::<Talk>(sid)?) {
+                    out.push(self.form_doc(FormKind::Talk, t.id, t.talk_date, office.clone())?);
+                }
+            }
+            Section::Leaves => {
+                for l in self.list_leaves(Some(sid))? {
+                    out.push(self.form_doc(FormKind::LeaveApproval, l.leave.id, l.leave.applied_on, office.clone())?);
+                    if l.events.iter().any(|e| e.kind == jiaowu_domain::leave::LeaveEventKind::Return) {
+                        out.push(self.form_doc(FormKind::LeaveReturn, l.leave.id, l.due_back, office.clone())?);
+                    }
+                }
+            }
+            Section::Education => {
+                let attended: std::collections::HashSet<RecordId> =
+                    current(self.store.records_of::<StudyAttendance>(sid)?).into_iter().map(|a| a.session_id).collect();
+                for x in
+                    current(self.store.all_records::<StudySession>()?).into_iter().filter(|x| attended.contains(&x.id))
+                {
+                    out.push(self.form_doc(FormKind::StudyRecord, x.id, x.session_date, office.clone())?);
+                }
+                let served: std::collections::HashSet<RecordId> =
+                    current(self.store.records_of::<ServiceParticipation>(sid)?)
+                        .into_iter()
+                        .map(|p| p.activity_id)
+                        .collect();
+                for a in
+                    current(self.store.all_records::<ServiceActivity>()?).into_iter().filter(|a| served.contains(&a.id))
+                {
+                    out.push(self.form_doc(FormKind::ServiceRecord, a.id, a.activity_date, office.clone())?);
+                }
+            }
+            Section::Help => {
+                for h in current(self.store.records_of::<HelpRecord>(sid)?) {
+                    out.push((
+                        h.help_date.to_string(),
+                        generic_doc(
+                            &office,
+                            s,
+                            "帮扶记录",
+                            h.help_date,
+                            &serde_json::to_value(&h).unwrap_or_default(),
+                            office.clone(),
+                        ),
+                    ));
+                }
+                for c in current(self.store.records_of::<Counselling>(sid)?) {
+                    out.push((
+                        c.session_date.to_string(),
+                        generic_doc(
+                            &office,
+                            s,
+                            "心理/法律辅导记录",
+                            c.session_date,
+                            &serde_json::to_value(&c).unwrap_or_default(),
+                            office.clone(),
+                        ),
+                    ));
+                }
+            }
+            Section::Assessments => {
+                for a in current(self.store.records_of::<Assessment>(sid)?) {
+                    out.push(self.form_doc(FormKind::MonthlyAssessment, a.id, a.period_end, office.clone())?);
+                }
+                for x in current(self.store.records_of::<Sanction>(sid)?) {
+                    out.push(self.form_doc(FormKind::SanctionApproval, x.id, x.proposed_on, office.clone())?);
+                }
+            }
+            Section::Release => {
+                for r in current(self.store.records_of::<ReleaseStep>(sid)?) {
+                    out.push((
+                        r.done_on.to_string(),
+                        generic_doc(
+                            &office,
+                            s,
+                            &label("release_step_kind", r.kind),
+                            r.done_on,
+                            &serde_json::to_value(&r).unwrap_or_default(),
+                            office.clone(),
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn form_doc(
+        &mut self,
+        kind: FormKind,
+        id: RecordId,
+        date: chrono::NaiveDate,
+        author: String,
+    ) -> Result<(String, DossierDoc), AppError> {
+        let (form, _, _) = self.build_form(kind, id)?;
+        Ok((date.to_string(), doc(form, author, date)))
+    }
+
+    /// 备考表's corrections: each corrected record with the fields it changed.
+    fn corrections(
+        &self,
+        s: &Subject,
+        names: &std::collections::HashMap<String, String>,
+    ) -> Result<Vec<CorrectionNote>, AppError> {
+        let mut out = Vec::new();
+        macro_rules! scan {
+            ($($t:ty => $title:expr),* $(,)?) => {$({
+                let rows = self.store.records_of::<$t>(s.id)?;
+                for new in rows.iter().filter(|r| r.recorded.supersedes.is_some()) {
+                    let Some(old) = rows.iter().find(|r| Some(r.id) == new.recorded.supersedes) else { continue };
+                    let (before, after) = changed(&serde_json::to_value(old).unwrap_or_default(), &serde_json::to_value(new).unwrap_or_default());
+                    out.push(CorrectionNote {
+                        record: $title.to_string(),
+                        before,
+                        after,
+                        reason: new.recorded.correction_reason.clone().unwrap_or_default(),
+                        by: self.staff_name(names, &new.recorded.recorded_by),
+                        at: crate::zh::local_time(&new.recorded.recorded_at.to_rfc3339()),
+                    });
+                }
+            })*};
+        }
+        scan!(Visit => "走访记录", Talk => "谈话记录", Report => "报告记录", ItCheck => "信息化核查记录", Assessment => "月度考核表",
+              Sanction => "奖惩审批表", CorrectionPlan => "矫正方案", HelpRecord => "帮扶记录", Counselling => "辅导记录", ReleaseStep => "解矫手续");
+        Ok(out)
+    }
+}
+
+fn doc(form: Form, author: String, date: chrono::NaiveDate) -> DossierDoc {
+    DossierDoc {
+        title: form.title.clone(),
+        doc_no: form.doc_no.clone(),
+        author,
+        date: date.format("%Y-%m-%d").to_string(),
+        remark: None,
+        data: form,
+    }
+}
+
+/// Fields a printed record does not show (ids and bookkeeping).
+const HIDDEN: &[&str] = &[
+    "id",
+    "subject_id",
+    "recorded",
+    "office_id",
+    "session_id",
+    "activity_id",
+    "leave_id",
+    "episode_id",
+    "permit_id",
+    "campaign_id",
+    "target_id",
+    "supersedes",
+    "correction_reason",
+];
+
+/// A record without a form of its own: its fields in order, labelled.
+fn generic_doc(
+    office: &str,
+    s: &Subject,
+    title: &str,
+    date: chrono::NaiveDate,
+    json: &serde_json::Value,
+    author: String,
+) -> DossierDoc {
+    let mut f = Form::new("record", title, office);
+    f.row(&[("姓名", s.name.clone()), ("矫正类别", label("sentence_type", s.sentence_type)), ("日期", cn_date(date))]);
+    if let Some(obj) = json.as_object() {
+        for (k, v) in obj {
+            if HIDDEN.contains(&k.as_str()) || v.is_null() {
+                continue;
+            }
+            let text = value_text(v);
+            if text.chars().count() > 40 {
+                f.block(field_label(k), text, 3);
+            } else {
+                f.row(&[(field_label(k), text)]);
+            }
+        }
+    }
+    doc(f, author, date)
+}
+
+fn value_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.parse::<chrono::NaiveDate>().map(cn_date).unwrap_or_else(|_| option_label(s)),
+        serde_json::Value::Bool(b) => if *b { "是" } else { "否" }.into(),
+        serde_json::Value::Array(a) => a.iter().map(value_text).collect::<Vec<_>>().join("、"),
+        other => other.to_string(),
+    }
+}
+
+/// An enum value's label from whichever option group knows it (values are distinct enough).
+fn option_label(s: &str) -> String {
+    zh::OPTIONS
+        .iter()
+        .flat_map(|(_, l)| l.iter())
+        .find(|(k, _)| *k == s)
+        .map(|(_, l)| l.to_string())
+        .unwrap_or_else(|| s.to_string())
+}
+
+/// Printed labels of record fields (the generic form).
+fn field_label(k: &str) -> &'static str {
+    match k {
+        "kind" => "类别",
+        "event_date" => "日期",
+        "doc_no" => "文书编号",
+        "organ" => "机关",
+        "detail" => "情况",
+        "plan_version" => "版本",
+        "effective_from" => "施行日期",
+        "basic_info" => "基本情况",
+        "assessment" => "评估",
+        "psychology" => "心理状况",
+        "measures" => "矫正措施",
+        "extra_duties" => "其他义务",
+        "adjustment_reason" => "调整理由",
+        "old_class" => "原管理等级",
+        "new_class" => "拟调整为",
+        "reason" => "理由",
+        "proposed_on" => "提请日期",
+        "office_opinion" => "司法所意见",
+        "report_date" => "报告日期",
+        "report_time" => "时间",
+        "method" => "方式",
+        "received_by" => "接收人",
+        "content" => "内容",
+        "anomalies" => "异常情况",
+        "follow_up" => "后续措施",
+        "check_date" => "核查日期",
+        "result" => "结果",
+        "device_id" => "设备",
+        "help_date" => "日期",
+        "outcome" => "效果",
+        "session_date" => "日期",
+        "counsellor" => "辅导人",
+        "summary" => "概要",
+        "done_on" => "日期",
+        other => zh::field(other),
+    }
+}
+
+/// The fields that differ between two versions of a record, as "label：value" lists.
+fn changed(old: &serde_json::Value, new: &serde_json::Value) -> (String, String) {
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    if let (Some(o), Some(n)) = (old.as_object(), new.as_object()) {
+        for (k, nv) in n {
+            if HIDDEN.contains(&k.as_str()) {
+                continue;
+            }
+            let ov = o.get(k).cloned().unwrap_or(serde_json::Value::Null);
+            if &ov != nv {
+                before.push(format!("{}：{}", field_label(k), value_text(&ov)));
+                after.push(format!("{}：{}", field_label(k), value_text(nv)));
+            }
+        }
+    }
+    (before.join("；"), after.join("；"))
+}

@@ -1,0 +1,168 @@
+//! 台账 (domain.md §20) as one .xlsx workbook for a month or a year: subjects on register,
+//! visits, leaves, study attendance, public-welfare hours, sanctions, and the statistics page
+//! (the same figures as 台账统计 on screen).
+
+use chrono::NaiveDate;
+use jiaowu_documents::ledger::{workbook, Cell, Sheet};
+use jiaowu_store::queries::current;
+use jiaowu_store::*;
+use serde::Deserialize;
+
+use super::{label, opt};
+use crate::statistics::StatisticsQuery;
+use crate::{zh, AppError, Core};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerRequest {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Core {
+    /// 导出台账: the office's ledgers for the period as .xlsx bytes.
+    pub fn export_ledgers(&mut self, req: LedgerRequest) -> Result<Vec<u8>, AppError> {
+        let (from, to) = (req.from, req.to);
+        let stats = self.office_statistics(StatisticsQuery { from, to })?;
+        let period = format!("{}（{}至{}）", self.office.name, from, to);
+        let subjects = self.store.subjects()?;
+        let exited = self.exited()?;
+        let by_id: std::collections::HashMap<_, _> = subjects.iter().map(|s| (s.id, s)).collect();
+        let name = |id: &jiaowu_domain::ids::SubjectId| by_id.get(id).map(|s| s.name.clone()).unwrap_or_default();
+        let within = |d: NaiveDate| from <= d && d <= to;
+
+        let register = subjects
+            .iter()
+            .filter(|s| s.status.on_register() && !exited.contains(&s.id.to_string()))
+            .map(|s| {
+                vec![
+                    s.name.clone().into(),
+                    label("sex", s.sex).into(),
+                    label("sentence_type", s.sentence_type).into(),
+                    s.crime.clone().into(),
+                    s.term_start.to_string().into(),
+                    s.term_end.to_string().into(),
+                    label("class", s.class).into(),
+                    label("status", s.status).into(),
+                    (if s.is_minor_case { "是" } else { "否" }).into(),
+                ]
+            })
+            .collect();
+        let visits = current(self.store.all_records::<Visit>()?)
+            .into_iter()
+            .filter(|v| within(v.visit_date))
+            .map(|v| {
+                vec![
+                    v.visit_date.to_string().into(),
+                    name(&v.subject_id).into(),
+                    label("place_type", v.place_type).into(),
+                    label("contact_method", v.method).into(),
+                    v.visitors.join("、").into(),
+                    v.findings.into(),
+                ]
+            })
+            .collect();
+        let leaves = self
+            .list_leaves(None)?
+            .into_iter()
+            .filter(|l| within(l.leave.applied_on) || within(l.leave.start_date))
+            .map(|l| {
+                vec![
+                    l.leave.applied_on.to_string().into(),
+                    l.subject_name.clone().into(),
+                    format!("{}至{}", l.leave.start_date, l.leave.end_date).into(),
+                    i64::from(l.leave.days).into(),
+                    l.leave.destination_detail.clone().into(),
+                    label("leave_reason", l.leave.reason_kind).into(),
+                    label("authority", l.leave.authority).into(),
+                    l.state_label.clone().into(),
+                ]
+            })
+            .collect();
+        let sessions: std::collections::HashMap<_, _> =
+            current(self.store.all_records::<StudySession>()?).into_iter().map(|x| (x.id, x)).collect();
+        let mut study: Vec<Vec<Cell>> = current(self.store.all_records::<StudyAttendance>()?)
+            .into_iter()
+            .filter_map(|a| sessions.get(&a.session_id).filter(|x| within(x.session_date)).map(|x| (x.clone(), a)))
+            .map(|(x, a)| {
+                vec![
+                    x.session_date.to_string().into(),
+                    name(&a.subject_id).into(),
+                    x.topic.into(),
+                    label("attendance", a.attendance).into(),
+                    (f64::from(a.credited_minutes) / 60.0).into(),
+                ]
+            })
+            .collect();
+        study.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+        let activities: std::collections::HashMap<_, _> =
+            current(self.store.all_records::<ServiceActivity>()?).into_iter().map(|x| (x.id, x)).collect();
+        let mut service: Vec<Vec<Cell>> = current(self.store.all_records::<ServiceParticipation>()?)
+            .into_iter()
+            .filter_map(|p| activities.get(&p.activity_id).filter(|x| within(x.activity_date)).map(|x| (x.clone(), p)))
+            .map(|(x, p)| {
+                vec![
+                    x.activity_date.to_string().into(),
+                    name(&p.subject_id).into(),
+                    x.content.into(),
+                    (f64::from(p.credited_minutes) / 60.0).into(),
+                    opt(&p.exempt_reason).into(),
+                ]
+            })
+            .collect();
+        service.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+        let decisions = self.store.all_records::<Decision>()?;
+        let sanctions = current(self.store.all_records::<Sanction>()?)
+            .into_iter()
+            .filter(|x| within(x.proposed_on))
+            .map(|x| {
+                let d = decisions.iter().find(|d| d.target_id == x.id);
+                vec![
+                    x.proposed_on.to_string().into(),
+                    name(&x.subject_id).into(),
+                    label("sanction_kind", x.kind).into(),
+                    x.facts.into(),
+                    d.map(|d| if d.approve { "批准" } else { "不批准" }).unwrap_or("待决定").into(),
+                    d.and_then(|d| d.doc_no.clone()).unwrap_or_default().into(),
+                ]
+            })
+            .collect();
+        let mut stat_rows = Vec::new();
+        for sec in &stats.sections {
+            for r in &sec.rows {
+                let value: Cell = r.value.parse::<i64>().map(Cell::from).unwrap_or_else(|_| r.value.clone().into());
+                stat_rows.push(vec![sec.title.into(), r.label.clone().into(), value]);
+            }
+        }
+        let sheet = |name: &str, columns: &[&str], rows: Vec<Vec<Cell>>| Sheet {
+            name: name.into(),
+            title: format!("{name}　{period}"),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            rows,
+        };
+        let sheets = vec![
+            sheet(zh::LEDGER_STATS, &["项目", "指标", "数值"], stat_rows),
+            sheet(
+                zh::LEDGER_REGISTER,
+                &["姓名", "性别", "矫正类别", "罪名", "矫正起日", "矫正止日", "管理等级", "状态", "未成年"],
+                register,
+            ),
+            sheet(zh::LEDGER_VISITS, &["走访日期", "姓名", "地点", "方式", "走访人员", "走访情况"], visits),
+            sheet(
+                zh::LEDGER_LEAVES,
+                &["申请日期", "姓名", "外出期间", "天数", "目的地", "事由", "审批层级", "状态"],
+                leaves,
+            ),
+            sheet(zh::LEDGER_STUDY, &["学习日期", "姓名", "学习内容", "出勤", "计入小时"], study),
+            sheet(zh::LEDGER_SERVICE, &["活动日期", "姓名", "活动内容", "计入小时", "免除/减少原因"], service),
+            sheet(zh::LEDGER_SANCTIONS, &["提请日期", "姓名", "类别", "事实", "决定", "文号"], sanctions),
+        ];
+        let bytes = workbook(&sheets).map_err(AppError::internal)?;
+        let (session, now) = (self.session.clone(), self.clock.now());
+        let detail = serde_json::json!({ "from": from, "to": to, "sheets": sheets.iter().map(|s| (s.name.clone(), s.rows.len())).collect::<Vec<_>>() });
+        self.store.write(&session, now, |tx| {
+            tx.audit_only("export_ledger", "documents", &format!("{from}..{to}"), &detail)
+        })?;
+        Ok(bytes)
+    }
+}

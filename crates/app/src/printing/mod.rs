@@ -1,0 +1,225 @@
+//! 打印 (issue 5): official forms, a subject's dossier and the ledgers, from the case store.
+//! Layout lives in `jiaowu-documents`; this module chooses what each form says. The printed
+//! wording of the forms (titles, field labels) is in `forms.rs` and `dossier.rs`, as on the paper
+//! forms; messages to the user are in `zh.rs`. Every print is written to the audit log.
+
+mod dossier;
+mod forms;
+mod ledgers;
+
+use jiaowu_documents::form::Form;
+use jiaowu_documents::{Document, FontSet, Template};
+use jiaowu_domain::ids::RecordId;
+use serde::{Deserialize, Serialize};
+
+pub use dossier::{DossierGap, DossierRequest};
+pub use forms::{verify_leave_certificate_text, CertificateCheck};
+pub use ledgers::LedgerRequest;
+
+use crate::{zh, AppError, Core};
+
+/// Which form, of which record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FormKind {
+    /// 社区矫正对象基本信息表 (of a subject).
+    BasicInfo,
+    /// 外出审批表, 外出证明, 销假记录 (of a leave).
+    LeaveApproval,
+    LeaveCertificate,
+    LeaveReturn,
+    /// 走访记录, 谈话记录 (of the record).
+    Visit,
+    Talk,
+    /// 集中教育学习签到表 and 记录 (of a session).
+    StudySignIn,
+    StudyRecord,
+    /// 公益活动记录 (of an activity).
+    ServiceRecord,
+    /// 训诫/警告（及表扬）审批表 (of a sanction).
+    SanctionApproval,
+    /// 月度考核表 (of an assessment).
+    MonthlyAssessment,
+}
+
+impl FormKind {
+    pub const ALL: [FormKind; 11] = [
+        FormKind::BasicInfo,
+        FormKind::LeaveApproval,
+        FormKind::LeaveCertificate,
+        FormKind::LeaveReturn,
+        FormKind::Visit,
+        FormKind::Talk,
+        FormKind::StudySignIn,
+        FormKind::StudyRecord,
+        FormKind::ServiceRecord,
+        FormKind::SanctionApproval,
+        FormKind::MonthlyAssessment,
+    ];
+    pub fn parse(s: &str) -> Option<Self> {
+        serde_json::from_value(serde_json::Value::String(s.into())).ok()
+    }
+    pub fn name(self) -> String {
+        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormRequest {
+    pub kind: FormKind,
+    /// The subject (基本信息表) or the record the form prints.
+    pub id: RecordId,
+}
+
+/// A printed document: the PDF and what the clerk should know before printing it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Printed {
+    pub title: String,
+    pub file_name: String,
+    pub pages: usize,
+    #[serde(skip)]
+    pub pdf: Vec<u8>,
+    /// Characters no font on this PC can draw (they would print as boxes).
+    pub missing_glyphs: Vec<String>,
+}
+
+impl Core {
+    /// 打印表格: one form filled from its record, with the user and time as watermark.
+    pub fn print_form(&mut self, req: FormRequest) -> Result<Printed, AppError> {
+        let (mut form, files, subject) = self.build_form(req.kind, req.id)?;
+        form.watermark = Some(self.watermark());
+        let title = form.title.clone();
+        let printed = self.typeset(
+            Template::Form,
+            serde_json::to_value(&form).map_err(AppError::internal)?,
+            files,
+            &form.all_text(),
+            &title,
+        )?;
+        self.log_print(
+            "print_form",
+            &req.id.to_string(),
+            serde_json::json!({ "form": req.kind.name(), "subject": subject, "pages": printed.pages }),
+        )?;
+        Ok(printed)
+    }
+
+    fn watermark(&self) -> String {
+        let name = self
+            .store
+            .staff_names()
+            .ok()
+            .and_then(|n| n.get(&self.session.staff_id).cloned())
+            .unwrap_or_else(|| self.session.username.clone());
+        zh::print_watermark(&name, &self.office.name, &crate::zh::local_time(&self.clock.now().to_rfc3339()))
+    }
+
+    fn typeset(
+        &self,
+        template: Template,
+        data: serde_json::Value,
+        files: Vec<(String, Vec<u8>)>,
+        all_text: &str,
+        title: &str,
+    ) -> Result<Printed, AppError> {
+        let fonts = FontSet::shared()
+            .map_err(|e| AppError::refused("", "print.no_fonts", zh::print_no_fonts(&e.to_string())))?;
+        let doc = Document { template, data, files, today: self.today() };
+        let out = jiaowu_documents::render(&fonts, &doc).map_err(AppError::internal)?;
+        let missing_glyphs = fonts.missing_glyphs(all_text).into_iter().map(String::from).collect();
+        Ok(Printed {
+            title: title.to_string(),
+            file_name: format!("{}-{}.pdf", title, self.today().format("%Y%m%d")),
+            pages: out.pages,
+            pdf: out.pdf,
+            missing_glyphs,
+        })
+    }
+
+    fn log_print(&mut self, action: &str, entity_id: &str, detail: serde_json::Value) -> Result<(), AppError> {
+        let (session, now) = (self.session.clone(), self.clock.now());
+        self.store.write(&session, now, |tx| tx.audit_only(action, "documents", entity_id, &detail))?;
+        Ok(())
+    }
+
+    fn staff_name(&self, names: &std::collections::HashMap<String, String>, id: &str) -> String {
+        names.get(id).cloned().unwrap_or_else(|| id.to_string())
+    }
+}
+
+/// A date as printed on forms: 2026年3月2日.
+pub(crate) fn cn_date(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+/// The Chinese label of an option value (the same labels the UI shows).
+pub(crate) fn label<T: Serialize>(group: &str, v: T) -> String {
+    let key = serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    zh::OPTIONS
+        .iter()
+        .find(|(g, _)| *g == group)
+        .and_then(|(_, list)| list.iter().find(|(k, _)| *k == key))
+        .map(|(_, l)| l.to_string())
+        .unwrap_or(key)
+}
+
+pub(crate) fn opt(s: &Option<String>) -> String {
+    s.clone().unwrap_or_default()
+}
+
+pub(crate) type Built = (Form, Vec<(String, Vec<u8>)>, Option<String>);
+
+impl Core {
+    /// Audit entries of one action (tests check that prints are logged).
+    pub fn audit_count_for_tests(&self, action: &str) -> i64 {
+        self.store
+            .conn()
+            .query_row("SELECT count(*) FROM audit_log WHERE action = ?1", [action], |r| r.get(0))
+            .unwrap_or(-1)
+    }
+
+    /// One record id per form kind that has a record in this office (tests print each).
+    pub fn printable_ids_for_tests(&self) -> std::collections::HashMap<String, RecordId> {
+        use jiaowu_store::*;
+        let mut ids = std::collections::HashMap::new();
+        let mut put = |k: FormKind, id: Option<RecordId>| {
+            if let Some(id) = id {
+                ids.insert(k.name(), id);
+            }
+        };
+        let leaves = self.list_leaves(None).unwrap_or_default();
+        let approved = leaves.iter().find(|l| {
+            matches!(l.state, jiaowu_domain::leave::LeaveState::Approved { .. })
+                || l.events.iter().any(|e| e.approve == Some(true))
+        });
+        put(FormKind::LeaveApproval, leaves.first().map(|l| l.leave.id));
+        put(FormKind::LeaveCertificate, approved.map(|l| l.leave.id));
+        put(
+            FormKind::LeaveReturn,
+            leaves
+                .iter()
+                .find(|l| l.events.iter().any(|e| e.kind == jiaowu_domain::leave::LeaveEventKind::Return))
+                .map(|l| l.leave.id),
+        );
+        put(FormKind::Visit, self.store.all_records::<Visit>().ok().and_then(|v| v.first().map(|x| x.id)));
+        put(FormKind::Talk, self.store.all_records::<Talk>().ok().and_then(|v| v.first().map(|x| x.id)));
+        let session = self.store.all_records::<StudySession>().ok().and_then(|v| v.first().map(|x| x.id));
+        put(FormKind::StudySignIn, session);
+        put(FormKind::StudyRecord, session);
+        put(
+            FormKind::ServiceRecord,
+            self.store.all_records::<ServiceActivity>().ok().and_then(|v| v.first().map(|x| x.id)),
+        );
+        put(
+            FormKind::SanctionApproval,
+            self.store.all_records::<Sanction>().ok().and_then(|v| v.first().map(|x| x.id)),
+        );
+        put(
+            FormKind::MonthlyAssessment,
+            self.store.all_records::<Assessment>().ok().and_then(|v| v.first().map(|x| x.id)),
+        );
+        ids
+    }
+}

