@@ -156,10 +156,9 @@ impl Core {
 
 /// The common first rows: who the form is about (domain.md §18: name, ID, class of correction, term).
 fn header(f: &mut Form, s: &Subject) {
-    f.row(&[("姓名", s.name.clone()), ("性别", label("sex", s.sex)), ("身份证号", s.id_number.clone())]).row(&[
-        ("矫正类别", label("sentence_type", s.sentence_type)),
-        ("矫正期限", format!("{}至{}", cn_date(s.term_start), cn_date(s.term_end))),
-    ]);
+    f.row(&[("姓名", s.name.clone()), ("性别", label("sex", s.sex))])
+        .row(&[("身份证号", s.id_number.clone()), ("矫正类别", label("sentence_type", s.sentence_type))])
+        .row(&[("矫正期限", format!("{}至{}", cn_date(s.term_start), cn_date(s.term_end)))]);
 }
 
 fn event<'a>(l: &'a LeaveView, kinds: &[K]) -> Option<&'a LeaveEvent> {
