@@ -2,6 +2,7 @@
 //! command per `jiaowu-app` use case; every rule and message lives below this crate.
 
 mod commands;
+mod printing;
 mod state;
 mod sync;
 
@@ -44,6 +45,12 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, shell: Shell) -> tauri::Bui
         sync::sync_attention,
         sync::enrol_device,
         sync::sync_now,
+        printing::print_form,
+        printing::dossier_gaps,
+        printing::print_dossier,
+        printing::export_ledgers,
+        printing::verify_leave_certificate,
+        printing::open_printed,
     ])
 }
 
@@ -118,6 +125,34 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e["problems"][0]["field"], json!("id_number"));
+
+        // Printing: a form is written to the print folder with page images for the preview; the
+        // reader may be asked to open only files of that folder.
+        let prints = dir.path().join("打印");
+        std::env::set_var("JIAOWU_PRINT_DIR", &prints);
+        let id17 = "13012319800101001";
+        let id = format!("{id17}{}", jiaowu_app::domain::id_number::check_digit(id17).unwrap());
+        let s = invoke(
+            &wv,
+            "register_subject",
+            json!({ "input": {
+                "name": "张三", "sex": "male", "birth_date": "1980-01-01", "id_number": id, "residence_code": "130123",
+                "residence_detail": "东关村1号", "crime": "盗窃罪", "original_sentence": "有期徒刑一年，缓刑二年",
+                "sentence_type": "probation", "term_start": "2026-11-01", "term_end": "2028-10-31"
+            }}),
+        )
+        .unwrap();
+        let sid = s["subject"]["id"].clone();
+        let p = invoke(&wv, "print_form", json!({ "request": { "kind": "basic_info", "id": sid } })).unwrap();
+        let path = std::path::PathBuf::from(p["path"].as_str().unwrap());
+        assert!(path.starts_with(&prints) && path.exists(), "{p}");
+        assert_eq!(p["pages"], json!(1));
+        assert!(p["previews"][0].as_str().unwrap().starts_with("data:image/png;base64,"));
+        let gaps = invoke(&wv, "dossier_gaps", json!({ "subjectId": sid })).unwrap();
+        assert!(gaps.as_array().unwrap().iter().any(|g| g["message"].as_str().unwrap().contains("矫正方案")), "{gaps}");
+        let outside = dir.path().join("office.db").display().to_string();
+        let e = invoke(&wv, "open_printed", json!({ "path": outside, "folder": false })).unwrap_err();
+        assert_eq!(e["problems"][0]["code"], json!("print.open"), "{e}");
 
         // camelCase argument keys as the UI sends them.
         assert_eq!(invoke(&wv, "list_leaves", json!({ "subjectId": null })).unwrap(), json!([]));

@@ -70,7 +70,11 @@ async fn a_clerks_first_day_survives_a_restart() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("office.db");
     let db = db.to_str().expect("utf-8 path");
-    let driver = Driver::start(4446, &env(db));
+    let prints = dir.path().join("打印");
+    let prints_str = prints.to_str().expect("utf-8 path").to_string();
+    let mut vars = env(db);
+    vars.push(("JIAOWU_PRINT_DIR", prints_str.as_str()));
+    let driver = Driver::start(4446, &vars);
     let ui = Ui { c: driver.session(&app_binary()).await };
 
     // First run: the office, its first 负责人, the recovery key shown once.
@@ -217,5 +221,34 @@ async fn a_clerks_first_day_survives_a_restart() {
     let leaves = ui.wait_text("#leave-list", "已批准").await;
     assert!(leaves.contains("李四"), "{leaves}");
     ui.shot("14-after-restart").await;
+
+    // 打印 (issue 5): 李四's leave approval form from the leave list, then 张三's dossier after
+    // the gap check; each PDF lands in the print folder with page images in the dialog.
+    let pdfs = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(&prints).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default()
+    };
+    ui.click("[data-form=leave_approval]").await;
+    ui.wait_text("[data-test=print-path]", "外出审批表").await;
+    ui.visible("[data-test=print-preview]").await;
+    ui.shot("15-print-leave-approval").await;
+    assert_eq!(pdfs().len(), 1, "{:?}", pdfs());
+    ui.click("#print-close").await;
+    ui.gone("[data-test=print-preview]").await;
+    ui.click("#nav-subjects").await;
+    ui.wait_text("#subject-table", "张三").await;
+    ui.click_nth("#subject-table tbody tr.el-table__row", 2).await;
+    ui.wait_text("#subject-name", "张三").await;
+    ui.click("#print-dossier").await;
+    let gaps = ui.wait_text("#dossier-gaps", "矫正方案").await;
+    assert!(gaps.contains("缺少"), "the gap check lists what is missing: {gaps}");
+    ui.shot("16-dossier-gaps").await;
+    ui.click("#dossier-print").await;
+    ui.wait_text("[data-test=print-path]", "社区矫正工作档案").await;
+    ui.visible("[data-test=print-preview]").await;
+    ui.shot("17-print-dossier").await;
+    let files = pdfs();
+    assert_eq!(files.len(), 2, "{files:?}");
+    let dossier = files.iter().find(|p| p.to_string_lossy().contains("工作档案")).expect("the dossier file");
+    assert!(std::fs::read(dossier).unwrap().starts_with(b"%PDF"), "a PDF");
     ui.c.close().await.ok();
 }

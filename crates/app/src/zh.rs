@@ -1517,6 +1517,10 @@ pub fn gap_unsigned(doc: &str, date: &str, what: &str) -> String {
 pub fn gap_no_return(start: &str) -> String {
     format!("{start}开始的外出已过期限，尚未销假。")
 }
+pub const PRINT_OUTSIDE_FOLDER: &str = "只能打开打印文件夹中的文件。";
+pub fn print_open_failed(detail: &str) -> String {
+    format!("无法用本机的PDF阅读器打开文件（{detail}）。请到打印文件夹中手动打开。")
+}
 pub const LEDGER_STATS: &str = "统计";
 pub const LEDGER_REGISTER: &str = "在册对象";
 pub const LEDGER_VISITS: &str = "走访";

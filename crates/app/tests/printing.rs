@@ -115,6 +115,22 @@ fn a_leave_certificate_verifies_against_the_store_and_an_altered_one_does_not() 
     let bad = core.verify_leave_certificate(&forged).unwrap();
     assert!(!bad.genuine && bad.message.contains("不一致"), "{}", bad.message);
     assert!(!core.verify_leave_certificate("https://example.com").unwrap().genuine);
+    // No certificate for a leave nobody approved (实施办法 Art 27).
+    let someone = core
+        .list_subjects("")
+        .unwrap()
+        .into_iter()
+        .find(|s| s.status_label == "在矫")
+        .expect("a subject in correction");
+    let form: jiaowu_app::leave::LeaveForm = serde_json::from_value(serde_json::json!({
+        "subject_id": someone.id, "start_date": "2026-12-20", "end_date": "2026-12-24", "applied_on": "2026-11-23",
+        "destination_code": "440106", "destination_detail": "广州市天河区", "abroad": false,
+        "reason_kind": "medical", "reason_text": "复查", "urgent": false
+    }))
+    .unwrap();
+    let pending = core.submit_leave_request(form).unwrap();
+    let e = core.print_form(FormRequest { kind: FormKind::LeaveCertificate, id: pending.leave.id }).unwrap_err();
+    assert_eq!(e.code(), "print.leave_not_approved", "{}", e.message());
 }
 
 #[test]

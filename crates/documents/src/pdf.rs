@@ -44,10 +44,17 @@ impl Template {
 pub struct Rendered {
     pub pdf: Vec<u8>,
     pub pages: usize,
+    /// PNGs of the first pages, when asked for (the app's preview).
+    pub previews: Vec<Vec<u8>>,
 }
 
 /// Typesets `doc` and writes it as PDF (fonts embedded as subsets).
 pub fn render(fonts: &FontSet, doc: &Document) -> Result<Rendered, DocError> {
+    render_with_previews(fonts, doc, 0)
+}
+
+/// As `render`, with PNGs of the first `previews` pages at 96 dpi for a preview on screen.
+pub fn render_with_previews(fonts: &FontSet, doc: &Document, previews: usize) -> Result<Rendered, DocError> {
     let mut files = doc.files.clone();
     files.push(("data.json".into(), serde_json::to_vec(&doc.data).map_err(|e| DocError::Typeset(e.to_string()))?));
     let world = DocWorld::new(fonts, doc.template.main(), &files, doc.today);
@@ -59,5 +66,18 @@ pub fn render(fonts: &FontSet, doc: &Document) -> Result<Rendered, DocError> {
     let options = typst_pdf::PdfOptions { tagged: false, ..Default::default() };
     let pdf = typst_pdf::pdf(&compiled, &options)
         .map_err(|errs| DocError::Typeset(errs.iter().map(|d| d.message.to_string()).collect::<Vec<_>>().join("; ")))?;
-    Ok(Rendered { pdf, pages: compiled.pages().len() })
+    let previews = compiled
+        .pages()
+        .iter()
+        .take(previews)
+        .map(|page| {
+            typst_render::render(
+                page,
+                &typst_render::RenderOptions { pixel_per_pt: (96.0_f64 / 72.0).into(), render_bleed: false },
+            )
+            .encode_png()
+            .map_err(|e| DocError::Typeset(format!("preview: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Rendered { pdf, pages: compiled.pages().len(), previews })
 }

@@ -38,6 +38,14 @@ export interface Backend {
   enrolDevice(input: T.EnrolInput): Promise<T.SyncStatusView>
   /** Pushes and pulls once; `onProgress` hears how far it is. */
   syncNow(onProgress: (p: T.SyncProgress) => void): Promise<T.SyncReport>
+  /** One official form of a record (or of a subject: basic_info), saved in the print folder. */
+  printForm(kind: T.FormKind, id: T.Id): Promise<T.PrintedView>
+  dossierGaps(subjectId: T.Id): Promise<T.DossierGap[]>
+  printDossier(subjectId: T.Id, purpose: string | null): Promise<T.PrintedView>
+  exportLedgers(from: string, to: string): Promise<T.SavedView>
+  verifyLeaveCertificate(text: string): Promise<T.CertificateCheck>
+  /** Opens a printed file in the PC's PDF reader (to print), or its folder. */
+  openPrinted(path: string, folder: boolean): Promise<void>
 }
 
 /** A refusal or failure from the backend, with the per-field Chinese messages. */

@@ -26,6 +26,9 @@ export class MemoryBackend implements Backend {
     open_conflicts: 0, clock_skew_ms: null, county_pin_prefix: null, clock_warning: null,
   }
   attention: T.SyncAttentionView = { rejected: [], conflicts: [] }
+  gaps: T.DossierGap[] = []
+  certificate: T.CertificateCheck | null = null
+  opened: string[] = []
   /** What `syncNow` reports before it answers. */
   progressSteps: T.SyncProgress[] = [{ phase: 'push', done: 3, total: 3 }, { phase: 'pull', done: 2, total: null }]
   private failures = new Map<string, T.AppErrorDto>()
@@ -131,4 +134,13 @@ export class MemoryBackend implements Backend {
         server_time: '2026-11-23T02:00:00Z', clock_skew_ms: 0,
       }
     })
+  printForm = (kind: T.FormKind, id: T.Id) => this.run('printForm', [kind, id], () => this.printed(`${kind}-${id}`))
+  dossierGaps = (subjectId: T.Id) => this.run('dossierGaps', [subjectId], () => this.gaps)
+  printDossier = (subjectId: T.Id, purpose: string | null) => this.run('printDossier', [subjectId, purpose], () => this.printed(`卷宗-${subjectId}`))
+  exportLedgers = (from: string, to: string) => this.run('exportLedgers', [from, to], () => ({ path: `/打印/台账-${from}至${to}.xlsx`, bytes: 1234 }))
+  verifyLeaveCertificate = (text: string) => this.run('verifyLeaveCertificate', [text], () => this.need(this.certificate, 'certificate'))
+  openPrinted = (path: string, folder: boolean) => this.run('openPrinted', [path, folder], () => { this.opened.push(path) })
+  private printed(title: string): T.PrintedView {
+    return { title, path: `/打印/${title}.pdf`, pages: 2, missing_glyphs: [], previews: ['data:image/png;base64,AAAA'] }
+  }
 }

@@ -49,4 +49,10 @@ export const tauriBackend: Backend = {
     channel.onmessage = onProgress
     return call('sync_now', { onProgress: channel })
   },
+  printForm: (kind, id) => call('print_form', { request: { kind, id } }),
+  dossierGaps: (subjectId) => call('dossier_gaps', { subjectId }),
+  printDossier: (subjectId, purpose) => call('print_dossier', { request: { subject_id: subjectId, purpose } }),
+  exportLedgers: (from, to) => call('export_ledgers', { request: { from, to } }),
+  verifyLeaveCertificate: (text) => call('verify_leave_certificate', { text }),
+  openPrinted: (path, folder) => call('open_printed', { path, folder }),
 }

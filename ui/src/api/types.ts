@@ -520,3 +520,35 @@ export interface SyncReport {
   server_time: string | null
   clock_skew_ms: number | null
 }
+
+// 打印 (jiaowu-app printing, src-tauri/src/printing.rs).
+export type FormKind =
+  | 'basic_info' | 'leave_approval' | 'leave_certificate' | 'leave_return' | 'visit' | 'talk'
+  | 'study_sign_in' | 'study_record' | 'service_record' | 'sanction_approval' | 'monthly_assessment'
+
+export interface PrintedView {
+  title: string
+  path: string
+  pages: number
+  missing_glyphs: string[]
+  previews: string[]
+}
+
+export interface SavedView {
+  path: string
+  bytes: number
+}
+
+export interface DossierGap {
+  section: string
+  message: string
+}
+
+export interface CertificateCheck {
+  genuine: boolean
+  message: string
+  subject_name: string | null
+  period: string | null
+  destination: string | null
+  state_label: string | null
+}

@@ -29,11 +29,10 @@ impl Core {
                 let f = match kind {
                     FormKind::LeaveApproval => leave_approval(&office, &s, &l),
                     FormKind::LeaveCertificate => {
-                        if !matches!(l.state, jiaowu_domain::leave::LeaveState::Approved { .. })
-                            && !l.events.iter().any(|e| {
-                                e.kind == K::CountyDecide || e.kind == K::OfficeDecide || e.approve == Some(true)
-                            })
-                        {
+                        // 实施办法 Art 27: a certificate only for a leave someone with authority approved.
+                        use jiaowu_domain::leave::LeaveState as St;
+                        let approved = l.events.iter().any(|e| e.approve == Some(true) && e.kind != K::DecideExtension);
+                        if !approved || matches!(l.state, St::Rejected { .. } | St::Cancelled | St::Draft) {
                             return Err(AppError::refused(
                                 "id",
                                 "print.leave_not_approved",

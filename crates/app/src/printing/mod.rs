@@ -82,7 +82,13 @@ pub struct Printed {
     pub pdf: Vec<u8>,
     /// Characters no font on this PC can draw (they would print as boxes).
     pub missing_glyphs: Vec<String>,
+    /// PNGs of the first pages for the preview on screen.
+    #[serde(skip)]
+    pub previews: Vec<Vec<u8>>,
 }
+
+/// Pages shown in the preview before printing.
+const PREVIEW_PAGES: usize = 3;
 
 impl Core {
     /// 打印表格: one form filled from its record, with the user and time as watermark.
@@ -126,13 +132,14 @@ impl Core {
         let fonts = FontSet::shared()
             .map_err(|e| AppError::refused("", "print.no_fonts", zh::print_no_fonts(&e.to_string())))?;
         let doc = Document { template, data, files, today: self.today() };
-        let out = jiaowu_documents::render(&fonts, &doc).map_err(AppError::internal)?;
+        let out = jiaowu_documents::render_with_previews(&fonts, &doc, PREVIEW_PAGES).map_err(AppError::internal)?;
         let missing_glyphs = fonts.missing_glyphs(all_text).into_iter().map(String::from).collect();
         Ok(Printed {
             title: title.to_string(),
             file_name: format!("{}-{}.pdf", title, self.today().format("%Y%m%d")),
             pages: out.pages,
             pdf: out.pdf,
+            previews: out.previews,
             missing_glyphs,
         })
     }

@@ -1,0 +1,101 @@
+//! `jiaowu-print-bench`: issue 5's figure. A three-year dossier from a generated office, timed
+//! beside a PDF of the same page count in the same fonts with plain text only, in the same run;
+//! reported as a ratio (target ≤ 2×) with both files' sizes.
+//!
+//!     cargo run --release -p jiaowu-bench --bin jiaowu-print-bench -- [--subjects 20] [--years 3] [--runs 3]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use jiaowu_app::clock::FixedClock;
+use jiaowu_app::demo::DemoSpec;
+use jiaowu_app::printing::DossierRequest;
+use jiaowu_app::store::KdfParams;
+use jiaowu_app::{init_office, InitOfficeInput};
+use jiaowu_documents::{render, Document, FontSet, Template};
+
+fn arg(name: &str, default: u64) -> u64 {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn main() {
+    let (subjects, years, runs) =
+        (arg("--subjects", 20) as usize, arg("--years", 3) as u32, arg("--runs", 3).max(1) as usize);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let today = "2026-11-23".parse().expect("date");
+    let input = InitOfficeInput {
+        office_name: "城关镇司法所".into(),
+        county_name: "某县社区矫正管理局".into(),
+        division_code: "130123".into(),
+        leave_delegated: true,
+        rule_family: None,
+        username: "zhang".into(),
+        display_name: "张所长".into(),
+        password: "correct-horse-1".into(),
+    };
+    let (mut core, _) =
+        init_office(&dir.path().join("o.db"), input, Arc::new(FixedClock::on(today)), KdfParams::default())
+            .expect("office");
+    core.seed_demo(&DemoSpec { seed: 42, subjects, years }).expect("demo data");
+    // The adult subject with the longest file.
+    let fattest = core
+        .list_subjects("")
+        .expect("subjects")
+        .into_iter()
+        .filter(|s| !s.is_minor_case)
+        .max_by_key(|s| core.subject_timeline(s.id).map(|t| t.len()).unwrap_or(0))
+        .expect("a subject");
+    let fonts = FontSet::shared().expect("fonts");
+    println!("fonts: {}", fonts.files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", "));
+
+    let mut dossier_times = Vec::new();
+    let mut dossier = None;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let p =
+            core.print_dossier(DossierRequest { subject_id: fattest.id, order: None, purpose: None }).expect("dossier");
+        dossier_times.push(t.elapsed());
+        dossier = Some(p);
+    }
+    let dossier = dossier.expect("one run");
+
+    // The floor: the same number of pages, each a full page of plain text, same fonts.
+    let paragraph = "社区矫正对象在矫正期间应当遵守法律、行政法规，履行判决、裁定、暂予监外执行决定等法律文书确定的义务，遵守国务院司法行政部门关于报告、会客、外出、迁居、保外就医等监督管理规定，服从社区矫正机构的管理。".repeat(5);
+    let plain = Document {
+        template: Template::PlainPages,
+        data: serde_json::json!({ "pages": vec![paragraph; dossier.pages] }),
+        files: Vec::new(),
+        today,
+    };
+    let mut plain_times = Vec::new();
+    let mut plain_out = None;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let out = render(&fonts, &plain).expect("plain pages");
+        plain_times.push(t.elapsed());
+        plain_out = Some(out);
+    }
+    let plain_out = plain_out.expect("one run");
+    let (d, p) = (median(dossier_times), median(plain_times));
+    println!(
+        "dossier of {} ({} timeline records): {} pages, {:.2} s, {} KB",
+        fattest.name,
+        core.subject_timeline(fattest.id).map(|t| t.len()).unwrap_or(0),
+        dossier.pages,
+        d.as_secs_f64(),
+        dossier.pdf.len() / 1024
+    );
+    println!(
+        "plain pages, same fonts: {} pages, {:.2} s, {} KB",
+        plain_out.pages,
+        p.as_secs_f64(),
+        plain_out.pdf.len() / 1024
+    );
+    println!("ratio dossier / plain: {:.2} (target ≤ 2.00), median of {runs} runs", d.as_secs_f64() / p.as_secs_f64());
+}
