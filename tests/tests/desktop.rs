@@ -234,9 +234,12 @@ async fn a_clerks_first_day_survives_a_restart() {
     assert_eq!(pdfs().len(), 1, "{:?}", pdfs());
     ui.click("#print-close").await;
     ui.gone("[data-test=print-preview]").await;
+    ui.gone(".el-overlay").await;
     ui.click("#nav-subjects").await;
     ui.wait_text("#subject-table", "张三").await;
-    ui.click_nth("#subject-table tbody tr.el-table__row", 2).await;
+    // Open 张三's page from the list (a click on his name; the row handles it).
+    let script = "const n = [...document.querySelectorAll('#subject-table .name')].find(e => e.textContent.trim() === arguments[0]); if (n) n.click(); return !!n;";
+    assert_eq!(ui.c.execute(script, vec![serde_json::json!("张三")]).await.expect("script"), serde_json::json!(true));
     ui.wait_text("#subject-name", "张三").await;
     ui.click("#print-dossier").await;
     let gaps = ui.wait_text("#dossier-gaps", "矫正方案").await;
@@ -245,6 +248,7 @@ async fn a_clerks_first_day_survives_a_restart() {
     ui.click("#dossier-print").await;
     ui.wait_text("[data-test=print-path]", "社区矫正工作档案").await;
     ui.visible("[data-test=print-preview]").await;
+    ui.gone("#dossier-print").await; // the gap dialog has faded; the screenshot shows the preview
     ui.shot("17-print-dossier").await;
     let files = pdfs();
     assert_eq!(files.len(), 2, "{files:?}");
