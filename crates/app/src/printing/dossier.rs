@@ -8,6 +8,8 @@ use jiaowu_domain::ids::{RecordId, SubjectId};
 use jiaowu_domain::Role;
 use jiaowu_store::queries::current;
 use jiaowu_store::*;
+use std::collections::HashSet;
+
 use serde::{Deserialize, Serialize};
 
 use super::{cn_date, label, FormKind, Printed};
@@ -194,67 +196,33 @@ impl Core {
         let mut out = Vec::new();
         let office = self.office.name.clone();
         let sid = s.id;
+        // A record without a form of its own, laid out from its fields.
+        let generic =
+            |out: &mut Vec<(String, DossierDoc)>, title: &str, date: chrono::NaiveDate, rec: &dyn erased::Json| {
+                out.push((date.to_string(), generic_doc(&office, s, title, date, &rec.json(), office.clone())));
+            };
         match section {
             Section::Intake => {
+                let id = RecordId::parse(&sid.to_string()).expect("ids are uuids");
                 out.push(self.form_doc(
                     FormKind::BasicInfo,
-                    RecordId::parse(&sid.to_string()).expect("ids are uuids"),
+                    id,
                     s.reported_on.unwrap_or(s.term_start),
                     office.clone(),
                 )?);
                 for e in current(self.store.records_of::<SubjectEvent>(sid)?) {
-                    out.push((
-                        e.event_date.to_string(),
-                        generic_doc(
-                            &office,
-                            s,
-                            zh::subject_event(e.kind),
-                            e.event_date,
-                            &serde_json::to_value(&e).unwrap_or_default(),
-                            e.organ.clone().unwrap_or(office.clone()),
-                        ),
-                    ));
+                    generic(&mut out, zh::subject_event(e.kind), e.event_date, &e);
                 }
                 for p in current(self.store.records_of::<CorrectionPlan>(sid)?) {
-                    out.push((
-                        p.effective_from.to_string(),
-                        generic_doc(
-                            &office,
-                            s,
-                            &format!("矫正方案（第{}版）", p.plan_version),
-                            p.effective_from,
-                            &serde_json::to_value(&p).unwrap_or_default(),
-                            office.clone(),
-                        ),
-                    ));
+                    generic(&mut out, &format!("矫正方案（第{}版）", p.plan_version), p.effective_from, &p);
                 }
                 for c in current(self.store.records_of::<ClassChange>(sid)?) {
-                    out.push((
-                        c.proposed_on.to_string(),
-                        generic_doc(
-                            &office,
-                            s,
-                            "分类管理审批表",
-                            c.proposed_on,
-                            &serde_json::to_value(&c).unwrap_or_default(),
-                            office.clone(),
-                        ),
-                    ));
+                    generic(&mut out, "分类管理审批表", c.proposed_on, &c);
                 }
             }
             Section::Reports => {
                 for r in current(self.store.records_of::<Report>(sid)?) {
-                    out.push((
-                        r.report_date.to_string(),
-                        generic_doc(
-                            &office,
-                            s,
-                            &format!("{}记录", label("report_method", r.method)),
-                            r.report_date,
-                            &serde_json::to_value(&r).unwrap_or_default(),
-                            office.clone(),
-                        ),
-                    ));
+                    generic(&mut out, &format!("{}记录", label("report_method", r.method)), r.report_date, &r);
                 }
             }
             Section::Visits => {
@@ -262,17 +230,7 @@ impl Core {
                     out.push(self.form_doc(FormKind::Visit, v.id, v.visit_date, office.clone())?);
                 }
                 for c in current(self.store.records_of::<ItCheck>(sid)?) {
-                    out.push((
-                        c.check_date.to_string(),
-                        generic_doc(
-                            &office,
-                            s,
-                            "信息化核查记录",
-                            c.check_date,
-                            &serde_json::to_value(&c).unwrap_or_default(),
-                            office.clone(),
-                        ),
-                    ));
+                    generic(&mut out, "信息化核查记录", c.check_date, &c);
                 }
                 for t in current(self.store.records_of::<Talk>(sid)?) {
                     out.push(self.form_doc(FormKind::Talk, t.id, t.talk_date, office.clone())?);
@@ -287,18 +245,17 @@ impl Core {
                 }
             }
             Section::Education => {
-                let attended: std::collections::HashSet<RecordId> =
+                let attended: HashSet<RecordId> =
                     current(self.store.records_of::<StudyAttendance>(sid)?).into_iter().map(|a| a.session_id).collect();
                 for x in
                     current(self.store.all_records::<StudySession>()?).into_iter().filter(|x| attended.contains(&x.id))
                 {
                     out.push(self.form_doc(FormKind::StudyRecord, x.id, x.session_date, office.clone())?);
                 }
-                let served: std::collections::HashSet<RecordId> =
-                    current(self.store.records_of::<ServiceParticipation>(sid)?)
-                        .into_iter()
-                        .map(|p| p.activity_id)
-                        .collect();
+                let served: HashSet<RecordId> = current(self.store.records_of::<ServiceParticipation>(sid)?)
+                    .into_iter()
+                    .map(|p| p.activity_id)
+                    .collect();
                 for a in
                     current(self.store.all_records::<ServiceActivity>()?).into_iter().filter(|a| served.contains(&a.id))
                 {
@@ -307,30 +264,10 @@ impl Core {
             }
             Section::Help => {
                 for h in current(self.store.records_of::<HelpRecord>(sid)?) {
-                    out.push((
-                        h.help_date.to_string(),
-                        generic_doc(
-                            &office,
-                            s,
-                            "帮扶记录",
-                            h.help_date,
-                            &serde_json::to_value(&h).unwrap_or_default(),
-                            office.clone(),
-                        ),
-                    ));
+                    generic(&mut out, "帮扶记录", h.help_date, &h);
                 }
                 for c in current(self.store.records_of::<Counselling>(sid)?) {
-                    out.push((
-                        c.session_date.to_string(),
-                        generic_doc(
-                            &office,
-                            s,
-                            "心理/法律辅导记录",
-                            c.session_date,
-                            &serde_json::to_value(&c).unwrap_or_default(),
-                            office.clone(),
-                        ),
-                    ));
+                    generic(&mut out, "心理/法律辅导记录", c.session_date, &c);
                 }
             }
             Section::Assessments => {
@@ -343,17 +280,7 @@ impl Core {
             }
             Section::Release => {
                 for r in current(self.store.records_of::<ReleaseStep>(sid)?) {
-                    out.push((
-                        r.done_on.to_string(),
-                        generic_doc(
-                            &office,
-                            s,
-                            &label("release_step_kind", r.kind),
-                            r.done_on,
-                            &serde_json::to_value(&r).unwrap_or_default(),
-                            office.clone(),
-                        ),
-                    ));
+                    generic(&mut out, &label("release_step_kind", r.kind), r.done_on, &r);
                 }
             }
         }
@@ -398,6 +325,18 @@ impl Core {
         scan!(Visit => "走访记录", Talk => "谈话记录", Report => "报告记录", ItCheck => "信息化核查记录", Assessment => "月度考核表",
               Sanction => "奖惩审批表", CorrectionPlan => "矫正方案", HelpRecord => "帮扶记录", Counselling => "辅导记录", ReleaseStep => "解矫手续");
         Ok(out)
+    }
+}
+
+/// Any record as the JSON the generic form lays out.
+mod erased {
+    pub trait Json {
+        fn json(&self) -> serde_json::Value;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn json(&self) -> serde_json::Value {
+            serde_json::to_value(self).unwrap_or_default()
+        }
     }
 }
 

@@ -129,25 +129,21 @@ impl Core {
     }
 
     fn attendance_rows(&self, session: &StudySession) -> Result<Vec<(Subject, StudyAttendance)>, AppError> {
-        let rows = jiaowu_store::queries::current(self.store.all_records::<StudyAttendance>()?);
-        let mut out = Vec::new();
-        for a in rows.into_iter().filter(|a| a.session_id == session.id) {
-            if let Ok(s) = self.store.subject(a.subject_id) {
-                out.push((s, a));
-            }
-        }
-        out.sort_by(|a, b| a.0.name_initials.cmp(&b.0.name_initials));
-        Ok(out)
+        self.members(|a: &StudyAttendance| a.session_id == session.id)
     }
 
     fn participant_rows(&self, a: &ServiceActivity) -> Result<Vec<(Subject, ServiceParticipation)>, AppError> {
-        let rows = jiaowu_store::queries::current(self.store.all_records::<ServiceParticipation>()?);
-        let mut out = Vec::new();
-        for p in rows.into_iter().filter(|p| p.activity_id == a.id) {
-            if let Ok(s) = self.store.subject(p.subject_id) {
-                out.push((s, p));
-            }
-        }
+        self.members(|p: &ServiceParticipation| p.activity_id == a.id)
+    }
+
+    /// The current rows of a group record (attendance, participation) that `belongs`, with their
+    /// subjects, in pinyin order as sign-in sheets list them.
+    fn members<R: Record>(&self, belongs: impl Fn(&R) -> bool) -> Result<Vec<(Subject, R)>, AppError> {
+        let mut out: Vec<(Subject, R)> = jiaowu_store::queries::current(self.store.all_records::<R>()?)
+            .into_iter()
+            .filter(|r| belongs(r))
+            .filter_map(|r| r.subject().and_then(|id| self.store.subject(id).ok()).map(|s| (s, r)))
+            .collect();
         out.sort_by(|a, b| a.0.name_initials.cmp(&b.0.name_initials));
         Ok(out)
     }
