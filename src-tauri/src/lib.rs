@@ -143,7 +143,8 @@ mod tests {
         )
         .unwrap();
         let sid = s["subject"]["id"].clone();
-        let p = invoke(&wv, "print_form", json!({ "request": { "kind": "basic_info", "id": sid } })).unwrap();
+        let p = invoke(&wv, "print_form", json!({ "request": { "kind": "basic_info", "id": sid, "preview": true } }))
+            .unwrap();
         let path = std::path::PathBuf::from(p["path"].as_str().unwrap());
         assert!(path.starts_with(&prints) && path.exists(), "{p}");
         assert_eq!(p["pages"], json!(1));

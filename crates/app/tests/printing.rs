@@ -88,10 +88,13 @@ fn every_form_prints_from_the_demo_office_and_reads_back() {
             },
         };
         let before = audits(&core, "print_form");
-        let p =
-            core.print_form(FormRequest { kind, id }).unwrap_or_else(|e| panic!("{}: {}", kind.name(), e.message()));
+        let p = core
+            .print_form(FormRequest { kind, id, preview: kind == FormKind::Visit })
+            .unwrap_or_else(|e| panic!("{}: {}", kind.name(), e.message()));
         assert_eq!(audits(&core, "print_form"), before + 1, "{} is audited", kind.name());
         keep(&format!("form-{}", kind.name()), &p.pdf);
+        // Page images only when the desktop asks for a preview.
+        assert_eq!(p.previews.len(), usize::from(kind == FormKind::Visit), "{}", kind.name());
         let text = text_of(&p.pdf).join("");
         let title: String = p.title.chars().filter(|c| !c.is_whitespace()).collect();
         assert!(text.contains(&title), "{}: title {title} not in\n{text}", kind.name());
@@ -129,7 +132,9 @@ fn a_leave_certificate_verifies_against_the_store_and_an_altered_one_does_not() 
     }))
     .unwrap();
     let pending = core.submit_leave_request(form).unwrap();
-    let e = core.print_form(FormRequest { kind: FormKind::LeaveCertificate, id: pending.leave.id }).unwrap_err();
+    let e = core
+        .print_form(FormRequest { kind: FormKind::LeaveCertificate, id: pending.leave.id, preview: false })
+        .unwrap_err();
     assert_eq!(e.code(), "print.leave_not_approved", "{}", e.message());
 }
 
@@ -138,7 +143,9 @@ fn the_dossier_lists_each_document_on_its_real_page_and_minors_are_restricted() 
     let (_d, mut core) = demo();
     let subjects = core.list_subjects("").unwrap();
     let adult = subjects.iter().find(|s| !s.is_minor_case).unwrap();
-    let p = core.print_dossier(DossierRequest { subject_id: adult.id, order: None, purpose: None }).unwrap();
+    let p = core
+        .print_dossier(DossierRequest { subject_id: adult.id, order: None, purpose: None, preview: false })
+        .unwrap();
     keep("dossier-demo", &p.pdf);
     let pages = text_of(&p.pdf);
     assert!(pages[0].contains("社区矫正工作档案") && pages[0].contains(&adult.name));
@@ -150,13 +157,16 @@ fn the_dossier_lists_each_document_on_its_real_page_and_minors_are_restricted() 
     }
     assert!(pages.iter().any(|t| t.contains("备考表")));
     if let Some(minor) = subjects.iter().find(|s| s.is_minor_case) {
-        let e = core.print_dossier(DossierRequest { subject_id: minor.id, order: None, purpose: None }).unwrap_err();
+        let e = core
+            .print_dossier(DossierRequest { subject_id: minor.id, order: None, purpose: None, preview: false })
+            .unwrap_err();
         assert_eq!(e.code(), "print.minor_purpose", "{}", e.message());
         let p = core
             .print_dossier(DossierRequest {
                 subject_id: minor.id,
                 order: None,
                 purpose: Some("检察院巡回检察调阅".into()),
+                preview: false,
             })
             .unwrap();
         let cover = &text_of(&p.pdf)[0];

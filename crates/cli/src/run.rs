@@ -300,7 +300,7 @@ pub fn run(cli: Cli) -> R<()> {
                 RecordId::parse(&a.id)
                     .ok_or_else(|| AppError::invalid("id", "cli.record_id", t::bad_record_id(&a.id)))?
             };
-            let v = core.print_form(jiaowu_app::printing::FormRequest { kind, id })?;
+            let v = core.print_form(jiaowu_app::printing::FormRequest { kind, id, preview: false })?;
             save_printed(&cli, &v, a.out.as_deref())?;
         }
         Cmd::Dossier(a) => {
@@ -313,7 +313,12 @@ pub fn run(cli: Cli) -> R<()> {
                 if !cli.json {
                     print::gaps(&gaps);
                 }
-                let req = jiaowu_app::printing::DossierRequest { subject_id, order: None, purpose: a.purpose.clone() };
+                let req = jiaowu_app::printing::DossierRequest {
+                    subject_id,
+                    order: None,
+                    purpose: a.purpose.clone(),
+                    preview: false,
+                };
                 let v = core.print_dossier(req)?;
                 save_printed(&cli, &v, a.out.as_deref())?;
             }

@@ -13,7 +13,7 @@ pub mod qr;
 mod world;
 
 pub use fonts::FontSet;
-pub use pdf::{render, render_with_previews, Document, Rendered, Template};
+pub use pdf::{evict_caches, render, render_with_previews, Document, Rendered, Template};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DocError {

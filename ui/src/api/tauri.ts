@@ -49,9 +49,9 @@ export const tauriBackend: Backend = {
     channel.onmessage = onProgress
     return call('sync_now', { onProgress: channel })
   },
-  printForm: (kind, id) => call('print_form', { request: { kind, id } }),
+  printForm: (kind, id) => call('print_form', { request: { kind, id, preview: true } }),
   dossierGaps: (subjectId) => call('dossier_gaps', { subjectId }),
-  printDossier: (subjectId, purpose) => call('print_dossier', { request: { subject_id: subjectId, purpose } }),
+  printDossier: (subjectId, purpose) => call('print_dossier', { request: { subject_id: subjectId, purpose, preview: true } }),
   exportLedgers: (from, to) => call('export_ledgers', { request: { from, to } }),
   verifyLeaveCertificate: (text) => call('verify_leave_certificate', { text }),
   openPrinted: (path, folder) => call('open_printed', { path, folder }),

@@ -50,6 +50,9 @@ pub struct DossierRequest {
     /// Why a minor's dossier is printed (required for minors, logged).
     #[serde(default)]
     pub purpose: Option<String>,
+    /// Page images of the first pages for a preview on screen.
+    #[serde(default)]
+    pub preview: bool,
 }
 
 /// Something missing or not signed off, found before printing.
@@ -181,8 +184,14 @@ impl Core {
         };
         let data = serde_json::to_value(&dossier).map_err(AppError::internal)?;
         let all_text = data.to_string();
-        let printed =
-            self.typeset(Template::Dossier, data, Vec::new(), &all_text, &format!("{}社区矫正工作档案", s.name))?;
+        let printed = self.typeset(
+            Template::Dossier,
+            data,
+            Vec::new(),
+            &all_text,
+            &format!("{}社区矫正工作档案", s.name),
+            req.preview,
+        )?;
         self.log_print(
             "print_dossier",
             &s.id.to_string(),

@@ -70,6 +70,9 @@ pub struct FormRequest {
     pub kind: FormKind,
     /// The subject (基本信息表) or the record the form prints.
     pub id: RecordId,
+    /// Page images for a preview on screen (the desktop asks; the CLI does not).
+    #[serde(default)]
+    pub preview: bool,
 }
 
 /// A printed document: the PDF and what the clerk should know before printing it.
@@ -87,7 +90,7 @@ pub struct Printed {
     pub previews: Vec<Vec<u8>>,
 }
 
-/// Pages shown in the preview before printing.
+/// Pages shown in the preview before printing, when asked for.
 const PREVIEW_PAGES: usize = 3;
 
 impl Core {
@@ -102,6 +105,7 @@ impl Core {
             files,
             &form.all_text(),
             &title,
+            req.preview,
         )?;
         self.log_print(
             "print_form",
@@ -128,11 +132,13 @@ impl Core {
         files: Vec<(String, Vec<u8>)>,
         all_text: &str,
         title: &str,
+        preview: bool,
     ) -> Result<Printed, AppError> {
         let fonts = FontSet::shared()
             .map_err(|e| AppError::refused("", "print.no_fonts", zh::print_no_fonts(&e.to_string())))?;
         let doc = Document { template, data, files, today: self.today() };
-        let out = jiaowu_documents::render_with_previews(&fonts, &doc, PREVIEW_PAGES).map_err(AppError::internal)?;
+        let out = jiaowu_documents::render_with_previews(&fonts, &doc, if preview { PREVIEW_PAGES } else { 0 })
+            .map_err(AppError::internal)?;
         let missing_glyphs = fonts.missing_glyphs(all_text).into_iter().map(String::from).collect();
         Ok(Printed {
             title: title.to_string(),
