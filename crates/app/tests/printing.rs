@@ -149,13 +149,21 @@ fn the_dossier_lists_each_document_on_its_real_page_and_minors_are_restricted() 
     keep("dossier-demo", &p.pdf);
     let pages = text_of(&p.pdf);
     assert!(pages[0].contains("社区矫正工作档案") && pages[0].contains(&adult.name));
-    // Every document page carries its number first; the 目录 gives page N for document N's title.
-    let numbered: Vec<&String> = pages.iter().filter(|t| t.contains("填表单位")).collect();
-    assert!(numbered.len() >= 3, "a year of records makes documents");
-    for (i, t) in numbered.iter().enumerate() {
-        assert!(t.starts_with(&(i + 1).to_string()) || i > 0, "page {} starts with its number: {t}", i + 1);
+    // The documents' pages are stamped 1, 2, 3… in order, from the first document's page to the
+    // page before the 备考表 (crates/documents/tests/render.rs checks the 目录 against them).
+    let start = pages.iter().position(|t| t.contains("填表单位")).expect("a document page");
+    let end = pages.iter().rposition(|t| t.contains("备考表")).expect("the 备考表");
+    assert!(end - start >= 3, "a year of records makes documents");
+    for (k, t) in pages[start..end].iter().enumerate() {
+        // text_of drops whitespace: the number runs into the title, which never starts with a digit.
+        let stamp: String = t.chars().take_while(char::is_ascii_digit).collect();
+        assert_eq!(stamp, (k + 1).to_string(), "document page {}: {t}", k + 1);
     }
-    assert!(pages.iter().any(|t| t.contains("备考表")));
+    // A record without a form of its own shows who entered it and when, by name, and none of
+    // its bookkeeping fields (ids, timestamps) as unlabelled rows.
+    let all = pages.join("\n");
+    assert!(all.contains("登记人") && all.contains("登记时间"), "generic records carry their 登记 row");
+    assert!(!all.contains("该项"), "a field without a printed label leaked into the dossier");
     if let Some(minor) = subjects.iter().find(|s| s.is_minor_case) {
         let e = core
             .print_dossier(DossierRequest { subject_id: minor.id, order: None, purpose: None, preview: false })

@@ -115,14 +115,13 @@ impl FontSet {
 
     /// Characters of `text` that no loaded font can draw (a rare name character, say): the
     /// app warns before printing rather than let a box reach the paper.
+    /// Each character is looked up once, in the order it first appears.
     pub fn missing_glyphs(&self, text: &str) -> Vec<char> {
-        let mut missing: Vec<char> = text
-            .chars()
-            .filter(|c| !c.is_whitespace() && !c.is_control())
+        let mut seen = std::collections::HashSet::new();
+        text.chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control() && seen.insert(*c))
             .filter(|c| !self.fonts.iter().any(|f| f.info().coverage.contains(*c as u32)))
-            .collect();
-        missing.dedup();
-        missing
+            .collect()
     }
 
     /// The family that draws `c` first in `families` order (for tests and the font report).

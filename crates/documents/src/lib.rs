@@ -5,6 +5,7 @@
 //! binary; the data reaches them as a file (`data.json`), never spliced into markup, so no text a
 //! clerk typed can change a layout.
 
+mod dossier;
 pub mod fonts;
 pub mod form;
 pub mod ledger;

@@ -1,6 +1,7 @@
 //! One call from a document's data to PDF bytes.
 
 use serde::Serialize;
+use typst_layout::PagedDocument;
 
 use crate::fonts::FontSet;
 use crate::world::DocWorld;
@@ -30,9 +31,10 @@ pub enum Template {
 }
 
 impl Template {
-    fn main(self) -> &'static str {
+    pub(crate) fn main(self) -> &'static str {
         match self {
             Template::Form => include_str!("../templates/form_main.typ"),
+            // The frame around the documents (src/dossier.rs typesets those).
             Template::Dossier => include_str!("../templates/dossier.typ"),
             Template::PlainPages => include_str!("../templates/plain.typ"),
         }
@@ -53,6 +55,29 @@ pub struct Rendered {
     pub previews: Vec<Vec<u8>>,
 }
 
+/// One typst run over `main` with `files` beside it.
+pub(crate) fn compile(
+    fonts: &FontSet,
+    main: &str,
+    files: &[(String, Vec<u8>)],
+    today: chrono::NaiveDate,
+) -> Result<PagedDocument, DocError> {
+    let world = DocWorld::new(fonts, main, files, today);
+    typst::compile::<PagedDocument>(&world)
+        .output
+        .map_err(|errs| DocError::Typeset(errs.iter().map(|d| d.message.to_string()).collect::<Vec<_>>().join("; ")))
+}
+
+/// The files a template sees: `files`, and `data` as `data.json`.
+pub(crate) fn with_data(
+    files: &[(String, Vec<u8>)],
+    data: &serde_json::Value,
+) -> Result<Vec<(String, Vec<u8>)>, DocError> {
+    let mut all = files.to_vec();
+    all.push(("data.json".into(), serde_json::to_vec(data).map_err(|e| DocError::Typeset(e.to_string()))?));
+    Ok(all)
+}
+
 /// Typesets `doc` and writes it as PDF (fonts embedded as subsets).
 pub fn render(fonts: &FontSet, doc: &Document) -> Result<Rendered, DocError> {
     render_with_previews(fonts, doc, 0)
@@ -60,12 +85,10 @@ pub fn render(fonts: &FontSet, doc: &Document) -> Result<Rendered, DocError> {
 
 /// As `render`, with PNGs of the first `previews` pages at 96 dpi for a preview on screen.
 pub fn render_with_previews(fonts: &FontSet, doc: &Document, previews: usize) -> Result<Rendered, DocError> {
-    let mut files = doc.files.clone();
-    files.push(("data.json".into(), serde_json::to_vec(&doc.data).map_err(|e| DocError::Typeset(e.to_string()))?));
-    let world = DocWorld::new(fonts, doc.template.main(), &files, doc.today);
-    let compiled = typst::compile::<typst_layout::PagedDocument>(&world)
-        .output
-        .map_err(|errs| DocError::Typeset(errs.iter().map(|d| d.message.to_string()).collect::<Vec<_>>().join("; ")))?;
+    let compiled = match doc.template {
+        Template::Dossier => crate::dossier::typeset(fonts, &doc.data, &doc.files, doc.today)?,
+        template => compile(fonts, template.main(), &with_data(&doc.files, &doc.data)?, doc.today)?,
+    };
     // Untagged: the tagged structure makes files ~9× larger (build-notes.md §6) and no reader
     // of these files needs it.
     let options = typst_pdf::PdfOptions { tagged: false, ..Default::default() };

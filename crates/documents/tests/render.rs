@@ -55,6 +55,9 @@ fn a_form_reads_back_with_its_fields_and_a_rare_name_character() {
     // 𠮷 (U+20BB7) is in CJK Extension B, outside the BMP.
     let name = "王𠮷祥";
     assert_eq!(fonts.missing_glyphs(name), Vec::<char>::new(), "fonts loaded: {:?}", fonts.files);
+    // A character no font draws (a private-use code point) is reported once, however often it
+    // appears: the warning lists characters, not occurrences.
+    assert_eq!(fonts.missing_glyphs("\u{10FFFD}王\u{10FFFD}祥"), vec!['\u{10FFFD}']);
     let doc = Document {
         template: Template::Form,
         data: serde_json::to_value(visit_form(name, 1)).unwrap(),

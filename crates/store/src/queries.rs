@@ -43,6 +43,13 @@ impl Store {
         Ok((rec, superseded))
     }
 
+    /// Every row of a record type that belongs to one parent record (attendance of a study
+    /// session, participation in a service activity), corrections included. `column` is the
+    /// parent's column, named in code; it has an index (schema.sql).
+    pub fn records_in<R: Record>(&self, column: &'static str, parent: jiaowu_domain::ids::RecordId) -> Result<Vec<R>> {
+        collect(self.conn(), &format!("{} WHERE {column} = ?1", R::SELECT), [parent.to_string()], R::from_row)
+    }
+
     /// Every row of a record type (all subjects), corrections included.
     pub fn all_records<R: Record>(&self) -> Result<Vec<R>> {
         collect(self.conn(), R::SELECT, [], R::from_row)

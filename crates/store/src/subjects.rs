@@ -179,7 +179,10 @@ pub(crate) fn overwrite(tx: &Tx<'_>, s: &Subject) -> Result<()> {
 }
 
 pub(crate) fn get_subject(conn: &rusqlite::Connection, id: SubjectId) -> Result<Subject> {
-    conn.query_row(SELECT_ONE, [id.to_string()], |r| Ok(Subject::from_row(r)))
+    // Cached: parsing this 40-column statement cost more than running it, and a sign-in sheet
+    // or a dossier reads a subject per row.
+    let mut st = conn.prepare_cached(SELECT_ONE)?;
+    st.query_row([id.to_string()], |r| Ok(Subject::from_row(r)))
         .optional()?
         .transpose()?
         .ok_or_else(|| StoreError::RecordNotFound { what: "subjects", id: id.to_string() })

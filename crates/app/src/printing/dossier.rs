@@ -205,10 +205,18 @@ impl Core {
         let mut out = Vec::new();
         let office = self.office.name.clone();
         let sid = s.id;
+        let names = self.store.staff_names()?;
         // A record without a form of its own, laid out from its fields.
         let generic =
             |out: &mut Vec<(String, DossierDoc)>, title: &str, date: chrono::NaiveDate, rec: &dyn erased::Json| {
-                out.push((date.to_string(), generic_doc(&office, s, title, date, &rec.json(), office.clone())));
+                let json = rec.json();
+                let by = json["recorded_by"]
+                    .as_str()
+                    .map(|id| names.get(id).cloned().unwrap_or_else(|| id.to_string()))
+                    .unwrap_or_default();
+                let at = json["recorded_at"].as_str().map(crate::zh::local_time).unwrap_or_default();
+                let doc = generic_doc(&office, s, title, date, &json, (by, at), office.clone());
+                out.push((date.to_string(), doc));
             };
         match section {
             Section::Intake => {
@@ -375,6 +383,9 @@ const HIDDEN: &[&str] = &[
     "target_id",
     "supersedes",
     "correction_reason",
+    // Printed as one 登记 row, with a name rather than an account id.
+    "recorded_by",
+    "recorded_at",
 ];
 
 /// A record without a form of its own: its fields in order, labelled.
@@ -384,6 +395,7 @@ fn generic_doc(
     title: &str,
     date: chrono::NaiveDate,
     json: &serde_json::Value,
+    (recorded_by, recorded_at): (String, String),
     author: String,
 ) -> DossierDoc {
     let mut f = Form::new("record", title, office);
@@ -401,6 +413,7 @@ fn generic_doc(
             }
         }
     }
+    f.row(&[("登记人", recorded_by), ("登记时间", recorded_at)]);
     doc(f, author, date)
 }
 

@@ -129,19 +129,18 @@ impl Core {
     }
 
     fn attendance_rows(&self, session: &StudySession) -> Result<Vec<(Subject, StudyAttendance)>, AppError> {
-        self.members(|a: &StudyAttendance| a.session_id == session.id)
+        self.members("session_id", session.id)
     }
 
     fn participant_rows(&self, a: &ServiceActivity) -> Result<Vec<(Subject, ServiceParticipation)>, AppError> {
-        self.members(|p: &ServiceParticipation| p.activity_id == a.id)
+        self.members("activity_id", a.id)
     }
 
-    /// The current rows of a group record (attendance, participation) that `belongs`, with their
-    /// subjects, in pinyin order as sign-in sheets list them.
-    fn members<R: Record>(&self, belongs: impl Fn(&R) -> bool) -> Result<Vec<(Subject, R)>, AppError> {
-        let mut out: Vec<(Subject, R)> = jiaowu_store::queries::current(self.store.all_records::<R>()?)
+    /// The current rows of a group record (attendance, participation) whose `column` is
+    /// `parent`, with their subjects, in pinyin order as sign-in sheets list them.
+    fn members<R: Record>(&self, column: &'static str, parent: RecordId) -> Result<Vec<(Subject, R)>, AppError> {
+        let mut out: Vec<(Subject, R)> = jiaowu_store::queries::current(self.store.records_in::<R>(column, parent)?)
             .into_iter()
-            .filter(|r| belongs(r))
             .filter_map(|r| r.subject().and_then(|id| self.store.subject(id).ok()).map(|s| (s, r)))
             .collect();
         out.sort_by(|a, b| a.0.name_initials.cmp(&b.0.name_initials));
