@@ -28,6 +28,21 @@ pub fn form_options() -> Vec<OptionGroup> {
         .collect()
 }
 
+/// The label of `value` in option group `group`, as the UI shows it (printing uses the same words).
+pub(crate) fn option_label(group: &str, value: &str) -> Option<&'static str> {
+    OPTIONS.iter().find(|(g, _)| *g == group).and_then(|(_, list)| label_in(list, value))
+}
+
+/// The label of `value` in the first group that offers it, for values stored without their group
+/// (a record's fields printed generically; values are distinct enough across groups).
+pub(crate) fn any_option_label(value: &str) -> Option<&'static str> {
+    OPTIONS.iter().find_map(|(_, list)| label_in(list, value))
+}
+
+fn label_in(list: &[(&str, &'static str)], value: &str) -> Option<&'static str> {
+    list.iter().find(|(v, _)| *v == value).map(|(_, l)| *l)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -428,12 +428,7 @@ fn value_text(v: &serde_json::Value) -> String {
 
 /// An enum value's label from whichever option group knows it (values are distinct enough).
 fn option_label(s: &str) -> String {
-    zh::OPTIONS
-        .iter()
-        .flat_map(|(_, l)| l.iter())
-        .find(|(k, _)| *k == s)
-        .map(|(_, l)| l.to_string())
-        .unwrap_or_else(|| s.to_string())
+    crate::options::any_option_label(s).unwrap_or(s).to_string()
 }
 
 /// Printed labels of record fields (the generic form).

@@ -155,6 +155,15 @@ fn header(f: &mut Form, s: &Subject) {
         .row(&[("矫正期限", format!("{}至{}", cn_date(s.term_start), cn_date(s.term_end)))]);
 }
 
+/// A form's 时间 field: "start—end" when both times were noted, else `otherwise` (each form
+/// has its own fallback: what was noted, the length, or blank).
+fn time_range(start: &Option<String>, end: &Option<String>, otherwise: String) -> String {
+    match (start, end) {
+        (Some(a), Some(b)) => format!("{a}—{b}"),
+        _ => otherwise,
+    }
+}
+
 fn event<'a>(l: &'a LeaveView, kinds: &[K]) -> Option<&'a LeaveEvent> {
     l.events.iter().rev().find(|e| kinds.contains(&e.kind))
 }
@@ -276,11 +285,8 @@ fn leave_return(office: &str, s: &Subject, l: &LeaveView) -> Form {
 fn visit(office: &str, s: &Subject, v: &Visit, recorder: &str) -> Form {
     let mut f = Form::new("visit", "社区矫正对象走访（实地查访）记录", office);
     header(&mut f, s);
-    let time = match (&v.start_time, &v.end_time) {
-        (Some(a), Some(b)) => format!("{a}—{b}"),
-        (Some(a), None) => a.clone(),
-        _ => String::new(),
-    };
+    // A visit may have only its start time noted.
+    let time = time_range(&v.start_time, &v.end_time, opt(&v.start_time));
     let interviewees =
         v.interviewees.iter().map(|i| format!("{}（{}）", i.name, i.relation)).collect::<Vec<_>>().join("、");
     f.row(&[("走访日期", cn_date(v.visit_date)), ("时间", time), ("方式", label("contact_method", v.method))])
@@ -301,10 +307,7 @@ fn visit(office: &str, s: &Subject, v: &Visit, recorder: &str) -> Form {
 fn talk(office: &str, s: &Subject, t: &Talk) -> Form {
     let mut f = Form::new("talk", "社区矫正对象个别谈话记录", office);
     header(&mut f, s);
-    let time = match (&t.start_time, &t.end_time) {
-        (Some(a), Some(b)) => format!("{a}—{b}"),
-        _ => String::new(),
-    };
+    let time = time_range(&t.start_time, &t.end_time, String::new());
     f.row(&[("谈话日期", cn_date(t.talk_date)), ("时间", time), ("类型", label("talk_type", t.talk_type))])
         .row(&[("谈话地点", t.place.clone()), ("谈话人", t.talkers.join("、")), ("记录人", opt(&t.note_taker))])
         .block("谈话内容", t.content.clone(), 8)
@@ -317,10 +320,7 @@ fn talk(office: &str, s: &Subject, t: &Talk) -> Form {
 }
 
 fn study(kind: FormKind, office: &str, x: &StudySession, rows: Vec<(Subject, StudyAttendance)>) -> Form {
-    let time = match (&x.start_time, &x.end_time) {
-        (Some(a), Some(b)) => format!("{a}—{b}"),
-        _ => format!("{}分钟", x.minutes),
-    };
+    let time = time_range(&x.start_time, &x.end_time, format!("{}分钟", x.minutes));
     if kind == FormKind::StudySignIn {
         let mut f = Form::new("study_sign_in", "社区矫正对象集中教育学习签到表", office);
         f.row(&[("日期", cn_date(x.session_date)), ("时间", time), ("地点", x.place.clone())])
@@ -370,10 +370,7 @@ fn study(kind: FormKind, office: &str, x: &StudySession, rows: Vec<(Subject, Stu
 
 fn service(office: &str, a: &ServiceActivity, rows: Vec<(Subject, ServiceParticipation)>) -> Form {
     let mut f = Form::new("service_record", "社区矫正对象公益活动记录", office);
-    let time = match (&a.start_time, &a.end_time) {
-        (Some(x), Some(y)) => format!("{x}—{y}"),
-        _ => zh::hours(a.minutes),
-    };
+    let time = time_range(&a.start_time, &a.end_time, zh::hours(a.minutes));
     f.row(&[("日期", cn_date(a.activity_date)), ("时间", time), ("地点", a.place.clone())])
         .row(&[("活动内容", a.content.clone()), ("现场负责人", a.supervisor.clone())]);
     let rows = rows

@@ -81,36 +81,20 @@ impl Core {
             .collect();
         let sessions: std::collections::HashMap<_, _> =
             current(self.store.all_records::<StudySession>()?).into_iter().map(|x| (x.id, x)).collect();
-        let mut study: Vec<Vec<Cell>> = current(self.store.all_records::<StudyAttendance>()?)
-            .into_iter()
-            .filter_map(|a| sessions.get(&a.session_id).filter(|x| within(x.session_date)).map(|x| (x.clone(), a)))
-            .map(|(x, a)| {
-                vec![
-                    x.session_date.to_string().into(),
-                    name(&a.subject_id).into(),
-                    x.topic.into(),
-                    label("attendance", a.attendance).into(),
-                    (f64::from(a.credited_minutes) / 60.0).into(),
-                ]
-            })
-            .collect();
-        study.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+        let attendance = current(self.store.all_records::<StudyAttendance>()?);
+        let study = dated_rows(attendance.into_iter().filter_map(|a| {
+            let x = sessions.get(&a.session_id).filter(|x| within(x.session_date))?;
+            let rest = vec![label("attendance", a.attendance).into(), hours(a.credited_minutes)];
+            Some((x.session_date, name(&a.subject_id), x.topic.clone(), rest))
+        }));
         let activities: std::collections::HashMap<_, _> =
             current(self.store.all_records::<ServiceActivity>()?).into_iter().map(|x| (x.id, x)).collect();
-        let mut service: Vec<Vec<Cell>> = current(self.store.all_records::<ServiceParticipation>()?)
-            .into_iter()
-            .filter_map(|p| activities.get(&p.activity_id).filter(|x| within(x.activity_date)).map(|x| (x.clone(), p)))
-            .map(|(x, p)| {
-                vec![
-                    x.activity_date.to_string().into(),
-                    name(&p.subject_id).into(),
-                    x.content.into(),
-                    (f64::from(p.credited_minutes) / 60.0).into(),
-                    opt(&p.exempt_reason).into(),
-                ]
-            })
-            .collect();
-        service.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+        let participation = current(self.store.all_records::<ServiceParticipation>()?);
+        let service = dated_rows(participation.into_iter().filter_map(|p| {
+            let x = activities.get(&p.activity_id).filter(|x| within(x.activity_date))?;
+            let rest = vec![hours(p.credited_minutes), opt(&p.exempt_reason).into()];
+            Some((x.activity_date, name(&p.subject_id), x.content.clone(), rest))
+        }));
         let decisions = self.store.all_records::<Decision>()?;
         let sanctions = current(self.store.all_records::<Sanction>()?)
             .into_iter()
@@ -165,4 +149,24 @@ impl Core {
         })?;
         Ok(bytes)
     }
+}
+
+/// Rows of the study and service sheets, `[date, name, what, ..rest]`, by date, then name, then
+/// what (one subject at two sessions on a day). Sorted on the values, not on the cells' text.
+fn dated_rows(items: impl Iterator<Item = (NaiveDate, String, String, Vec<Cell>)>) -> Vec<Vec<Cell>> {
+    let mut items: Vec<_> = items.collect();
+    items.sort_by(|a, b| (a.0, &a.1, &a.2).cmp(&(b.0, &b.1, &b.2)));
+    items
+        .into_iter()
+        .map(|(date, name, what, rest)| {
+            let mut row: Vec<Cell> = vec![date.to_string().into(), name.into(), what.into()];
+            row.extend(rest);
+            row
+        })
+        .collect()
+}
+
+/// Credited minutes as the hours the ledgers count in.
+fn hours(minutes: u32) -> Cell {
+    (f64::from(minutes) / 60.0).into()
 }

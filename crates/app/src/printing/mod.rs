@@ -170,12 +170,7 @@ pub(crate) fn cn_date(d: chrono::NaiveDate) -> String {
 /// The Chinese label of an option value (the same labels the UI shows).
 pub(crate) fn label<T: Serialize>(group: &str, v: T) -> String {
     let key = serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-    zh::OPTIONS
-        .iter()
-        .find(|(g, _)| *g == group)
-        .and_then(|(_, list)| list.iter().find(|(k, _)| *k == key))
-        .map(|(_, l)| l.to_string())
-        .unwrap_or(key)
+    crate::options::option_label(group, &key).map(str::to_owned).unwrap_or(key)
 }
 
 pub(crate) fn opt(s: &Option<String>) -> String {
