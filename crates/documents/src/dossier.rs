@@ -1,4 +1,4 @@
-//! A dossier in two kinds of typst runs, so that nothing on a page waits for another page.
+//! A dossier in typst runs that never wait on one another's pages.
 //!
 //! The 卷内目录 (before the documents) needs the page on which each document begins, and each
 //! document page needs its stamped number. Asked of typst directly (`locate`, `here()`), that
@@ -6,12 +6,14 @@
 //! time: three times the work of the pages themselves (measured on the 348-page benchmark
 //! dossier: 1.5 s against 0.5 s). Instead:
 //!
-//! 1. the documents are typeset alone, in as many shares as the PC has cores (each share its
-//!    own typst run on its own thread); each document's first page is read back from its label;
-//! 2. the frame (cover, 目录, one stamp page per document page, 备考表) is typeset with those
-//!    numbers as plain data;
-//! 3. the pages are put together: frame pages, then each document page with its stamp page laid
-//!    over it, then the rest of the frame.
+//! 1. side by side, each on its own thread: the documents, in as many shares as the PC has
+//!    cores, and the 目录's rows with a mark in each 页号 cell (rows do not depend on the
+//!    numbers). Each document's first page is read back from its label, each mark's place from
+//!    its own;
+//! 2. the frame is typeset with those numbers and places as plain data: cover, one layer per
+//!    目录 page with the numbers where the marks are, one stamp page per document page, 备考表;
+//! 3. the pages are put together: cover, 目录 pages with their layers over them, document
+//!    pages with their stamps over them, 备考表.
 
 use std::num::NonZeroUsize;
 
@@ -28,6 +30,7 @@ use crate::pdf::{compile, with_data, Template};
 use crate::DocError;
 
 const DOCS_TEMPLATE: &str = include_str!("../templates/dossier_docs.typ");
+const TOC_TEMPLATE: &str = include_str!("../templates/dossier_toc.typ");
 
 /// Shares below this many documents are not worth a thread of their own.
 const MIN_SHARE: usize = 8;
@@ -42,28 +45,39 @@ pub(crate) fn typeset(
     let docs = dossier["docs"].as_array().map(Vec::as_slice).unwrap_or_default();
     let watermark = &dossier["watermark"];
 
-    // 1. The documents, in shares typeset side by side.
+    // 1. The documents, in shares, and the 目录's rows, typeset side by side.
     let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
     let shares = cores.min(docs.len() / MIN_SHARE).max(1);
     let per_share = docs.len().div_ceil(shares).max(1);
     let typeset_share = |share: &[Value]| -> Result<(PagedDocument, Vec<usize>), DocError> {
         let data = json!({ "docs": share, "watermark": watermark });
         let out = compile(fonts, DOCS_TEMPLATE, &with_data(files, &data)?, today)?;
-        let starts =
-            (0..share.len()).map(|i| first_page(&out, &format!("jiaowu-doc-{i}"))).collect::<Result<_, _>>()?;
+        let starts = (0..share.len())
+            .map(|i| place_of(&out, &format!("jiaowu-doc-{i}")).map(|(page, _)| page))
+            .collect::<Result<_, _>>()?;
         Ok((out, starts))
     };
-    let typeset: Vec<Result<(PagedDocument, Vec<usize>), DocError>> = if docs.is_empty() {
-        Vec::new()
-    } else {
-        std::thread::scope(|s| {
-            let handles: Vec<_> = docs.chunks(per_share).map(|share| s.spawn(move || typeset_share(share))).collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|_| Err(DocError::Typeset("a dossier share panicked".into()))))
-                .collect()
-        })
+    let typeset_toc = || -> Result<(PagedDocument, Vec<(usize, Point)>), DocError> {
+        let rows: Vec<Value> = docs
+            .iter()
+            .map(|doc| {
+                json!({ "title": doc["title"], "doc_no": doc["doc_no"], "author": doc["author"],
+                        "date": doc["date"], "remark": doc["remark"] })
+            })
+            .collect();
+        let data = json!({ "toc": rows, "watermark": watermark });
+        let out = compile(fonts, TOC_TEMPLATE, &with_data(files, &data)?, today)?;
+        let marks = (0..docs.len()).map(|i| place_of(&out, &format!("jiaowu-toc-{i}"))).collect::<Result<_, _>>()?;
+        Ok((out, marks))
     };
+    let (toc, typeset) = std::thread::scope(|s| {
+        let toc = s.spawn(typeset_toc);
+        let handles: Vec<_> = docs.chunks(per_share).map(|share| s.spawn(move || typeset_share(share))).collect();
+        let typeset: Vec<Result<(PagedDocument, Vec<usize>), DocError>> =
+            handles.into_iter().map(|h| joined(h.join())).collect();
+        (joined(toc.join()), typeset)
+    });
+    let (toc, marks) = toc?;
     let mut doc_pages: Vec<Page> = Vec::new();
     let mut firsts: Vec<usize> = Vec::with_capacity(docs.len());
     for result in typeset {
@@ -75,51 +89,52 @@ pub(crate) fn typeset(
     }
     let total = doc_pages.len();
 
-    // 2. The frame, with the numbers as data. DA/T 22: each document's first page; the last
-    // document gets first–last.
-    let toc: Vec<Value> = docs
+    // 2. The frame, with the numbers and where they go as data. DA/T 22: each document's first
+    // page; the last document gets first–last.
+    let numbers: Vec<Value> = firsts
         .iter()
-        .zip(&firsts)
+        .zip(&marks)
         .enumerate()
-        .map(|(i, (doc, &first))| {
+        .map(|(i, (&first, (page, at)))| {
             let pages =
                 if i + 1 == docs.len() && total > first { format!("{first}–{total}") } else { first.to_string() };
-            json!({
-                "title": doc["title"], "doc_no": doc["doc_no"], "author": doc["author"],
-                "date": doc["date"], "remark": doc["remark"], "pages": pages,
-            })
+            json!({ "page": page, "x": at.x.to_pt(), "y": at.y.to_pt(), "pages": pages })
         })
         .collect();
     let data = json!({
         "cover": dossier["cover"], "notes": dossier["notes"], "watermark": watermark,
-        "toc": toc, "total": total,
+        "toc": numbers, "toc_pages": toc.pages().len(), "total": total,
     });
     let frame = compile(fonts, Template::Dossier.main(), &with_data(files, &data)?, today)?;
 
     // 3. Put together.
-    let stamps = if total == 0 { 0 } else { first_page(&frame, "jiaowu-stamps")? - 1 };
+    let cover = place_of(&frame, "jiaowu-toc-layer")?.0 - 1;
     let frame_pages = frame.pages();
-    if frame_pages.len() < stamps + total {
-        return Err(DocError::Typeset(format!(
-            "{} stamp pages for {total} document pages",
-            frame_pages.len() - stamps
-        )));
+    let layers = &frame_pages[cover..];
+    if layers.len() < toc.pages().len() + total {
+        return Err(DocError::Typeset(format!("{} layers for {} pages", layers.len(), toc.pages().len() + total)));
     }
     let mut pages: Vec<Page> = Vec::with_capacity(frame_pages.len());
-    pages.extend(frame_pages[..stamps].iter().cloned());
-    for (k, mut page) in doc_pages.into_iter().enumerate() {
-        page.frame.push_frame(Point::zero(), frame_pages[stamps + k].frame.clone());
+    pages.extend(frame_pages[..cover].iter().cloned());
+    for (mut page, layer) in toc.pages().iter().cloned().chain(doc_pages).zip(layers) {
+        page.frame.push_frame(Point::zero(), layer.frame.clone());
         pages.push(page);
     }
-    pages.extend(frame_pages[stamps + total..].iter().cloned());
+    pages.extend(layers[toc.pages().len() + total..].iter().cloned());
     Ok(PagedDocument::new(pages.into_iter().collect(), DocumentInfo::default()))
 }
 
-/// The page (from 1) on which the element labelled `name` landed.
-fn first_page(doc: &PagedDocument, name: &str) -> Result<usize, DocError> {
+/// A part's result, or an error if its thread panicked.
+fn joined<T>(r: std::thread::Result<Result<T, DocError>>) -> Result<T, DocError> {
+    r.unwrap_or_else(|_| Err(DocError::Typeset("a dossier part panicked".into())))
+}
+
+/// The page (from 1) on which the element labelled `name` landed, and where on it.
+fn place_of(doc: &PagedDocument, name: &str) -> Result<(usize, Point), DocError> {
     let missing = || DocError::Typeset(format!("label {name} is not in the document"));
     let label = Label::new(PicoStr::intern(name)).ok_or_else(missing)?;
     let elem = doc.introspector().query_label(label).map_err(|_| missing())?;
     let loc = elem.location().ok_or_else(missing)?;
-    doc.introspector().page(loc).map(NonZeroUsize::get).ok_or_else(missing)
+    let at = doc.introspector().position(loc).ok_or_else(missing)?;
+    Ok((at.page.get(), at.point))
 }
