@@ -15,6 +15,8 @@ pub struct Form {
     pub office: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub doc_no: Option<String>,
+    /// Printed in order; consecutive grid items go to the template as one worked-out grid.
+    #[serde(rename = "parts", serialize_with = "parts")]
     pub items: Vec<Item>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub footnote: Option<String>,
@@ -64,6 +66,29 @@ pub struct Qr {
     /// The file name the SVG is handed over as (see `Document::files`).
     pub file: String,
     pub caption: String,
+}
+
+/// The items as the template reads them: each run of grid items as one `{grid}` (see
+/// grid.rs), everything else as itself.
+fn parts<S: serde::Serializer>(items: &[Item], ser: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    #[derive(Serialize)]
+    struct GridPart<'a> {
+        grid: crate::grid::Grid<'a>,
+    }
+    let mut seq = ser.serialize_seq(None)?;
+    let mut rest = items;
+    while let Some(first) = rest.first() {
+        if crate::grid::in_grid(first) {
+            let n = rest.iter().take_while(|i| crate::grid::in_grid(i)).count();
+            seq.serialize_element(&GridPart { grid: crate::grid::grid(&rest[..n]) })?;
+            rest = &rest[n..];
+        } else {
+            seq.serialize_element(first)?;
+            rest = &rest[1..];
+        }
+    }
+    seq.end()
 }
 
 impl Form {

@@ -8,6 +8,7 @@
 mod dossier;
 pub mod fonts;
 pub mod form;
+mod grid;
 pub mod ledger;
 pub mod pdf;
 pub mod qr;

@@ -1,0 +1,143 @@
+//! A form's label/value grid, worked out in Rust: which columns it needs and how many each cell
+//! spans. typst would do the same arithmetic in its script language once per form, and a
+//! three-year dossier holds hundreds of forms (this was a third of the typesetting time).
+
+use serde::Serialize;
+
+use crate::form::{Item, Opinion};
+
+/// The width is 24 units; a row of k label/value pairs shares it like the paper forms do.
+const UNITS: u32 = 24;
+
+fn pair_units(k: usize) -> (u32, u32) {
+    match k {
+        1 => (4, 20),
+        2 => (4, 8),
+        3 => (4, 4),
+        _ => (3, 3),
+    }
+}
+
+/// A run of grid items, laid out as one table.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Grid<'a> {
+    /// Column widths in units (the template makes them fractions of the line).
+    widths: Vec<u32>,
+    cells: Vec<Cell<'a>>,
+}
+
+/// One cell; `s` is its column span. Short keys: the template reads thousands of these.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+enum Cell<'a> {
+    Label {
+        l: &'a str,
+        s: usize,
+    },
+    Value {
+        v: &'a str,
+        s: usize,
+    },
+    /// A text box at least `n` lines high.
+    Block {
+        b: &'a str,
+        s: usize,
+        n: u32,
+    },
+    Opinion {
+        o: &'a Opinion,
+        s: usize,
+    },
+    Note {
+        note: &'a str,
+        s: usize,
+    },
+}
+
+/// Where an item's cells start and end, in units.
+fn edges(item: &Item) -> Vec<u32> {
+    match item {
+        Item::Row(pairs) => {
+            let (l, v) = pair_units(pairs.len());
+            (0..pairs.len() as u32).flat_map(|i| [i * (l + v), i * (l + v) + l]).chain([UNITS]).collect()
+        }
+        Item::Note(_) => vec![0, UNITS],
+        _ => vec![0, 4, UNITS],
+    }
+}
+
+/// The grid of consecutive grid items (rows, blocks, opinions, notes). The table gets only the
+/// columns its rows need (the union of their edges), not all 24 units: typst's cost grows
+/// with the column count.
+pub(crate) fn grid(items: &[Item]) -> Grid<'_> {
+    let mut all: Vec<u32> = items.iter().flat_map(edges).collect();
+    all.sort_unstable();
+    all.dedup();
+    // Columns between unit a and unit b.
+    let span = |a: u32, b: u32| all.iter().filter(|&&e| e > a && e <= b).count();
+    let mut cells = Vec::new();
+    for item in items {
+        match item {
+            Item::Row(pairs) => {
+                let (l, v) = pair_units(pairs.len());
+                for (i, (label, value)) in pairs.iter().enumerate() {
+                    let x = i as u32 * (l + v);
+                    cells.push(Cell::Label { l: label, s: span(x, x + l) });
+                    cells.push(Cell::Value { v: value, s: span(x + l, x + l + v) });
+                }
+            }
+            Item::Block((label, text, lines)) => {
+                cells.push(Cell::Label { l: label, s: span(0, 4) });
+                cells.push(Cell::Block { b: text, s: span(4, UNITS), n: *lines });
+            }
+            Item::Opinion(o) => {
+                cells.push(Cell::Label { l: &o.label, s: span(0, 4) });
+                cells.push(Cell::Opinion { o, s: span(4, UNITS) });
+            }
+            Item::Note(text) => cells.push(Cell::Note { note: text, s: span(0, UNITS) }),
+            Item::Table(_) | Item::Qr(_) | Item::Text(_) | Item::Sign(_) => {}
+        }
+    }
+    let widths = all.windows(2).map(|w| w[1] - w[0]).collect();
+    Grid { widths, cells }
+}
+
+/// True for the items a grid holds.
+pub(crate) fn in_grid(item: &Item) -> bool {
+    matches!(item, Item::Row(_) | Item::Block(_) | Item::Opinion(_) | Item::Note(_))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(k: usize) -> Item {
+        Item::Row((0..k).map(|i| (format!("l{i}"), format!("v{i}"))).collect())
+    }
+
+    #[test]
+    fn a_grid_has_only_the_columns_its_rows_need() {
+        // One pair per row: label 4 units, value 20.
+        let items = [row(1), row(1)];
+        let g = grid(&items);
+        assert_eq!(g.widths, vec![4, 20]);
+        // With a row of three pairs (4+4 each), the single-pair row's value spans five columns.
+        let items = [row(3), row(1)];
+        let g = grid(&items);
+        assert_eq!(g.widths, vec![4, 4, 4, 4, 4, 4]);
+        let spans: Vec<usize> = g
+            .cells
+            .iter()
+            .map(|c| match c {
+                Cell::Label { s, .. } | Cell::Value { s, .. } => *s,
+                _ => 0,
+            })
+            .collect();
+        assert_eq!(spans, vec![1, 1, 1, 1, 1, 1, 1, 5]);
+        // Two pairs (4+8) and four pairs (3+3) share no edge but 0, 12 and 24.
+        let items = [row(2), row(4)];
+        let g = grid(&items);
+        assert_eq!(g.widths.iter().sum::<u32>(), UNITS);
+        assert_eq!(g.widths, vec![3, 1, 2, 3, 3, 3, 1, 2, 3, 3]);
+    }
+}
