@@ -8,12 +8,14 @@ use crate::form::{Item, Opinion};
 
 /// The width is 24 units; a row of k label/value pairs shares it like the paper forms do.
 const UNITS: u32 = 24;
+/// The label column of a one-pair row, a text box or an opinion.
+const LABEL: u32 = 4;
 
 fn pair_units(k: usize) -> (u32, u32) {
     match k {
-        1 => (4, 20),
-        2 => (4, 8),
-        3 => (4, 4),
+        1 => (LABEL, UNITS - LABEL),
+        2 => (LABEL, 8),
+        3 => (LABEL, 4),
         _ => (3, 3),
     }
 }
@@ -64,7 +66,7 @@ fn edges(item: &Item) -> Vec<u32> {
             (0..pairs.len() as u32).flat_map(|i| [i * (l + v), i * (l + v) + l]).chain([UNITS]).collect()
         }
         Item::Note(_) => vec![0, UNITS],
-        _ => vec![0, 4, UNITS],
+        _ => vec![0, LABEL, UNITS],
     }
 }
 
@@ -89,12 +91,17 @@ pub(crate) fn grid(items: &[Item]) -> Grid<'_> {
                 }
             }
             Item::Block((label, text, lines)) => {
-                cells.push(Cell::Label { l: label, s: span(0, 4) });
-                cells.push(Cell::Block { b: text, s: span(4, UNITS), n: *lines, short: surely_short(text, *lines) });
+                cells.push(Cell::Label { l: label, s: span(0, LABEL) });
+                cells.push(Cell::Block {
+                    b: text,
+                    s: span(LABEL, UNITS),
+                    n: *lines,
+                    short: surely_short(text, *lines),
+                });
             }
             Item::Opinion(o) => {
-                cells.push(Cell::Label { l: &o.label, s: span(0, 4) });
-                cells.push(Cell::Opinion { o, s: span(4, UNITS) });
+                cells.push(Cell::Label { l: &o.label, s: span(0, LABEL) });
+                cells.push(Cell::Opinion { o, s: span(LABEL, UNITS) });
             }
             Item::Note(text) => cells.push(Cell::Note { note: text, s: span(0, UNITS) }),
             Item::Table(_) | Item::Qr(_) | Item::Text(_) | Item::Sign(_) => {}

@@ -12,7 +12,7 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::{cn_date, label, FormKind, Printed};
+use super::{cn_date, label, staff_name, FormKind, Printed};
 use crate::{zh, AppError, Core};
 
 /// Sections of the work dossier, in the default order of domain.md §19.
@@ -140,14 +140,14 @@ impl Core {
         let names = self.store.staff_names()?;
         let mut docs = Vec::new();
         for section in &order {
-            let mut part = self.section_docs(&s, *section)?;
+            let mut part = self.section_docs(&s, *section, &names)?;
             part.sort_by(|a, b| a.0.cmp(&b.0));
             docs.extend(part.into_iter().map(|(_, d)| d));
         }
         let corrections = self.corrections(&s, &names)?;
         let first = docs.first().map(|d| d.date.clone()).unwrap_or_default();
         let last = docs.last().map(|d| d.date.clone()).unwrap_or_default();
-        let me = self.staff_name(&names, &self.session.staff_id);
+        let me = staff_name(&names, &self.session.staff_id);
         let dossier = Dossier {
             cover: Cover {
                 title: "社区矫正工作档案".into(),
@@ -201,19 +201,20 @@ impl Core {
     }
 
     /// The documents of one section, each with the date it sorts by.
-    fn section_docs(&mut self, s: &Subject, section: Section) -> Result<Vec<(String, DossierDoc)>, AppError> {
+    fn section_docs(
+        &mut self,
+        s: &Subject,
+        section: Section,
+        names: &std::collections::HashMap<String, String>,
+    ) -> Result<Vec<(String, DossierDoc)>, AppError> {
         let mut out = Vec::new();
         let office = self.office.name.clone();
         let sid = s.id;
-        let names = self.store.staff_names()?;
         // A record without a form of its own, laid out from its fields.
         let generic =
             |out: &mut Vec<(String, DossierDoc)>, title: &str, date: chrono::NaiveDate, rec: &dyn erased::Json| {
                 let json = rec.json();
-                let by = json["recorded_by"]
-                    .as_str()
-                    .map(|id| names.get(id).cloned().unwrap_or_else(|| id.to_string()))
-                    .unwrap_or_default();
+                let by = json["recorded_by"].as_str().map(|id| staff_name(names, id)).unwrap_or_default();
                 let at = json["recorded_at"].as_str().map(crate::zh::local_time).unwrap_or_default();
                 let doc = generic_doc(&office, s, title, date, &json, (by, at), office.clone());
                 out.push((date.to_string(), doc));
@@ -333,7 +334,7 @@ impl Core {
                         before,
                         after,
                         reason: new.recorded.correction_reason.clone().unwrap_or_default(),
-                        by: self.staff_name(names, &new.recorded.recorded_by),
+                        by: staff_name(names, &new.recorded.recorded_by),
                         at: crate::zh::local_time(&new.recorded.recorded_at.to_rfc3339()),
                     });
                 }

@@ -7,7 +7,7 @@ use jiaowu_store::*;
 use serde::Serialize;
 use sha2::Digest;
 
-use super::{cn_date, label, opt, Built, FormKind};
+use super::{cn_date, label, opt, staff_name, Built, FormKind};
 use crate::leave::LeaveView;
 use crate::{zh, AppError, Core};
 
@@ -50,7 +50,7 @@ impl Core {
             FormKind::Visit => {
                 let (v, _) = self.store.record::<Visit>(id)?;
                 let s = self.subject_in_office(v.subject_id)?;
-                (visit(&office, &s, &v, &self.staff_name(&names, &v.recorded.recorded_by)), s.id)
+                (visit(&office, &s, &v, &staff_name(&names, &v.recorded.recorded_by)), s.id)
             }
             FormKind::Talk => {
                 let (t, _) = self.store.record::<Talk>(id)?;

@@ -155,10 +155,11 @@ impl Core {
         self.store.write(&session, now, |tx| tx.audit_only(action, "documents", entity_id, &detail))?;
         Ok(())
     }
+}
 
-    fn staff_name(&self, names: &std::collections::HashMap<String, String>, id: &str) -> String {
-        names.get(id).cloned().unwrap_or_else(|| id.to_string())
-    }
+/// A staff member's display name for a form, or the account id when the name is unknown.
+pub(crate) fn staff_name(names: &std::collections::HashMap<String, String>, id: &str) -> String {
+    names.get(id).cloned().unwrap_or_else(|| id.to_string())
 }
 
 /// A date as printed on forms: 2026年3月2日.
