@@ -30,7 +30,6 @@ use crate::pdf::{compile, with_data, Template};
 use crate::DocError;
 
 const DOCS_TEMPLATE: &str = include_str!("../templates/dossier_docs.typ");
-const TOC_TEMPLATE: &str = include_str!("../templates/dossier_toc.typ");
 
 /// Shares below this many documents are not worth a thread of their own.
 const MIN_SHARE: usize = 8;
@@ -57,19 +56,7 @@ pub(crate) fn typeset(
             .collect::<Result<_, _>>()?;
         Ok((out, starts))
     };
-    let typeset_toc = || -> Result<(PagedDocument, Vec<(usize, Point)>), DocError> {
-        let rows: Vec<Value> = docs
-            .iter()
-            .map(|doc| {
-                json!({ "title": doc["title"], "doc_no": doc["doc_no"], "author": doc["author"],
-                        "date": doc["date"], "remark": doc["remark"] })
-            })
-            .collect();
-        let data = json!({ "toc": rows, "watermark": watermark });
-        let out = compile(fonts, TOC_TEMPLATE, &with_data(files, &data)?, today)?;
-        let marks = (0..docs.len()).map(|i| place_of(&out, &format!("jiaowu-toc-{i}"))).collect::<Result<_, _>>()?;
-        Ok((out, marks))
-    };
+    let typeset_toc = || crate::toc::typeset(fonts, docs, watermark, files, today, true);
     let (toc, typeset) = std::thread::scope(|s| {
         let toc = s.spawn(typeset_toc);
         let handles: Vec<_> = docs.chunks(per_share).map(|share| s.spawn(move || typeset_share(share))).collect();
@@ -103,7 +90,7 @@ pub(crate) fn typeset(
         .collect();
     let data = json!({
         "cover": dossier["cover"], "notes": dossier["notes"], "watermark": watermark,
-        "toc": numbers, "toc_pages": toc.pages().len(), "total": total,
+        "toc": numbers, "toc_pages": toc.pages().len(), "total": total, "columns": crate::toc::COLUMNS_MM,
     });
     let frame = compile(fonts, Template::Dossier.main(), &with_data(files, &data)?, today)?;
 
@@ -130,7 +117,7 @@ fn joined<T>(r: std::thread::Result<Result<T, DocError>>) -> Result<T, DocError>
 }
 
 /// The page (from 1) on which the element labelled `name` landed, and where on it.
-fn place_of(doc: &PagedDocument, name: &str) -> Result<(usize, Point), DocError> {
+pub(crate) fn place_of(doc: &PagedDocument, name: &str) -> Result<(usize, Point), DocError> {
     let missing = || DocError::Typeset(format!("label {name} is not in the document"));
     let label = Label::new(PicoStr::intern(name)).ok_or_else(missing)?;
     let elem = doc.introspector().query_label(label).map_err(|_| missing())?;

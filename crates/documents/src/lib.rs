@@ -12,6 +12,7 @@ mod grid;
 pub mod ledger;
 pub mod pdf;
 pub mod qr;
+mod toc;
 mod world;
 
 pub use fonts::FontSet;

@@ -223,6 +223,7 @@ impl Core {
             Section::Intake => {
                 let id = RecordId::parse(&sid.to_string()).expect("ids are uuids");
                 out.push(self.form_doc(
+                    names,
                     FormKind::BasicInfo,
                     id,
                     s.reported_on.unwrap_or(s.term_start),
@@ -245,20 +246,32 @@ impl Core {
             }
             Section::Visits => {
                 for v in current(self.store.records_of::<Visit>(sid)?) {
-                    out.push(self.form_doc(FormKind::Visit, v.id, v.visit_date, office.clone())?);
+                    out.push(self.form_doc(names, FormKind::Visit, v.id, v.visit_date, office.clone())?);
                 }
                 for c in current(self.store.records_of::<ItCheck>(sid)?) {
                     generic(&mut out, "信息化核查记录", c.check_date, &c);
                 }
                 for t in current(self.store.records_of::<Talk>(sid)?) {
-                    out.push(self.form_doc(FormKind::Talk, t.id, t.talk_date, office.clone())?);
+                    out.push(self.form_doc(names, FormKind::Talk, t.id, t.talk_date, office.clone())?);
                 }
             }
             Section::Leaves => {
                 for l in self.list_leaves(Some(sid))? {
-                    out.push(self.form_doc(FormKind::LeaveApproval, l.leave.id, l.leave.applied_on, office.clone())?);
+                    out.push(self.form_doc(
+                        names,
+                        FormKind::LeaveApproval,
+                        l.leave.id,
+                        l.leave.applied_on,
+                        office.clone(),
+                    )?);
                     if l.events.iter().any(|e| e.kind == jiaowu_domain::leave::LeaveEventKind::Return) {
-                        out.push(self.form_doc(FormKind::LeaveReturn, l.leave.id, l.due_back, office.clone())?);
+                        out.push(self.form_doc(
+                            names,
+                            FormKind::LeaveReturn,
+                            l.leave.id,
+                            l.due_back,
+                            office.clone(),
+                        )?);
                     }
                 }
             }
@@ -268,7 +281,7 @@ impl Core {
                 for x in
                     current(self.store.all_records::<StudySession>()?).into_iter().filter(|x| attended.contains(&x.id))
                 {
-                    out.push(self.form_doc(FormKind::StudyRecord, x.id, x.session_date, office.clone())?);
+                    out.push(self.form_doc(names, FormKind::StudyRecord, x.id, x.session_date, office.clone())?);
                 }
                 let served: HashSet<RecordId> = current(self.store.records_of::<ServiceParticipation>(sid)?)
                     .into_iter()
@@ -277,7 +290,7 @@ impl Core {
                 for a in
                     current(self.store.all_records::<ServiceActivity>()?).into_iter().filter(|a| served.contains(&a.id))
                 {
-                    out.push(self.form_doc(FormKind::ServiceRecord, a.id, a.activity_date, office.clone())?);
+                    out.push(self.form_doc(names, FormKind::ServiceRecord, a.id, a.activity_date, office.clone())?);
                 }
             }
             Section::Help => {
@@ -290,10 +303,10 @@ impl Core {
             }
             Section::Assessments => {
                 for a in current(self.store.records_of::<Assessment>(sid)?) {
-                    out.push(self.form_doc(FormKind::MonthlyAssessment, a.id, a.period_end, office.clone())?);
+                    out.push(self.form_doc(names, FormKind::MonthlyAssessment, a.id, a.period_end, office.clone())?);
                 }
                 for x in current(self.store.records_of::<Sanction>(sid)?) {
-                    out.push(self.form_doc(FormKind::SanctionApproval, x.id, x.proposed_on, office.clone())?);
+                    out.push(self.form_doc(names, FormKind::SanctionApproval, x.id, x.proposed_on, office.clone())?);
                 }
             }
             Section::Release => {
@@ -307,12 +320,13 @@ impl Core {
 
     fn form_doc(
         &mut self,
+        names: &std::collections::HashMap<String, String>,
         kind: FormKind,
         id: RecordId,
         date: chrono::NaiveDate,
         author: String,
     ) -> Result<(String, DossierDoc), AppError> {
-        let (form, _, _) = self.build_form(kind, id)?;
+        let (form, _, _) = self.build_form(kind, id, names)?;
         Ok((date.to_string(), doc(form, author, date)))
     }
 

@@ -14,8 +14,14 @@ use crate::{zh, AppError, Core};
 const QR_PREFIX: &str = "JWT-WCZM:1";
 
 impl Core {
-    pub(super) fn build_form(&mut self, kind: FormKind, id: RecordId) -> Result<Built, AppError> {
-        let names = self.store.staff_names()?;
+    /// The form `kind` for record `id`; `names` are the office's staff names (a dossier reads
+    /// them once for all its forms).
+    pub(super) fn build_form(
+        &mut self,
+        kind: FormKind,
+        id: RecordId,
+        names: &std::collections::HashMap<String, String>,
+    ) -> Result<Built, AppError> {
         let office = self.office.name.clone();
         let mut files = Vec::new();
         let (form, subject) = match kind {
@@ -50,7 +56,7 @@ impl Core {
             FormKind::Visit => {
                 let (v, _) = self.store.record::<Visit>(id)?;
                 let s = self.subject_in_office(v.subject_id)?;
-                (visit(&office, &s, &v, &staff_name(&names, &v.recorded.recorded_by)), s.id)
+                (visit(&office, &s, &v, &staff_name(names, &v.recorded.recorded_by)), s.id)
             }
             FormKind::Talk => {
                 let (t, _) = self.store.record::<Talk>(id)?;

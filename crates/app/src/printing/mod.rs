@@ -96,7 +96,8 @@ const PREVIEW_PAGES: usize = 3;
 impl Core {
     /// 打印表格: one form filled from its record, with the user and time as watermark.
     pub fn print_form(&mut self, req: FormRequest) -> Result<Printed, AppError> {
-        let (mut form, files, subject) = self.build_form(req.kind, req.id)?;
+        let names = self.store.staff_names()?;
+        let (mut form, files, subject) = self.build_form(req.kind, req.id, &names)?;
         form.watermark = Some(self.watermark());
         let title = form.title.clone();
         let printed = self.typeset(
