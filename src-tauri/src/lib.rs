@@ -12,7 +12,7 @@ use tauri::Runtime;
 
 /// Registers the shell's state and commands on a builder (generic so tests use `MockRuntime`).
 pub fn setup<R: Runtime>(builder: tauri::Builder<R>, shell: Shell) -> tauri::Builder<R> {
-    builder.manage(shell).invoke_handler(tauri::generate_handler![
+    builder.manage(shell).plugin(tauri_plugin_dialog::init()).invoke_handler(tauri::generate_handler![
         commands::app_info,
         commands::init_office,
         commands::login,
@@ -51,6 +51,7 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, shell: Shell) -> tauri::Bui
         printing::export_ledgers,
         printing::verify_leave_certificate,
         printing::open_printed,
+        printing::save_printed_as,
     ])
 }
 

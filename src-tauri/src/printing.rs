@@ -1,6 +1,7 @@
 //! 打印: forms, dossiers and ledgers are written as files in the print folder (the user's
 //! 文档/矫务通打印, or `JIAOWU_PRINT_DIR`), shown as page images (the WebView shows no PDF), and
-//! opened in the PC's PDF reader to print. The reader is only ever asked to open files of that folder.
+//! opened in the PC's PDF reader to print, or saved elsewhere through the PC's own save dialog
+//! (另存为). The reader is only ever asked to open, and the dialog to copy, files of that folder.
 
 use std::path::{Path, PathBuf};
 
@@ -8,7 +9,8 @@ use base64::Engine as _;
 use jiaowu_app::printing::{CertificateCheck, DossierGap, DossierRequest, FormRequest, LedgerRequest, Printed};
 use jiaowu_app::{zh, AppError};
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
 
 use crate::Shell;
 
@@ -94,19 +96,90 @@ pub async fn verify_leave_certificate(shell: State<'_, Shell>, text: String) -> 
     shell.with(|c| c.verify_leave_certificate(&text))
 }
 
+/// The print folder and `path`, if it names a file of that folder (the page may only point at
+/// what was printed).
+fn printed_file(path: &str) -> R<(PathBuf, PathBuf)> {
+    printed_file_in(&print_dir(), path)
+}
+
+fn printed_file_in(dir: &Path, path: &str) -> R<(PathBuf, PathBuf)> {
+    let io = |e: std::io::Error| AppError::refused("path", "print.open", zh::io_error(&e.to_string()));
+    let dir = dir.canonicalize().map_err(io)?;
+    let file = Path::new(path).canonicalize().map_err(io)?;
+    if !file.starts_with(&dir) || !file.is_file() {
+        return Err(AppError::refused("path", "print.open", zh::PRINT_OUTSIDE_FOLDER));
+    }
+    Ok((dir, file))
+}
+
 /// Opens a printed file in the PC's own reader (which prints it), or its folder.
 #[tauri::command]
 pub async fn open_printed(path: String, folder: Option<bool>) -> R<()> {
-    let dir = print_dir()
-        .canonicalize()
-        .map_err(|e| AppError::refused("path", "print.open", zh::io_error(&e.to_string())))?;
-    let file = Path::new(&path)
-        .canonicalize()
-        .map_err(|e| AppError::refused("path", "print.open", zh::io_error(&e.to_string())))?;
-    if !file.starts_with(&dir) {
-        return Err(AppError::refused("path", "print.open", zh::PRINT_OUTSIDE_FOLDER));
-    }
+    let (dir, file) = printed_file(&path)?;
     let target = if folder == Some(true) { dir } else { file };
     open::that_detached(&target)
         .map_err(|e| AppError::refused("path", "print.open", zh::print_open_failed(&e.to_string())))
+}
+
+/// 另存为: copies a printed file to where the clerk chooses in the PC's own save dialog (a USB
+/// stick for the county, say). The page names only the printed file; the destination comes from
+/// the dialog, never from the page. `None` when the clerk cancels.
+#[tauri::command]
+pub async fn save_printed_as<Rt: Runtime>(app: AppHandle<Rt>, path: String) -> R<Option<SavedView>> {
+    let (_, file) = printed_file(&path)?;
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let ext = file.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
+    let chosen = app
+        .dialog()
+        .file()
+        .set_title(zh::PRINT_SAVE_AS_TITLE)
+        .set_file_name(&name)
+        .add_filter(zh::print_save_as_filter(&ext), &[ext.as_str()])
+        .blocking_save_file();
+    let Some(chosen) = chosen else { return Ok(None) };
+    let to = chosen
+        .into_path()
+        .map_err(|e| AppError::refused("path", "print.save_as", zh::print_save_as_failed(&e.to_string())))?;
+    copy_printed(&file, &to).map(Some)
+}
+
+/// Copies `from` to `to` (the dialog has already asked before replacing a file there).
+fn copy_printed(from: &Path, to: &Path) -> R<SavedView> {
+    if from.canonicalize().ok() == to.canonicalize().ok() {
+        return Ok(SavedView {
+            path: to.display().to_string(),
+            bytes: std::fs::metadata(from).map_or(0, |m| m.len() as usize),
+        });
+    }
+    let bytes = std::fs::copy(from, to)
+        .map_err(|e| AppError::refused("path", "print.save_as", zh::print_save_as_failed(&e.to_string())))?;
+    Ok(SavedView { path: to.display().to_string(), bytes: bytes as usize })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_files_of_the_print_folder_are_opened_or_saved_elsewhere() {
+        let root = tempfile::tempdir().unwrap();
+        let folder = root.path().join("打印");
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("卷宗.pdf"), b"%PDF-1.7").unwrap();
+        std::fs::write(root.path().join("secret.db"), b"x").unwrap();
+        assert!(printed_file_in(&folder, folder.join("卷宗.pdf").to_str().unwrap()).is_ok());
+        for outside in [root.path().join("secret.db"), folder.join("../secret.db"), folder.clone()] {
+            let err = printed_file_in(&folder, outside.to_str().unwrap()).unwrap_err();
+            assert_eq!(err.to_string(), zh::PRINT_OUTSIDE_FOLDER, "{outside:?}");
+        }
+
+        // The copy lands where the dialog said, byte for byte; a failed copy says so in Chinese.
+        let usb = root.path().join("U盘");
+        std::fs::create_dir_all(&usb).unwrap();
+        let saved = copy_printed(&folder.join("卷宗.pdf"), &usb.join("田福来卷宗.pdf")).unwrap();
+        assert_eq!(saved.bytes, 8);
+        assert_eq!(std::fs::read(usb.join("田福来卷宗.pdf")).unwrap(), b"%PDF-1.7");
+        let err = copy_printed(&folder.join("卷宗.pdf"), &root.path().join("没有的盘/卷宗.pdf")).unwrap_err();
+        assert!(err.to_string().starts_with("另存失败"), "{err}");
+    }
 }

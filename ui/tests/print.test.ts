@@ -45,6 +45,27 @@ describe('外出管理 printing', () => {
     expect(b.opened).toEqual(['/打印/leave_certificate-l2.pdf'])
   })
 
+  it('saves a copy where the save dialog says (另存为), and nothing when it is cancelled', async () => {
+    const b = fakeBackend()
+    b.leaves = [leave('l2', [ev('submit'), ev('office_decide', true), ev('return')])]
+    await mountWith(LeavesView, b)
+    ;(document.querySelector('[data-form="leave_return"]') as HTMLElement).click()
+    await flushPromises()
+    b.saveAsTarget = null
+    $<HTMLElement>('[data-test="print-save-as"]')!.click()
+    await flushPromises()
+    expect(b.savedAs).toEqual([])
+    expect(document.body.textContent).not.toContain('已另存到')
+    b.saveAsTarget = '/media/U盘'
+    $<HTMLElement>('[data-test="print-save-as"]')!.click()
+    await flushPromises()
+    expect(b.calls.filter((c) => c.method === 'savePrintedAs').map((c) => c.args)).toEqual([
+      ['/打印/leave_return-l2.pdf'],
+      ['/打印/leave_return-l2.pdf'],
+    ])
+    expect(document.body.textContent).toContain('已另存到：/media/U盘/leave_return-l2.pdf')
+  })
+
   it('checks a scanned certificate and shows the verdict', async () => {
     const b = fakeBackend()
     b.certificate = { genuine: false, message: '二维码与本所记录不一致', subject_name: '张三', period: '2026年12月1日至2026年12月5日', destination: '北京', state_label: '已批准' }
@@ -94,5 +115,8 @@ describe('台账', () => {
     const call = b.calls.find((c) => c.method === 'exportLedgers')
     expect(call?.args[0]).toMatch(/^\d{4}-\d{2}-01$/)
     expect($('#stat-export-folder')).not.toBeNull()
+    $<HTMLElement>('#stat-export-save-as')!.click()
+    await flushPromises()
+    expect(b.savedAs).toEqual([`/打印/台账-${call?.args[0]}至${call?.args[1]}.xlsx`])
   })
 })

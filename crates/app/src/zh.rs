@@ -1517,7 +1517,19 @@ pub fn gap_unsigned(doc: &str, date: &str, what: &str) -> String {
 pub fn gap_no_return(start: &str) -> String {
     format!("{start}开始的外出已过期限，尚未销假。")
 }
-pub const PRINT_OUTSIDE_FOLDER: &str = "只能打开打印文件夹中的文件。";
+pub const PRINT_OUTSIDE_FOLDER: &str = "只能打开或另存打印文件夹中的文件。";
+/// Title of the PC's save dialog (另存为).
+pub const PRINT_SAVE_AS_TITLE: &str = "另存为";
+pub fn print_save_as_filter(ext: &str) -> &'static str {
+    if ext == "xlsx" {
+        "Excel 工作簿"
+    } else {
+        "PDF 文件"
+    }
+}
+pub fn print_save_as_failed(detail: &str) -> String {
+    format!("另存失败：{detail}。原文件仍在打印文件夹中，可换个位置再试（U盘是否已插好、是否写保护）。")
+}
 pub fn print_open_failed(detail: &str) -> String {
     format!("无法用本机的PDF阅读器打开文件（{detail}）。请到打印文件夹中手动打开。")
 }

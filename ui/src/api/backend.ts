@@ -46,6 +46,8 @@ export interface Backend {
   verifyLeaveCertificate(text: string): Promise<T.CertificateCheck>
   /** Opens a printed file in the PC's PDF reader (to print), or its folder. */
   openPrinted(path: string, folder: boolean): Promise<void>
+  /** 另存为: the PC's save dialog copies a printed file elsewhere; null when cancelled. */
+  savePrintedAs(path: string): Promise<T.SavedView | null>
 }
 
 /** A refusal or failure from the backend, with the per-field Chinese messages. */

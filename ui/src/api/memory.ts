@@ -29,6 +29,9 @@ export class MemoryBackend implements Backend {
   gaps: T.DossierGap[] = []
   certificate: T.CertificateCheck | null = null
   opened: string[] = []
+  /** Where the save dialog "puts" a copy (null: the clerk cancels it). */
+  saveAsTarget: string | null = '/media/U盘'
+  savedAs: string[] = []
   /** What `syncNow` reports before it answers. */
   progressSteps: T.SyncProgress[] = [{ phase: 'push', done: 3, total: 3 }, { phase: 'pull', done: 2, total: null }]
   private failures = new Map<string, T.AppErrorDto>()
@@ -140,6 +143,11 @@ export class MemoryBackend implements Backend {
   exportLedgers = (from: string, to: string) => this.run('exportLedgers', [from, to], () => ({ path: `/打印/台账-${from}至${to}.xlsx`, bytes: 1234 }))
   verifyLeaveCertificate = (text: string) => this.run('verifyLeaveCertificate', [text], () => this.need(this.certificate, 'certificate'))
   openPrinted = (path: string, folder: boolean) => this.run('openPrinted', [path, folder], () => { this.opened.push(path) })
+  savePrintedAs = (path: string) => this.run('savePrintedAs', [path], () => {
+    if (this.saveAsTarget === null) return null
+    this.savedAs.push(path)
+    return { path: `${this.saveAsTarget}/${path.split('/').pop()}`, bytes: 1234 }
+  })
   private printed(title: string): T.PrintedView {
     return { title, path: `/打印/${title}.pdf`, pages: 2, missing_glyphs: [], previews: ['data:image/png;base64,AAAA'] }
   }

@@ -55,4 +55,5 @@ export const tauriBackend: Backend = {
   exportLedgers: (from, to) => call('export_ledgers', { request: { from, to } }),
   verifyLeaveCertificate: (text) => call('verify_leave_certificate', { text }),
   openPrinted: (path, folder) => call('open_printed', { path, folder }),
+  savePrintedAs: (path) => call('save_printed_as', { path }),
 }

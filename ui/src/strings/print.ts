@@ -7,6 +7,8 @@ export const P = {
   previewOf: (n: number, total: number) => (total > n ? `预览前 ${n} 页` : '预览'),
   openToPrint: '打开并打印',
   openFolder: '打开所在文件夹',
+  saveAs: '另存为…',
+  savedAs: (path: string) => `已另存到：${path}`,
   close: '关闭',
   missingGlyphs: (chars: string) => `注意：本机字体无法显示“${chars}”，打印出来会是方框。请安装含该字的字体（如 SimSun-ExtB 或花园明朝）后重新生成。`,
   basicInfo: '基本信息表',
