@@ -187,6 +187,18 @@ impl Server {
         if let Some(reason) = self.authority(tx, office, rec.as_ref())? {
             return Ok(refused(ErrorCode::Forbidden, reason));
         }
+        // A record that hangs on another (an event on its leave request, an attendance on its
+        // session, a decision on what it decides) waits until the county holds that one: stored
+        // without it, it would be an orphan the county cannot read (§5, `waits_on`).
+        if let Some((table, parent)) = parent_of(rec.as_ref()) {
+            let held = match Uuid::parse_str(&parent) {
+                Ok(id) => tx.entity(table, id)?.is_some(),
+                Err(_) => false,
+            };
+            if !held {
+                return Ok(refused(ErrorCode::WaitsOn, zh::waits_on(zh::parent_name(table), &parent)));
+            }
+        }
         let supersedes = rec.metadata().supersedes.map(|s| s.to_string());
         if let Some(old) = &supersedes {
             let Ok(old_id) = Uuid::parse_str(old) else {
@@ -501,6 +513,30 @@ fn in_grace(tx: &mut dyn CountyTx, office: Uuid, device: &Device, subject: Uuid)
     match tx.doc(kind::TRANSFER_GRACE, &format!("{office}:{subject}"))? {
         Some(v) => Ok(device.pulled_through < v.as_i64().unwrap_or(0)),
         None => Ok(false),
+    }
+}
+
+/// The record `rec` depends on (schema.sql's references other than subject, office, staff and
+/// `supersedes`, which is checked on its own): its table and id.
+fn parent_of(rec: &dyn AnyRecord) -> Option<(&'static str, String)> {
+    let v = rec.to_json();
+    let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+    match rec.table() {
+        "leave_events" => Some(("leave_requests", s("leave_id")?)),
+        "study_attendance" => Some(("study_sessions", s("session_id")?)),
+        "service_participation" => Some(("service_activities", s("activity_id")?)),
+        "travel_trips" => Some(("travel_permits", s("permit_id")?)),
+        "decisions" => {
+            let table = match s("target_table")?.as_str() {
+                "sanctions" => "sanctions",
+                "class_changes" => "class_changes",
+                "place_changes" => "place_changes",
+                "travel_permits" => "travel_permits",
+                _ => return None,
+            };
+            Some((table, s("target_id")?))
+        }
+        _ => None,
     }
 }
 

@@ -81,6 +81,25 @@ pub fn not_found(what: &str, id: &str) -> String {
     format!("县级平台找不到{what}（{id}）")
 }
 
+/// An op whose parent record the county does not hold (§5 `waits_on`).
+pub fn waits_on(what: &str, id: &str) -> String {
+    format!("县级平台还没有此记录所依据的{what}（{id}），多半是那条记录被退回了：请先处理它。此记录仍保留在本所。")
+}
+
+/// What each kind of parent record is called, for `waits_on`.
+pub fn parent_name(table: &str) -> &'static str {
+    match table {
+        "leave_requests" => "外出申请",
+        "study_sessions" => "集中教育学习",
+        "service_activities" => "公益活动",
+        "travel_permits" => "经常性跨市县活动批准",
+        "sanctions" => "训诫/警告/提请记录",
+        "class_changes" => "管理类别调整记录",
+        "place_changes" => "执行地变更记录",
+        _ => "记录",
+    }
+}
+
 pub fn bad_payload(entity: &str, e: &str) -> String {
     format!("{entity}记录内容不完整或格式不对：{e}")
 }

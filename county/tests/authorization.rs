@@ -214,6 +214,38 @@ async fn an_office_cannot_approve_a_ten_day_leave_nor_record_a_county_decision()
 }
 
 #[tokio::test]
+async fn an_op_that_hangs_on_a_rejected_record_waits_for_it_and_blocks_nothing_else() {
+    // Protocol §5: a rejected op blocks no unrelated op; an op that depends on it (here the 销假
+    // of a leave request the county refused to take) is not stored as an orphan but answered
+    // `waits_on`, naming the record it waits for.
+    let env = Env::new().await;
+    let mut a = env.device("城关镇司法所", true, 1).await;
+    let s = intake(&env, &a.office.clone(), "13012319800101001").await;
+    let mut bad = leave_request(&s, 5, "office");
+    bad["days"] = json!("五天");
+    let leave = bad["id"].as_str().unwrap().to_string();
+    let r = a.push(&env.server, "leave_requests", bad).await;
+    assert_eq!((r["outcome"].as_str(), r["reason"].as_str()), (Some("rejected"), Some("invalid")), "{r}");
+    assert_eq!(a.push(&env.server, "visits", visit(&s)).await["outcome"], "applied");
+    let r = a.push(&env.server, "leave_events", leave_event(&s, &leave, "return", "office")).await;
+    assert_eq!((r["outcome"].as_str(), r["reason"].as_str()), (Some("rejected"), Some("waits_on")), "{r}");
+    assert!(r["message"].as_str().unwrap().contains(&leave), "{r}");
+    assert!(r["message"].as_str().unwrap().contains("外出申请"), "{r}");
+    // The same kind of event on a leave request the county holds is applied.
+    let good = leave_request(&s, 5, "office");
+    let held = good["id"].as_str().unwrap().to_string();
+    assert_eq!(a.push(&env.server, "leave_requests", good).await["outcome"], "applied");
+    assert_eq!(
+        a.push(&env.server, "leave_events", leave_event(&s, &held, "return", "office")).await["outcome"],
+        "applied"
+    );
+    let feed = a.pull_all(&env.server).await;
+    let events: Vec<&Value> = feed.iter().filter(|c| c["entity"] == "leave_events").collect();
+    assert_eq!(events.len(), 1, "no orphan event: {events:?}");
+    assert!(events[0].to_string().contains(&held));
+}
+
+#[tokio::test]
 async fn replayed_revoked_and_badly_signed_requests_are_refused() {
     let env = Env::new().await;
     let mut a = env.device("城关镇司法所", true, 1).await;

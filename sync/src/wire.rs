@@ -209,6 +209,9 @@ pub enum ErrorCode {
     EnrolAttemptsExceeded,
     SeqGap,
     SeqReused,
+    /// Per op only: the record it depends on (the leave request of a leave event, the session of
+    /// an attendance, …) is not on the server, most often because that op was rejected.
+    WaitsOn,
     CursorReset,
     TooLarge,
     UpgradeRequired,
@@ -229,7 +232,7 @@ impl ErrorCode {
             | E::EnrolCodeExpired
             | E::EnrolCodeUsed
             | E::EnrolAttemptsExceeded => 403,
-            E::SeqGap | E::SeqReused => 409,
+            E::SeqGap | E::SeqReused | E::WaitsOn => 409,
             E::CursorReset => 410,
             E::TooLarge => 413,
             E::UpgradeRequired => 426,
