@@ -977,7 +977,8 @@ CREATE TABLE outbox (
     base_version INTEGER,
     payload      TEXT NOT NULL,
     device_time  TEXT NOT NULL,
-    state        TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'acked', 'rejected')),
+    -- resubmitted: a rejected op sent again as a new op (重新提交); it keeps the county's answer.
+    state        TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'acked', 'rejected', 'resubmitted')),
     result       TEXT
 ) STRICT;
 CREATE INDEX outbox_pending ON outbox(state) WHERE state <> 'acked';

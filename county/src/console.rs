@@ -144,6 +144,27 @@ impl Server {
         Ok(office)
     }
 
+    /// Whether the office may itself approve leave of up to 7 days (实施办法 Art 27: the county
+    /// may entrust it to the 司法所). Ops refused before the change can be resubmitted.
+    pub fn set_leave_delegation(&self, office_id: Uuid, delegated: bool, actor: &str) -> Result<Office> {
+        let now = self.now();
+        self.write(|tx| {
+            let mut office: Office = store::get(tx, kind::OFFICE, &office_id.to_string())?.ok_or_else(|| {
+                ServerError::new(ErrorCode::Invalid, zh::not_found(zh::what::OFFICE, &office_id.to_string()))
+            })?;
+            office.leave_delegated = delegated;
+            store::put(tx, kind::OFFICE, &office_id.to_string(), &office)?;
+            tx.audit(
+                &now.to_rfc3339(),
+                actor,
+                "set_leave_delegation",
+                &office_id.to_string(),
+                &serde_json::json!({ "leave_delegated": delegated }),
+            )?;
+            Ok(office)
+        })
+    }
+
     pub fn offices(&self) -> Result<Vec<Office>> {
         self.write(|tx| store::all(tx, kind::OFFICE))
     }

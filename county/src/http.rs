@@ -41,6 +41,7 @@ pub fn router(server: Shared) -> Router {
         .route("/county/login", post(login))
         .route("/county/offices", get(offices).post(create_office))
         .route("/county/offices/{id}/enrolment-codes", post(enrolment_code))
+        .route("/county/offices/{id}/leave-delegation", post(leave_delegation))
         .route("/county/devices", get(devices))
         .route("/county/devices/{id}/revoke", post(revoke))
         .route("/county/subjects", post(intake))
@@ -304,6 +305,12 @@ struct LoginBody {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct DelegationBody {
+    leave_delegated: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct AssignBody {
     office_id: Uuid,
 }
@@ -373,6 +380,13 @@ async fn create_office(State(s): State<Shared>, headers: HeaderMap, body: Body) 
 
 async fn enrolment_code(State(s): State<Shared>, Path(id): Path<Uuid>, headers: HeaderMap) -> Response {
     as_user(&s, &headers, move |s, u| s.issue_enrolment_code(id, &u.username)).await
+}
+
+async fn leave_delegation(State(s): State<Shared>, Path(id): Path<Uuid>, headers: HeaderMap, body: Body) -> Response {
+    as_user_with(&s, &headers, body, move |s, u, b: DelegationBody| {
+        s.set_leave_delegation(id, b.leave_delegated, &u.username)
+    })
+    .await
 }
 
 async fn devices(State(s): State<Shared>, headers: HeaderMap) -> Response {

@@ -22,6 +22,7 @@ pub mod what {
     pub const DEVICE: &str = "设备";
     pub const CORRECTED_RECORD: &str = "被更正的记录";
     pub const OFFICE_NAME: &str = "司法所名称";
+    pub const OFFICE: &str = "司法所";
     pub const USER_AND_PASSWORD: &str = "用户名和密码";
     pub const DOC_NO_OR_REASON: &str = "审批文号或理由";
     pub const BAD_CHECK_DIGIT: &str = "身份证号码校验位不正确";

@@ -116,3 +116,47 @@ async fn intake_leave_decision_and_transfer_between_two_offices() {
     let devices = c.server.devices().unwrap();
     assert_eq!(devices.len(), 2);
 }
+
+/// Protocol §5 and 实施办法 Art 27: the office believes it may approve a 5-day leave, the county
+/// has not entrusted it yet and refuses the decision (需要处理, with the county's reason); once the
+/// county entrusts it, 重新提交 sends the same decision again as a new op and it is applied.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_decision_is_resubmitted_once_the_county_entrusts_the_office() {
+    let c = county().await;
+    let (a_id, a_code) = c.office("城关镇司法所", false).await;
+    let mut a = office_delegated(&c, "城关镇司法所", &a_code, true).await;
+    let s = c.console("POST", "/subjects", intake_body(&a_id)).await;
+    let sid = SubjectId::parse(s["id"].as_str().unwrap()).unwrap();
+    a.sync().await;
+
+    let mut form = ten_day_leave(sid);
+    form.end_date = d("2026-12-05");
+    let leave = a.core.submit_leave_request(form).unwrap();
+    assert_eq!(leave.leave.authority, Authority::Office);
+    a.core
+        .record_leave_step(LeaveStepInput {
+            leave_id: leave.leave.id,
+            step: LeaveStep::OfficeDecide { approve: true, reason: String::new() },
+            on: None,
+        })
+        .unwrap();
+    let r = a.sync().await;
+    assert_eq!(r.rejected, 1, "{r:?}");
+    let refused = a.core.rejected_ops().unwrap();
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0].entity, "leave_events");
+    assert!(refused[0].message.contains("7日") || refused[0].message.contains("委托"), "{}", refused[0].message);
+
+    // The county entrusts the office; the clerk resubmits the refused decision, once.
+    c.console("POST", &format!("/offices/{a_id}/leave-delegation"), json!({"leave_delegated": true})).await;
+    assert_eq!(a.core.resubmit_rejected(refused[0].seq).unwrap(), 1);
+    assert!(a.core.rejected_ops().unwrap().is_empty(), "it left 需要处理");
+    assert_eq!(a.core.sync_status().unwrap().waiting, 1);
+    let e = a.core.resubmit_rejected(refused[0].seq).unwrap_err();
+    assert_eq!(e.code(), "sync.not_rejected");
+    let r = a.sync().await;
+    assert_eq!((r.rejected, r.acknowledged), (0, 1), "{r:?}");
+    assert_eq!(a.core.sync_status().unwrap().waiting, 0);
+    assert_eq!(a.core.sync_status().unwrap().needs_attention, 0);
+    assert_eq!(a.core.leave_view(leave.leave.id).unwrap().state, LeaveState::Approved { by: Authority::Office });
+}

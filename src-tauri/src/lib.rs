@@ -43,6 +43,7 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, shell: Shell) -> tauri::Bui
         commands::change_password,
         sync::sync_status,
         sync::sync_attention,
+        sync::resubmit_rejected,
         sync::enrol_device,
         sync::sync_now,
         printing::print_form,

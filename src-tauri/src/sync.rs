@@ -92,6 +92,12 @@ pub async fn sync_attention(shell: State<'_, Shell>) -> R<SyncAttentionView> {
     shell.with(|c| c.sync_attention())
 }
 
+/// 重新提交 a refused op (and the refused ops that wait on it).
+#[tauri::command]
+pub async fn resubmit_rejected(shell: State<'_, Shell>, seq: i64) -> R<usize> {
+    shell.with(|c| c.resubmit_rejected(seq))
+}
+
 /// 登记本机 with the county's one-time code (负责人).
 #[tauri::command]
 pub async fn enrol_device(shell: State<'_, Shell>, input: EnrolInput) -> R<SyncStatusView> {

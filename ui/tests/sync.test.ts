@@ -89,4 +89,26 @@ describe('与县级同步', () => {
     expect($('#sync-pin')!.textContent).toBe('9f3a0c11d2e45b70')
     expect($('#sync-status')!.textContent).toContain('慢约730天')
   })
+
+  it('resubmits a refused record: it leaves 需要处理 and waits for the next sync', async () => {
+    const b = fakeBackend()
+    b.syncState = { ...b.syncState, enrolled: true, waiting: 0, needs_attention: 2 }
+    b.attention = {
+      rejected: [
+        { seq: 41, entity: 'leave_events', entity_label: '外出审批', entity_id: 'e1', message: '县级尚未委托本所审批7日以内的外出。' },
+        { seq: 44, entity: 'visits', entity_label: '走访记录', entity_id: 'v1', message: '该对象不属于本所在册对象。' },
+      ],
+      conflicts: [],
+    }
+    await mountWith(SyncView, b)
+    expect($('#sync-attention')!.textContent).toBe('2')
+    $<HTMLElement>('.resubmit[data-seq="41"]')!.click()
+    await flushPromises()
+    expect(b.calls.filter((c) => c.method === 'resubmitRejected').map((c) => c.args)).toEqual([[41]])
+    expect(document.body.textContent).toContain('已重新提交，下次同步时上报')
+    const list = $('#rejected-list')!.textContent!
+    expect(list).not.toContain('7日以内')
+    expect(list).toContain('不属于本所在册对象')
+    expect($('#sync-attention')!.textContent).toBe('1')
+  })
 })

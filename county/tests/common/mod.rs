@@ -80,12 +80,18 @@ pub struct Office {
 }
 
 pub async fn office(c: &County, name: &str, code: &str) -> Office {
+    office_delegated(c, name, code, false).await
+}
+
+/// An office whose own settings say whether the county entrusted it with leave of ≤ 7 days
+/// (they may disagree with the county's, which decides).
+pub async fn office_delegated(c: &County, name: &str, code: &str, leave_delegated: bool) -> Office {
     let dir = tempfile::tempdir().unwrap();
     let input = InitOfficeInput {
         office_name: name.into(),
         county_name: "正定县社区矫正管理局".into(),
         division_code: "130123".into(),
-        leave_delegated: false,
+        leave_delegated,
         rule_family: None,
         username: "zhang".into(),
         display_name: format!("{name}负责人"),

@@ -161,6 +161,20 @@ impl Core {
         })
     }
 
+    /// 重新提交: a refused op goes up again at the next sync, as a new op (after the county granted
+    /// what it lacked, say), followed by the refused ops that wait on its record (protocol §5).
+    /// Returns how many ops were queued.
+    pub fn resubmit_rejected(&mut self, seq: i64) -> Result<usize, AppError> {
+        let (session, now) = (self.session.clone(), self.clock.now());
+        match self.store.write(&session, now, |tx| tx.resubmit(seq)) {
+            Ok(again) => Ok(again.len()),
+            Err(jiaowu_store::StoreError::RecordNotFound { .. }) => {
+                Err(AppError::refused("seq", "sync.not_rejected", zh::SYNC_NOT_REJECTED))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Ops the county refused, with its reason, oldest first.
     pub fn rejected_ops(&self) -> Result<Vec<RejectedOpView>, AppError> {
         Ok(self

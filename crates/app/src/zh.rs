@@ -1421,6 +1421,7 @@ pub const CERT_PIN_MISMATCH: &str = "县级平台的证书与本机登记时记�
 /// A conflict field with no value on one side.
 pub const EMPTY_VALUE: &str = "（空）";
 pub const SYNC_RUNNING: &str = "正在同步，请稍候。";
+pub const SYNC_NOT_REJECTED: &str = "这条记录不在“需要处理”中（可能已经重新提交过）。";
 pub const SYNC_ALREADY_ENROLLED: &str =
     "本机已经在县级平台登记，不需要再次登记。换用新电脑时，请在新电脑上用新的登记码登记。";
 

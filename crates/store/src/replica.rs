@@ -28,13 +28,15 @@ pub struct OutboxOp {
     pub result: Option<String>,
 }
 
-/// Where an op stands. `Rejected` ops stay, listed as 需要处理, until someone deals with them.
+/// Where an op stands. `Rejected` ops stay, listed as 需要处理, until someone deals with them:
+/// 重新提交 sends the record again as a new op and leaves the old one `Resubmitted`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpState {
     Pending,
     Sent,
     Acked,
     Rejected,
+    Resubmitted,
 }
 
 impl OpState {
@@ -44,6 +46,7 @@ impl OpState {
             OpState::Sent => "sent",
             OpState::Acked => "acked",
             OpState::Rejected => "rejected",
+            OpState::Resubmitted => "resubmitted",
         }
     }
     fn parse(s: &str) -> OpState {
@@ -51,6 +54,7 @@ impl OpState {
             "sent" => OpState::Sent,
             "acked" => OpState::Acked,
             "rejected" => OpState::Rejected,
+            "resubmitted" => OpState::Resubmitted,
             _ => OpState::Pending,
         }
     }
@@ -182,6 +186,49 @@ impl Tx<'_> {
             rusqlite::params![seq, state.as_str(), result],
         )?;
         Ok(())
+    }
+
+    /// 重新提交: the refused op `seq` once more, as a new op at the end of the outbox (a new op id,
+    /// so the county judges it afresh; the old op keeps the county's answer and is marked
+    /// resubmitted), followed by the refused ops that hang on its record: those answered
+    /// `waits_on` and corrections of it, in their order. Returns the old seqs sent again.
+    pub fn resubmit(&self, seq: i64) -> Result<Vec<i64>> {
+        let sql = format!("{OUTBOX_COLUMNS} WHERE seq = ?1 AND state = 'rejected'");
+        let first = collect(self.conn(), &sql, [seq], outbox_row)?
+            .pop()
+            .ok_or_else(|| StoreError::RecordNotFound { what: "rejected op", id: seq.to_string() })?;
+        let sql = format!("{OUTBOX_COLUMNS} WHERE state = 'rejected' AND seq <> ?1 ORDER BY seq");
+        let anchor = first.entity_id.clone();
+        let waiting: Vec<OutboxOp> = collect(self.conn(), &sql, [seq], outbox_row)?
+            .into_iter()
+            .filter(|o| {
+                let answer: serde_json::Value =
+                    o.result.as_deref().and_then(|r| serde_json::from_str(r).ok()).unwrap_or_default();
+                let waits = answer["reason"] == "waits_on" || answer["previous"]["reason"] == "waits_on";
+                // The payload names the record it hangs on (a leave_id, a session_id, supersedes…).
+                (waits || o.kind == "supersede") && o.payload.contains(&anchor)
+            })
+            .collect();
+        let mut again = Vec::new();
+        for o in std::iter::once(first).chain(waiting) {
+            self.conn().execute(
+                "INSERT INTO outbox (op_id, entity, entity_id, op, base_version, payload, device_time)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                rusqlite::params![
+                    uuid::Uuid::now_v7().to_string(),
+                    o.entity,
+                    o.entity_id,
+                    o.kind,
+                    o.base_version,
+                    o.payload,
+                    self.now.to_rfc3339()
+                ],
+            )?;
+            self.set_op_state(o.seq, OpState::Resubmitted, None)?;
+            self.audit_only("resubmit_op", &o.entity, &o.entity_id, &serde_json::json!({ "seq": o.seq }))?;
+            again.push(o.seq);
+        }
+        Ok(again)
     }
 
     pub fn set_sync_value(&self, key: &str, value: &str) -> Result<()> {

@@ -496,3 +496,59 @@ fn a_record_the_county_refused_is_kept_but_not_in_the_digest() {
     assert_eq!(held, vec![kept.id.to_string()]);
     assert_eq!(f.store.records_of::<Report>(f.subject).unwrap().len(), 2, "the refused record is still here");
 }
+
+/// 重新提交 (docs/sync-protocol.md §5): a refused op goes again as a new op at the end of the
+/// outbox, with the refused ops that hang on its record behind it; the old ops keep the county's
+/// answer and leave 需要处理; an unrelated refused op stays there.
+#[test]
+fn a_refused_op_is_resubmitted_with_what_waits_on_it() {
+    let mut f = fixture();
+    let first = report(f.subject, &f.session.staff_id, "县级未接收");
+    let mut fix = report(f.subject, &f.session.staff_id, "更正");
+    fix.recorded.supersedes = Some(first.id);
+    fix.recorded.correction_reason = Some("笔误".into());
+    let other = report(f.subject, &f.session.staff_id, "另一条");
+    for r in [&first, &fix, &other] {
+        f.store.write(&f.session, now(), |tx| tx.insert(r)).unwrap();
+    }
+    let ops = f.store.outbox_after(0, 1000).unwrap();
+    let seq = |id: RecordId| ops.iter().find(|o| o.entity_id == id.to_string()).unwrap().seq;
+    let refused = |reason: &str| format!(r#"{{"outcome":"rejected","reason":"{reason}","message":"x"}}"#);
+    f.store
+        .write(&f.session, now(), |tx| {
+            tx.set_op_state(seq(first.id), OpState::Rejected, Some(&refused("forbidden")))?;
+            tx.set_op_state(seq(fix.id), OpState::Rejected, Some(&refused("invalid")))?;
+            tx.set_op_state(seq(other.id), OpState::Rejected, Some(&refused("waits_on")))
+        })
+        .unwrap();
+    let last = ops.iter().map(|o| o.seq).max().unwrap();
+    let (waiting, rejected) = f.store.outbox_counts().unwrap();
+    assert_eq!(rejected, 3);
+
+    let again = f.store.write(&f.session, now(), |tx| tx.resubmit(seq(first.id))).unwrap();
+    assert_eq!(again, vec![seq(first.id), seq(fix.id)]);
+    let new: Vec<_> = f.store.outbox_after(last, 1000).unwrap();
+    assert_eq!(
+        new.iter().map(|o| o.entity_id.clone()).collect::<Vec<_>>(),
+        vec![first.id.to_string(), fix.id.to_string()]
+    );
+    for (n, old) in new.iter().zip([seq(first.id), seq(fix.id)]) {
+        let old = f.store.outbox_op(old).unwrap().unwrap();
+        assert_eq!(old.state, OpState::Resubmitted);
+        assert_eq!(
+            old.result.as_deref(),
+            Some(refused(if old.kind == "create" { "forbidden" } else { "invalid" }).as_str())
+        );
+        assert_eq!(
+            (n.state, n.payload.as_str(), n.kind.as_str()),
+            (OpState::Pending, old.payload.as_str(), old.kind.as_str())
+        );
+        assert_ne!(n.op_id, old.op_id, "a new op id: the county judges it afresh");
+    }
+    let still: Vec<i64> = f.store.outbox_rejected().unwrap().iter().map(|o| o.seq).collect();
+    assert_eq!(still, vec![seq(other.id)]);
+    assert_eq!(f.store.outbox_counts().unwrap(), (waiting + 2, 1));
+    // Only a refused op can be resubmitted, and only once.
+    assert!(f.store.write(&f.session, now(), |tx| tx.resubmit(seq(first.id))).is_err());
+    assert_eq!(f.store.outbox_after(last, 1000).unwrap().len(), 2);
+}

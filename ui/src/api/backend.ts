@@ -35,6 +35,8 @@ export interface Backend {
   changePassword(newPassword: string): Promise<void>
   syncStatus(): Promise<T.SyncStatusView>
   syncAttention(): Promise<T.SyncAttentionView>
+  /** 重新提交 a refused op (and the refused ops that wait on it); how many were queued. */
+  resubmitRejected(seq: number): Promise<number>
   enrolDevice(input: T.EnrolInput): Promise<T.SyncStatusView>
   /** Pushes and pulls once; `onProgress` hears how far it is. */
   syncNow(onProgress: (p: T.SyncProgress) => void): Promise<T.SyncReport>

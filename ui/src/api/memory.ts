@@ -121,6 +121,14 @@ export class MemoryBackend implements Backend {
   changePassword = (newPassword: string) => this.run('changePassword', [newPassword], () => undefined)
   syncStatus = () => this.run('syncStatus', [], () => ({ ...this.syncState }))
   syncAttention = () => this.run('syncAttention', [], () => this.attention)
+  resubmitRejected = (seq: number) => this.run('resubmitRejected', [seq], () => {
+    const before = this.attention.rejected.length
+    this.attention = { ...this.attention, rejected: this.attention.rejected.filter((r) => r.seq !== seq) }
+    const n = before - this.attention.rejected.length
+    if (n === 0) throw { kind: 'refused', problems: [{ field: 'seq', code: 'sync.not_rejected', message: '这条记录不在“需要处理”中' }] }
+    this.syncState = { ...this.syncState, waiting: this.syncState.waiting + n, needs_attention: this.syncState.needs_attention - n }
+    return n
+  })
   enrolDevice = (input: T.EnrolInput) =>
     this.run('enrolDevice', [input], () => {
       this.syncState = { ...this.syncState, enrolled: true, county_url: input.url, county_name: '某县社区矫正管理局' }

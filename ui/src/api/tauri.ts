@@ -43,6 +43,7 @@ export const tauriBackend: Backend = {
   changePassword: (newPassword) => call('change_password', { newPassword }),
   syncStatus: () => call('sync_status'),
   syncAttention: () => call('sync_attention'),
+  resubmitRejected: (seq) => call('resubmit_rejected', { seq }),
   enrolDevice: (input) => call('enrol_device', { input }),
   syncNow: (onProgress) => {
     const channel = new Channel<SyncProgress>()

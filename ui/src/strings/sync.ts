@@ -41,7 +41,9 @@ export const Y = {
   result: (r: { pushed: number; rejected: number; conflicts: number; pulled: number }) =>
     `同步完成：上报 ${r.pushed} 条（退回 ${r.rejected}，冲突 ${r.conflicts}），接收 ${r.pulled} 条。`,
   rejectedTitle: '需要处理：县级平台退回的记录',
-  rejectedIntro: '这些记录仍保存在本机，没有丢失。请按退回原因核对；如有疑问请联系县级社区矫正机构。',
+  rejectedIntro: '这些记录仍保存在本机，没有丢失。请按退回原因核对；如县级已处理了退回原因（例如已委托本所审批7日以内外出），可“重新提交”，下次同步时再报；如有疑问请联系县级社区矫正机构。',
+  resubmit: '重新提交',
+  resubmitted: (n: number) => (n > 1 ? `已重新提交 ${n} 条（含依赖它的记录），下次同步时上报。` : '已重新提交，下次同步时上报。'),
   kind: '记录类别',
   reason: '退回原因',
   conflictsTitle: '冲突：县级与本所的值不同',
