@@ -20,6 +20,7 @@ use uuid::Uuid;
 use crate::console::{Intake, LeaveDecision, NewOffice, Resolve};
 use crate::error::ServerError;
 use crate::model::{Device, User};
+use crate::proposals::ProposalDecision;
 use crate::pull::RecordsRequest;
 use crate::server::Server;
 use crate::zh;
@@ -49,6 +50,9 @@ pub fn router(server: Shared) -> Router {
         .route("/county/subjects/{id}/transfer", post(assign))
         .route("/county/leave-requests", get(pending_leaves))
         .route("/county/leave-requests/{id}/decision", post(decide_leave))
+        .route("/county/proposals", get(pending_proposals))
+        .route("/county/sanctions/{id}/decision", post(decide_sanction))
+        .route("/county/class-changes/{id}/decision", post(decide_class_change))
         .route("/county/conflicts", get(conflicts))
         .route("/county/conflicts/{id}/resolve", post(resolve));
     Router::new()
@@ -403,6 +407,24 @@ async fn intake(State(s): State<Shared>, headers: HeaderMap, body: Body) -> Resp
 
 async fn assign(State(s): State<Shared>, Path(id): Path<Uuid>, headers: HeaderMap, body: Body) -> Response {
     as_user_with(&s, &headers, body, move |s, u, b: AssignBody| s.assign(id, b.office_id, &u.username)).await
+}
+
+async fn pending_proposals(State(s): State<Shared>, headers: HeaderMap) -> Response {
+    as_user(&s, &headers, |s, _| s.pending_proposals()).await
+}
+
+async fn decide_sanction(State(s): State<Shared>, Path(id): Path<Uuid>, headers: HeaderMap, body: Body) -> Response {
+    as_user_with(&s, &headers, body, move |s, u, b: ProposalDecision| s.decide_proposal("sanctions", id, &b, &u)).await
+}
+
+async fn decide_class_change(
+    State(s): State<Shared>,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    as_user_with(&s, &headers, body, move |s, u, b: ProposalDecision| s.decide_proposal("class_changes", id, &b, &u))
+        .await
 }
 
 async fn pending_leaves(State(s): State<Shared>, headers: HeaderMap) -> Response {

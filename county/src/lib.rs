@@ -13,6 +13,7 @@ pub mod error;
 pub mod http;
 pub mod model;
 pub mod postgres;
+pub mod proposals;
 pub mod pull;
 pub mod push;
 pub mod server;

@@ -23,6 +23,8 @@ pub mod what {
     pub const CORRECTED_RECORD: &str = "被更正的记录";
     pub const OFFICE_NAME: &str = "司法所名称";
     pub const OFFICE: &str = "司法所";
+    pub const DOC_NO: &str = "决定文书文号";
+    pub const REFUSAL_REASON: &str = "不予批准的理由";
     pub const USER_AND_PASSWORD: &str = "用户名和密码";
     pub const DOC_NO_OR_REASON: &str = "审批文号或理由";
     pub const BAD_CHECK_DIGIT: &str = "身份证号码校验位不正确";
@@ -81,6 +83,9 @@ pub fn out_of_scope(what: &str) -> String {
 pub fn not_found(what: &str, id: &str) -> String {
     format!("县级平台找不到{what}（{id}）")
 }
+
+pub const ALREADY_DECIDED: &str = "这项提请已经作出过决定，不能再次决定；如需改变，请另行办理。";
+pub const CLASS_MOVED: &str = "该对象的管理类别在提请之后已经调整过，这项提请已不适用，请司法所重新提请。";
 
 /// An op whose parent record the county does not hold (§5 `waits_on`).
 pub fn waits_on(what: &str, id: &str) -> String {

@@ -160,3 +160,105 @@ async fn a_refused_decision_is_resubmitted_once_the_county_entrusts_the_office()
     assert_eq!(a.core.sync_status().unwrap().needs_attention, 0);
     assert_eq!(a.core.leave_view(leave.leave.id).unwrap().state, LeaveState::Approved { by: Authority::Office });
 }
+
+/// 社区矫正法 Art 28, 实施办法 Arts 21 and 35: the office proposes a warning and a change to
+/// strict supervision; the county decides both in its console; the office receives the decisions
+/// and the subject's new class by sync, and cannot transcribe a decision by hand once enrolled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_county_decides_a_proposed_warning_and_class_change() {
+    use jiaowu_app::domain::types::SupervisionClass;
+    use jiaowu_app::store::{
+        ClassChangeInput, DecidedBy, Decision, DecisionInput, DecisionTarget, SanctionInput, SanctionKind,
+    };
+    let c = county().await;
+    let (a_id, a_code) = c.office("城关镇司法所", false).await;
+    let mut a = office(&c, "城关镇司法所", &a_code).await;
+    let s = c.console("POST", "/subjects", intake_body(&a_id)).await;
+    let sid = SubjectId::parse(s["id"].as_str().unwrap()).unwrap();
+    a.sync().await;
+    let warning = a
+        .core
+        .propose_sanction(SanctionInput {
+            subject_id: sid,
+            kind: SanctionKind::Warning,
+            proposed_on: d("2026-11-20"),
+            facts: "未经批准离开所居住市县".into(),
+            evidence: Some("信息化核查记录".into()),
+            legal_basis: "《社区矫正法实施办法》第三十五条".into(),
+            office_opinion: Some("建议给予警告".into()),
+        })
+        .unwrap();
+    let change = a
+        .core
+        .propose_class_change(ClassChangeInput {
+            subject_id: sid,
+            old_class: SupervisionClass::Ordinary,
+            new_class: SupervisionClass::Strict,
+            reason: "受到警告".into(),
+            proposed_on: d("2026-11-21"),
+            office_opinion: Some("建议调整为严管".into()),
+        })
+        .unwrap();
+    let r = a.sync().await;
+    assert_eq!(r.rejected, 0, "{r:?}");
+    let pending = c.console("GET", "/proposals", Value::Null).await;
+    assert_eq!(pending.as_array().unwrap().len(), 2, "{pending}");
+
+    // A refusal needs its reason; then the county decides both.
+    let (status, v) = call(
+        &c.url,
+        "POST",
+        &format!("/api/v1/county/sanctions/{}/decision", warning.id),
+        Some(&c.token),
+        json!({"approve": false, "doc_no": "正社矫惩〔2026〕3号", "decided_on": TODAY}),
+    )
+    .await;
+    assert_eq!((status, v["error"]["field"].as_str()), (400, Some("reason")), "{v}");
+    c.console(
+        "POST",
+        &format!("/sanctions/{}/decision", warning.id),
+        json!({"approve": true, "doc_no": "正社矫惩〔2026〕3号", "decided_on": TODAY}),
+    )
+    .await;
+    c.console(
+        "POST",
+        &format!("/class-changes/{}/decision", change.id),
+        json!({"approve": true, "doc_no": "正社矫分〔2026〕9号", "decided_on": TODAY}),
+    )
+    .await;
+    let (status, v) = call(
+        &c.url,
+        "POST",
+        &format!("/api/v1/county/sanctions/{}/decision", warning.id),
+        Some(&c.token),
+        json!({"approve": true, "doc_no": "再次", "decided_on": TODAY}),
+    )
+    .await;
+    assert_eq!(status, 400, "decided once only: {v}");
+    assert!(c.console("GET", "/proposals", Value::Null).await.as_array().unwrap().is_empty());
+
+    // The office receives both decisions and the new class.
+    a.sync().await;
+    let decisions = a.core.subject_records::<Decision>(sid).unwrap();
+    assert_eq!(decisions.len(), 2, "{decisions:?}");
+    assert!(decisions.iter().all(|d| d.decided_by == DecidedBy::County && d.approve));
+    let warned = decisions.iter().find(|d| d.target_table == DecisionTarget::Sanctions).unwrap();
+    assert_eq!((warned.target_id, warned.doc_no.as_deref()), (warning.id, Some("正社矫惩〔2026〕3号")));
+    assert_eq!(a.core.find_subject(&sid.to_string()).unwrap().class, SupervisionClass::Strict);
+
+    // Once enrolled, the office cannot type in a county decision of its own.
+    let e = a
+        .core
+        .record_decision(DecisionInput {
+            subject_id: sid,
+            target_table: DecisionTarget::Sanctions,
+            target_id: warning.id,
+            decided_by: DecidedBy::County,
+            approve: true,
+            decision_date: d(TODAY),
+            doc_no: Some("手抄".into()),
+            reason: None,
+        })
+        .unwrap_err();
+    assert_eq!(e.code(), "decision.by_sync");
+}
