@@ -51,6 +51,16 @@ enum Command {
         #[arg(long, default_value = "county-key.pem")]
         key: PathBuf,
     },
+    /// Renews the certificate on the same key (before it expires, or for new names): the pin is
+    /// that of the key, so enrolled offices go on trusting it.
+    TlsRenew {
+        #[arg(long, value_delimiter = ',', required = true)]
+        names: Vec<String>,
+        #[arg(long, default_value = "county-cert.pem")]
+        cert: PathBuf,
+        #[arg(long, default_value = "county-key.pem")]
+        key: PathBuf,
+    },
     /// Serves the sync and console API: HTTPS with --tls-cert/--tls-key, plain HTTP otherwise
     /// (loopback or behind a TLS front).
     Serve {
@@ -98,6 +108,11 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             std::fs::write(&cert, &c)?;
             std::fs::write(&key, &k)?;
             println!("{}", zh::certificate_made(&cert, &key, &jiaowu_county::tls::pin_of_pem(&c)?));
+        }
+        Command::TlsRenew { names, cert, key } => {
+            let c = jiaowu_county::tls::renew(&names, &std::fs::read_to_string(&key)?)?;
+            std::fs::write(&cert, &c)?;
+            println!("{}", zh::certificate_renewed(&cert, &jiaowu_county::tls::pin_of_pem(&c)?));
         }
         Command::Serve { listen, tls_cert, tls_key } => {
             let rt = tokio::runtime::Runtime::new()?;

@@ -15,10 +15,20 @@ pub fn self_signed(names: &[String]) -> Result<(String, String), ServerError> {
     Ok((cert.cert.pem(), cert.key_pair.serialize_pem()))
 }
 
-/// The pin offices store: SHA-256 of the certificate (DER), lower-case hex.
+/// The pin offices store: SHA-256 of the certificate's public key (SPKI), lower-case hex. It
+/// stays the same when the certificate is renewed with the same key (`renew`).
 pub fn pin_of_pem(cert_pem: &str) -> Result<String, ServerError> {
     let der = CertificateDer::from_pem_slice(cert_pem.as_bytes()).map_err(|e| ServerError::internal(e.to_string()))?;
-    Ok(jiaowu_sync::transport::certificate_pin(&der))
+    jiaowu_sync::transport::certificate_pin(&der).ok_or_else(|| ServerError::internal("tls: not a certificate"))
+}
+
+/// A new self-signed certificate for `names` on the key the county already has (PEM): its
+/// offices' pins stay valid, where a new key would make each office enrol again.
+pub fn renew(names: &[String], key_pem: &str) -> Result<String, ServerError> {
+    let bad = |e: rcgen::Error| ServerError::internal(format!("tls: {e}"));
+    let key = rcgen::KeyPair::from_pem(key_pem).map_err(bad)?;
+    let cert = rcgen::CertificateParams::new(names.to_vec()).map_err(bad)?.self_signed(&key).map_err(bad)?;
+    Ok(cert.pem())
 }
 
 /// rustls server configuration (ring, HTTP/1.1) from PEM.

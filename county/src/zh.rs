@@ -51,6 +51,9 @@ pub mod cli {
     pub fn certificate_made(cert: &std::path::Path, key: &std::path::Path, pin: &str) -> String {
         format!("已生成证书 {}（私钥 {}）\n证书指纹：{pin}", cert.display(), key.display())
     }
+    pub fn certificate_renewed(cert: &std::path::Path, pin: &str) -> String {
+        format!("已用原私钥更新证书 {}\n证书指纹不变：{pin}（已登记的司法所无需重新登记）", cert.display())
+    }
     pub fn serving(url: &str, pin: Option<&str>) -> String {
         match pin {
             Some(pin) => format!("矫务通县级服务已启动：{url}（证书指纹 {pin}）"),

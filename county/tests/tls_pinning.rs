@@ -68,11 +68,23 @@ async fn the_office_trusts_the_certificate_it_enrolled_with_and_no_other() {
     handle.shutdown();
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     let (other_cert, other_key) = jiaowu_county::tls::self_signed(&names).unwrap();
-    let _impostor = serve_tls(c.server.clone(), addr, &other_cert, &other_key).await;
+    let impostor = serve_tls(c.server.clone(), addr, &other_cert, &other_key).await;
     let before = c.server.op_count().unwrap();
     let t = jiaowu_app::sync::county_transport(&core, std::time::Duration::from_secs(10)).unwrap();
     let e = jiaowu_app::sync::sync_now(&mut core, t).await.unwrap_err();
     assert_eq!(e.code(), "sync.certificate_mismatch", "{}", e.message());
     assert!(e.message().contains("证书"), "{}", e.message());
     assert_eq!(c.server.op_count().unwrap(), before, "nothing reached the impostor");
+
+    // The county renews its certificate on the same key: a new certificate, the same pin (the
+    // pin is the key's, RFC 7469), and the office syncs without enrolling again.
+    impostor.shutdown();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let renewed = jiaowu_county::tls::renew(&names, &key).unwrap();
+    assert_ne!(renewed, cert);
+    assert_eq!(jiaowu_county::tls::pin_of_pem(&renewed).unwrap(), pin);
+    let _renewed = serve_tls(c.server.clone(), addr, &renewed, &key).await;
+    let t = jiaowu_app::sync::county_transport(&core, std::time::Duration::from_secs(10)).unwrap();
+    let r = jiaowu_app::sync::sync_now(&mut core, t).await.unwrap();
+    assert_eq!(r.rejected, 0, "{r:?}");
 }

@@ -36,7 +36,7 @@ pub trait Transport {
 }
 
 /// HTTP(S) to the county. Plain HTTP is refused except on a loopback address (protocol §2).
-/// Over HTTPS the county's certificate is trusted by its pin (SHA-256 of the certificate, taken
+/// Over HTTPS the county's certificate is trusted by its pin (SHA-256 of its public key, taken
 /// at enrolment), not by the PC's CA store or the PC's date: office clocks are years off.
 pub struct HttpTransport {
     base: String,
@@ -44,10 +44,14 @@ pub struct HttpTransport {
     seen: Arc<Mutex<Option<String>>>,
 }
 
-/// Lower-case hex SHA-256 of a DER certificate: the pin.
-pub fn certificate_pin(der: &[u8]) -> String {
+/// The pin of a DER certificate: lower-case hex SHA-256 of its SubjectPublicKeyInfo (RFC 7469's
+/// SPKI pin), so a county that renews its certificate with the same key keeps its pin and its
+/// offices need not enrol again. `None` for bytes that are not a certificate.
+pub fn certificate_pin(der: &[u8]) -> Option<String> {
     use sha2::Digest;
-    hex::encode(sha2::Sha256::digest(der))
+    let der = rustls::pki_types::CertificateDer::from(der);
+    let cert = webpki::EndEntityCert::try_from(&der).ok()?;
+    Some(hex::encode(sha2::Sha256::digest(cert.subject_public_key_info().as_ref())))
 }
 
 /// Accepts exactly the pinned certificate (or, at enrolment, any, remembering which), and checks
@@ -68,7 +72,8 @@ impl rustls::client::danger::ServerCertVerifier for PinVerifier {
         _ocsp_response: &[u8],
         _now: rustls::pki_types::UnixTime,
     ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
-        let presented = certificate_pin(end_entity);
+        let presented = certificate_pin(end_entity)
+            .ok_or(rustls::Error::InvalidCertificate(rustls::CertificateError::BadEncoding))?;
         *self.seen.lock().unwrap_or_else(|p| p.into_inner()) = Some(presented.clone());
         match &self.pin {
             Some(pin) if *pin != presented => Err(rustls::Error::General(PIN_MISMATCH.into())),
