@@ -84,6 +84,9 @@ impl Server {
             if decision_on(&rows, id).is_some() {
                 return Err(invalid("id", zh::ALREADY_DECIDED));
             }
+            if superseded(&rows, &proposal) {
+                return Err(invalid("id", zh::PROPOSAL_CORRECTED));
+            }
             let mut subject = tx
                 .entity("subjects", subject_id)?
                 .ok_or_else(|| ServerError::internal("proposal of a missing subject"))?;

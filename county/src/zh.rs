@@ -88,6 +88,7 @@ pub fn not_found(what: &str, id: &str) -> String {
 }
 
 pub const ALREADY_DECIDED: &str = "这项提请已经作出过决定，不能再次决定；如需改变，请另行办理。";
+pub const PROPOSAL_CORRECTED: &str = "司法所已更正这项提请，请对更正后的提请作出决定。";
 pub const CLASS_MOVED: &str = "该对象的管理类别在提请之后已经调整过，这项提请已不适用，请司法所重新提请。";
 
 /// An op whose parent record the county does not hold (§5 `waits_on`).
