@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use jiaowu_county::zh::cli as zh;
 use jiaowu_county::{router, Server, SqliteStore, SystemClock};
 
@@ -25,6 +25,17 @@ struct Cli {
     command: Command,
 }
 
+/// The county's certificate: the names offices reach it by, and its two PEM files.
+#[derive(Args)]
+struct CertFiles {
+    #[arg(long, value_delimiter = ',', required = true)]
+    names: Vec<String>,
+    #[arg(long, default_value = "county-cert.pem")]
+    cert: PathBuf,
+    #[arg(long, default_value = "county-key.pem")]
+    key: PathBuf,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Adds a console user (password from JIAOWU_COUNTY_PASSWORD).
@@ -43,24 +54,10 @@ enum Command {
     },
     /// Makes a self-signed certificate for the names offices use (host names or IP addresses)
     /// and prints its pin.
-    TlsInit {
-        #[arg(long, value_delimiter = ',', required = true)]
-        names: Vec<String>,
-        #[arg(long, default_value = "county-cert.pem")]
-        cert: PathBuf,
-        #[arg(long, default_value = "county-key.pem")]
-        key: PathBuf,
-    },
+    TlsInit(CertFiles),
     /// Renews the certificate on the same key (before it expires, or for new names): the pin is
     /// that of the key, so enrolled offices go on trusting it.
-    TlsRenew {
-        #[arg(long, value_delimiter = ',', required = true)]
-        names: Vec<String>,
-        #[arg(long, default_value = "county-cert.pem")]
-        cert: PathBuf,
-        #[arg(long, default_value = "county-key.pem")]
-        key: PathBuf,
-    },
+    TlsRenew(CertFiles),
     /// Serves the sync and console API: HTTPS with --tls-cert/--tls-key, plain HTTP otherwise
     /// (loopback or behind a TLS front).
     Serve {
@@ -103,13 +100,13 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             std::fs::write(format!("{}.sig", path.display()), &answer.signature)?;
             println!("{}", zh::bundle_answered(&path));
         }
-        Command::TlsInit { names, cert, key } => {
+        Command::TlsInit(CertFiles { names, cert, key }) => {
             let (c, k) = jiaowu_county::tls::self_signed(&names)?;
             std::fs::write(&cert, &c)?;
             std::fs::write(&key, &k)?;
             println!("{}", zh::certificate_made(&cert, &key, &jiaowu_county::tls::pin_of_pem(&c)?));
         }
-        Command::TlsRenew { names, cert, key } => {
+        Command::TlsRenew(CertFiles { names, cert, key }) => {
             let c = jiaowu_county::tls::renew(&names, &std::fs::read_to_string(&key)?)?;
             std::fs::write(&cert, &c)?;
             println!("{}", zh::certificate_renewed(&cert, &jiaowu_county::tls::pin_of_pem(&c)?));

@@ -50,7 +50,11 @@ impl Server {
             for office in store::all::<Office>(tx, kind::OFFICE)? {
                 for s in tx.subjects_of_office(office.id)? {
                     let rows = tx.entities_of_subject(s.id)?;
-                    for row in rows.iter().filter(|r| target(&r.entity).is_some()) {
+                    let county_decides = |r: &&EntityRow| {
+                        r.entity != "sanctions"
+                            || matches!(r.payload.get("kind").and_then(Value::as_str), Some("praise" | "admonition" | "warning"))
+                    };
+                    for row in rows.iter().filter(|r| target(&r.entity).is_some()).filter(county_decides) {
                         if decision_on(&rows, row.id).is_none() && !superseded(&rows, row) {
                             out.push(serde_json::json!({ "office": office.name, "entity": row.entity, "proposal": row.payload }));
                         }
@@ -66,6 +70,9 @@ impl Server {
     /// `decisions` record and sent to the subject's office.
     pub fn decide_proposal(&self, table: &str, id: Uuid, d: &ProposalDecision, user: &User) -> Result<Value> {
         let target_table = target(table).ok_or_else(|| invalid("entity", zh::unknown_entity(table)))?;
+        if d.decided_on > self.now().date_naive() + chrono::Duration::days(1) {
+            return Err(invalid("decided_on", zh::DECIDED_IN_FUTURE));
+        }
         if d.doc_no.trim().is_empty() {
             return Err(invalid("doc_no", zh::required(zh::what::DOC_NO)));
         }
@@ -86,6 +93,18 @@ impl Server {
             }
             if superseded(&rows, &proposal) {
                 return Err(invalid("id", zh::PROPOSAL_CORRECTED));
+            }
+            // 实施办法 Arts 33–35: the county decides praise, 训诫 and 警告 itself; revocation,
+            // return to prison, arrest, sentence reduction and police penalties go on to the
+            // court or the police, which decide them (their decisions are transcribed at the office).
+            let kind = proposal.payload.get("kind").and_then(Value::as_str).unwrap_or("");
+            if table == "sanctions" && !matches!(kind, "praise" | "admonition" | "warning") {
+                return Err(invalid("id", zh::NOT_COUNTY_SANCTION));
+            }
+            let proposed_on =
+                proposal.payload.get("proposed_on").and_then(Value::as_str).and_then(|p| p.parse::<NaiveDate>().ok());
+            if proposed_on.is_some_and(|p| d.decided_on < p) {
+                return Err(invalid("decided_on", zh::DECIDED_BEFORE_PROPOSED));
             }
             let mut subject = tx
                 .entity("subjects", subject_id)?
@@ -155,14 +174,78 @@ impl Server {
     }
 }
 
-/// The decision that answers proposal `id`, if any.
+/// The decision that answers proposal `id` or any version of it (what it corrected, what
+/// corrected it): a proposal is decided once, whichever version the county saw.
 fn decision_on(rows: &[EntityRow], id: Uuid) -> Option<&EntityRow> {
-    let id = id.to_string();
-    rows.iter().find(|r| r.entity == "decisions" && r.payload.get("target_id").and_then(Value::as_str) == Some(&id))
+    let versions = versions_of(rows, id);
+    rows.iter().find(|r| {
+        r.entity == "decisions"
+            && r.payload.get("target_id").and_then(Value::as_str).is_some_and(|t| versions.iter().any(|v| v == t))
+    })
+}
+
+/// The ids of every version of record `id` among `rows`, following `supersedes` both ways.
+fn versions_of(rows: &[EntityRow], id: Uuid) -> Vec<String> {
+    let supersedes = |r: &EntityRow| r.payload.get("supersedes").and_then(Value::as_str).map(str::to_owned);
+    let mut found = vec![id.to_string()];
+    let mut i = 0;
+    while i < found.len() {
+        let cur = found[i].clone();
+        for r in rows {
+            let rid = r.id.to_string();
+            let linked = (rid == cur && supersedes(r).is_some()) || supersedes(r).as_deref() == Some(&cur);
+            let other = if rid == cur { supersedes(r) } else { Some(rid) };
+            if let Some(o) = other.filter(|o| linked && !found.contains(o)) {
+                found.push(o);
+            }
+        }
+        i += 1;
+    }
+    found
 }
 
 /// Whether a later correction replaced this proposal (the correction is the one to decide).
 fn superseded(rows: &[EntityRow], row: &EntityRow) -> bool {
     let id = row.id.to_string();
     rows.iter().any(|r| r.entity == row.entity && r.payload.get("supersedes").and_then(Value::as_str) == Some(&id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(entity: &str, id: u128, supersedes: Option<u128>) -> EntityRow {
+        EntityRow {
+            entity: entity.into(),
+            id: Uuid::from_u128(id),
+            subject_id: None,
+            office_id: None,
+            alt_key: None,
+            version: 1,
+            payload: serde_json::json!({ "supersedes": supersedes.map(|s| Uuid::from_u128(s).to_string()) }),
+        }
+    }
+
+    #[test]
+    fn a_proposal_is_decided_once_whichever_version_the_county_saw() {
+        // 1 ← 2 ← 3 (each corrects the one before); 9 is another proposal.
+        let mut rows = vec![
+            row("sanctions", 1, None),
+            row("sanctions", 2, Some(1)),
+            row("sanctions", 3, Some(2)),
+            row("sanctions", 9, None),
+        ];
+        let mut from_middle = versions_of(&rows, Uuid::from_u128(2));
+        from_middle.sort();
+        let mut all =
+            vec![Uuid::from_u128(1).to_string(), Uuid::from_u128(2).to_string(), Uuid::from_u128(3).to_string()];
+        all.sort();
+        assert_eq!(from_middle, all);
+        assert!(decision_on(&rows, Uuid::from_u128(3)).is_none());
+        let mut decided = row("decisions", 20, None);
+        decided.payload["target_id"] = serde_json::json!(Uuid::from_u128(1).to_string());
+        rows.push(decided);
+        assert!(decision_on(&rows, Uuid::from_u128(3)).is_some(), "the correction of a decided proposal");
+        assert!(decision_on(&rows, Uuid::from_u128(9)).is_none());
+    }
 }

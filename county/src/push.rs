@@ -290,9 +290,9 @@ impl Server {
                         Some(l) => tx.entity("leave_requests", l)?,
                         None => None,
                     };
-                    let Some(req) = req else {
-                        return Ok(Some(zh::not_found(zh::what::LEAVE, &s("leave_id"))));
-                    };
+                    // A leave request the county does not hold: the parent check answers it
+                    // (`waits_on`), so that it goes again with its request.
+                    let Some(req) = req else { return Ok(None) };
                     let days = req.payload.get("days").and_then(Value::as_u64).unwrap_or(0) as u32;
                     let authority = req.payload.get("authority").and_then(Value::as_str).unwrap_or("");
                     // 实施办法 Art 27: ≤ 7 days by the office only under the county's delegation.
@@ -305,8 +305,12 @@ impl Server {
             "decisions" => {
                 let by = s("decided_by");
                 let target = s("target_table");
-                // 社区矫正法 Art 28: 训诫、警告 and class changes are decided by the county.
-                if by != "office" || matches!(target.as_str(), "sanctions" | "class_changes") {
+                // 社区矫正法 Art 28, 实施办法 Art 21: 训诫、警告 and class changes are decided in the
+                // county's console, never pushed by an office; no decision is the office's own
+                // (实施办法 Arts 29–30: permits and changes of place are the county's too). What an
+                // office may push is its transcription of a paper decision on a travel permit or
+                // a change of place, which the county has no screen for yet.
+                if by == "office" || matches!(target.as_str(), "sanctions" | "class_changes") {
                     return Ok(Some(zh::FORBIDDEN_COUNTY_ACTION.into()));
                 }
                 Ok(None)

@@ -88,6 +88,10 @@ pub fn not_found(what: &str, id: &str) -> String {
 }
 
 pub const ALREADY_DECIDED: &str = "这项提请已经作出过决定，不能再次决定；如需改变，请另行办理。";
+pub const DECIDED_IN_FUTURE: &str = "决定日期不能晚于今天。";
+pub const DECIDED_BEFORE_PROPOSED: &str = "决定日期不能早于司法所提请的日期。";
+pub const NOT_COUNTY_SANCTION: &str =
+    "这类提请（撤销缓刑、假释，收监执行，逮捕，减刑，治安管理处罚）由人民法院或公安机关决定，县级平台只对表扬、训诫、警告作出决定。";
 pub const PROPOSAL_CORRECTED: &str = "司法所已更正这项提请，请对更正后的提请作出决定。";
 pub const CLASS_MOVED: &str = "该对象的管理类别在提请之后已经调整过，这项提请已不适用，请司法所重新提请。";
 

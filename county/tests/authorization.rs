@@ -229,6 +229,9 @@ async fn an_op_that_hangs_on_a_rejected_record_waits_for_it_and_blocks_nothing_e
     assert_eq!(a.push(&env.server, "visits", visit(&s)).await["outcome"], "applied");
     let r = a.push(&env.server, "leave_events", leave_event(&s, &leave, "return", "office")).await;
     assert_eq!((r["outcome"].as_str(), r["reason"].as_str()), (Some("rejected"), Some("waits_on")), "{r}");
+    // The office's own decision on it waits too (not `forbidden`): it goes again with its request.
+    let r = a.push(&env.server, "leave_events", leave_event(&s, &leave, "office_decide", "office")).await;
+    assert_eq!((r["outcome"].as_str(), r["reason"].as_str()), (Some("rejected"), Some("waits_on")), "{r}");
     assert!(r["message"].as_str().unwrap().contains(&leave), "{r}");
     assert!(r["message"].as_str().unwrap().contains("外出申请"), "{r}");
     // The same kind of event on a leave request the county holds is applied.

@@ -199,10 +199,43 @@ async fn the_county_decides_a_proposed_warning_and_class_change() {
             office_opinion: Some("建议调整为严管".into()),
         })
         .unwrap();
+    // Revoking probation is the court's decision (刑法 Art 77, 实施办法 Art 46): the county
+    // passes it on, it does not decide it here.
+    let revoke = a
+        .core
+        .propose_sanction(SanctionInput {
+            subject_id: sid,
+            kind: SanctionKind::RevokeProbation,
+            proposed_on: d("2026-11-21"),
+            facts: "受到警告后再次违反监督管理规定".into(),
+            evidence: None,
+            legal_basis: "《刑法》第七十七条".into(),
+            office_opinion: None,
+        })
+        .unwrap();
     let r = a.sync().await;
     assert_eq!(r.rejected, 0, "{r:?}");
     let pending = c.console("GET", "/proposals", Value::Null).await;
-    assert_eq!(pending.as_array().unwrap().len(), 2, "{pending}");
+    assert_eq!(pending.as_array().unwrap().len(), 2, "the warning and the class change: {pending}");
+    let (status, v) = call(
+        &c.url,
+        "POST",
+        &format!("/api/v1/county/sanctions/{}/decision", revoke.id),
+        Some(&c.token),
+        json!({"approve": true, "doc_no": "正社矫〔2026〕1号", "decided_on": TODAY}),
+    )
+    .await;
+    assert_eq!(status, 400, "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("人民法院"), "{v}");
+    let (status, v) = call(
+        &c.url,
+        "POST",
+        &format!("/api/v1/county/sanctions/{}/decision", warning.id),
+        Some(&c.token),
+        json!({"approve": true, "doc_no": "正社矫惩〔2026〕3号", "decided_on": "2026-11-19"}),
+    )
+    .await;
+    assert_eq!((status, v["error"]["field"].as_str()), (400, Some("decided_on")), "before the proposal: {v}");
 
     // A refusal needs its reason; then the county decides both.
     let (status, v) = call(

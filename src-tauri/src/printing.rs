@@ -129,14 +129,17 @@ pub async fn save_printed_as<Rt: Runtime>(app: AppHandle<Rt>, path: String) -> R
     let (_, file) = printed_file(&path)?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let ext = file.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
-    let chosen = app
-        .dialog()
-        .file()
-        .set_title(zh::PRINT_SAVE_AS_TITLE)
-        .set_file_name(&name)
-        .add_filter(zh::print_save_as_filter(&ext), &[ext.as_str()])
-        .blocking_save_file();
-    let Some(chosen) = chosen else { return Ok(None) };
+    // The dialog answers through a callback: no worker thread waits while the clerk chooses,
+    // so the automatic sync and other commands go on meanwhile.
+    let (answer, chosen) = tokio::sync::oneshot::channel();
+    let mut dialog = app.dialog().file().set_title(zh::PRINT_SAVE_AS_TITLE).set_file_name(&name);
+    if !ext.is_empty() {
+        dialog = dialog.add_filter(zh::print_save_as_filter(&ext), &[ext.as_str()]);
+    }
+    dialog.save_file(move |path| {
+        let _ = answer.send(path);
+    });
+    let Some(chosen) = chosen.await.ok().flatten() else { return Ok(None) };
     let to = chosen
         .into_path()
         .map_err(|e| AppError::refused("path", "print.save_as", zh::print_save_as_failed(&e.to_string())))?;

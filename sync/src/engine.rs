@@ -38,7 +38,7 @@ pub mod keys {
     pub const CURSOR: &str = "cursor";
     pub const LAST_SYNC: &str = "last_sync_server_time";
     pub const SKEW_MS: &str = "clock_skew_ms";
-    /// SHA-256 of the county's certificate, taken at enrolment (HTTPS only).
+    /// SHA-256 of the county certificate's public key (SPKI), taken at enrolment (HTTPS only).
     pub const CERT_PIN: &str = "county_cert_pin";
 }
 

@@ -16,9 +16,13 @@ impl Core {
         if input.decided_by == DecidedBy::Office {
             return Err(AppError::refused("decided_by", "decision.office_cannot_decide", zh::office_cannot_decide()));
         }
-        // An enrolled office receives the county's decisions by sync (POST /county/sanctions/…
-        // /decision); a transcribed copy would be a second, unauthorised one (design.md §3).
-        if self.store.sync_value(jiaowu_sync::engine::keys::DEVICE_ID)?.is_some() {
+        // An enrolled office receives the county's decisions on sanctions and class changes by
+        // sync (POST /county/sanctions|class-changes/{id}/decision); a transcribed copy would
+        // be a second, unauthorised one (design.md §3). Other decisions (travel permits, place
+        // changes, the court's and police's) are still transcribed from paper.
+        let by_sync = input.decided_by == DecidedBy::County
+            && matches!(input.target_table, DecisionTarget::Sanctions | DecisionTarget::ClassChanges);
+        if by_sync && self.store.sync_value(jiaowu_sync::engine::keys::DEVICE_ID)?.is_some() {
             return Err(AppError::refused("decided_by", "decision.by_sync", zh::COUNTY_DECISION_BY_SYNC));
         }
         if input.doc_no.as_deref().is_none_or(|d| d.trim().is_empty()) {

@@ -168,6 +168,9 @@ impl Core {
         let (session, now) = (self.session.clone(), self.clock.now());
         match self.store.write(&session, now, |tx| tx.resubmit(seq)) {
             Ok(again) => Ok(again.len()),
+            Err(jiaowu_store::StoreError::RecordNotFound { what: "resubmittable op", .. }) => {
+                Err(AppError::refused("seq", "sync.update_not_resubmitted", zh::SYNC_UPDATE_NOT_RESUBMITTED))
+            }
             Err(jiaowu_store::StoreError::RecordNotFound { .. }) => {
                 Err(AppError::refused("seq", "sync.not_rejected", zh::SYNC_NOT_REJECTED))
             }

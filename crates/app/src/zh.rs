@@ -1417,11 +1417,13 @@ pub fn bundle_missing(path: &std::path::Path) -> String {
     format!("找不到数据包 {}（或旁边的 .sig 签名文件）", path.display())
 }
 
-pub const CERT_PIN_MISMATCH: &str = "县级平台的证书与本机登记时记录的不一致，可能连到了冒充的服务器，已停止同步，本机记录未发送。请联系县级社区矫正机构核实；如县级更换了证书，须用新的登记码重新登记本机。";
+pub const CERT_PIN_MISMATCH: &str = "县级平台的证书与本机登记时记录的不一致，可能连到了冒充的服务器，已停止同步，本机记录未发送。请联系县级社区矫正机构核实；如县级换了新的证书私钥（仅续期证书不受影响），须用新的登记码重新登记本机。";
 /// A conflict field with no value on one side.
 pub const EMPTY_VALUE: &str = "（空）";
 pub const SYNC_RUNNING: &str = "正在同步，请稍候。";
 pub const SYNC_NOT_REJECTED: &str = "这条记录不在“需要处理”中（可能已经重新提交过）。";
+pub const SYNC_UPDATE_NOT_RESUBMITTED: &str =
+    "对象信息的修改不能原样重新提交（会覆盖之后的修改）。请打开该对象，按县级退回的原因重新修改一次。";
 pub const SYNC_ALREADY_ENROLLED: &str =
     "本机已经在县级平台登记，不需要再次登记。换用新电脑时，请在新电脑上用新的登记码登记。";
 

@@ -71,19 +71,22 @@ fn one_line(cells: &[String; 7]) -> bool {
 }
 
 /// An upper bound on the width of `text` in ems, in any of the faces the forms use (宋体 or
-/// Noto Serif CJK): full-width characters 1 em, ASCII 0.6 em (their fonts draw it at 0.5–0.55),
-/// and a quarter em where CJK meets a Latin letter or digit (typst's cjk-latin-spacing). `None`
-/// for characters that may come from another face, with other widths (rare name characters).
+/// Noto Serif CJK): full-width characters 1 em; digits and the punctuation of dates and numbers
+/// 0.6 em (both faces draw them at 0.5–0.55); other ASCII 1 em (Noto's Latin is proportional,
+/// W ≈ 0.96 em); a quarter em where CJK meets Latin (typst's cjk-latin-spacing). `None` for
+/// characters that may come from another face, with other widths and heights (rare name
+/// characters, ideographs GBK has not: 宋体 covers U+4E00–U+9FA5).
 fn width_em(text: &str) -> Option<f64> {
     let mut em = 0.0;
     let mut last_ascii = None;
     for c in text.chars() {
         let ascii = c.is_ascii();
         em += match c as u32 {
-            _ if ascii => 0.6,
-            // CJK punctuation, unified ideographs (BMP), full-width forms, general punctuation
+            _ if c.is_ascii_digit() || matches!(c, '-' | '.' | ':' | '/' | ' ' | '(' | ')') => 0.6,
+            _ if ascii => 1.0,
+            // CJK punctuation, unified ideographs of GBK, full-width forms, general punctuation
             // (—“”), number forms (Ⅲ): full width in CJK faces.
-            0x3000..=0x303F | 0x4E00..=0x9FFF | 0xFF00..=0xFFEF | 0x2010..=0x2027 | 0x2160..=0x217F => 1.0,
+            0x3000..=0x303F | 0x4E00..=0x9FA5 | 0xFF00..=0xFFEF | 0x2010..=0x2027 | 0x2160..=0x217F => 1.0,
             _ => return None,
         };
         if last_ascii.is_some_and(|was| was != ascii) {
@@ -110,6 +113,9 @@ mod tests {
         // A rare character may come from another face.
         assert!(!one_line(&row("王𪚥的报告", "2025-03-15")));
         assert!(width_em("第1版").is_some_and(|em| em > 3.0));
+        // Capitals count full width (Noto's W is 0.96 em), digits of a date do not.
+        assert_eq!(width_em("WWW"), Some(3.0));
+        assert!(width_em("2025-03-15").is_some_and(|em| (em - 6.0).abs() < 1e-9));
     }
 
     /// The heights given outright are the heights the rows take when typst measures them: every
@@ -124,6 +130,7 @@ mod tests {
             "社区矫正对象走访（实地查访）记录表，另附照片三张",
             "电话报告记录",
             "王𪚥的书面报告",
+            "GPS定位核查记录",
         ];
         let docs: Vec<Value> = (0..90)
             .map(|i| {

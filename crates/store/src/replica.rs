@@ -180,9 +180,14 @@ impl Store {
 }
 
 impl Tx<'_> {
+    /// Records the county's answer to op `seq`. An op already resubmitted keeps that state (an
+    /// old answer to it can come again: a push resent after a seq gap, an older bundle): its
+    /// copy is the one that counts now.
     pub fn set_op_state(&self, seq: i64, state: OpState, result: Option<&str>) -> Result<()> {
         self.conn().execute(
-            "UPDATE outbox SET state = ?2, result = coalesce(?3, result) WHERE seq = ?1",
+            "UPDATE outbox SET state = CASE WHEN state = 'resubmitted' AND ?2 <> 'resubmitted' THEN state ELSE ?2 END,
+                    result = coalesce(?3, result)
+             WHERE seq = ?1",
             rusqlite::params![seq, state.as_str(), result],
         )?;
         Ok(())
@@ -197,6 +202,11 @@ impl Tx<'_> {
         let first = collect(self.conn(), &sql, [seq], outbox_row)?
             .pop()
             .ok_or_else(|| StoreError::RecordNotFound { what: "rejected op", id: seq.to_string() })?;
+        // An edit of a subject's fields carries the old and new values of its day; sent again
+        // after later edits it would undo them. It is made afresh instead.
+        if first.kind == "update" {
+            return Err(StoreError::RecordNotFound { what: "resubmittable op", id: seq.to_string() });
+        }
         let sql = format!("{OUTBOX_COLUMNS} WHERE state = 'rejected' AND seq <> ?1 ORDER BY seq");
         let anchor = first.entity_id.clone();
         let waiting: Vec<OutboxOp> = collect(self.conn(), &sql, [seq], outbox_row)?
@@ -206,7 +216,7 @@ impl Tx<'_> {
                     o.result.as_deref().and_then(|r| serde_json::from_str(r).ok()).unwrap_or_default();
                 let waits = answer["reason"] == "waits_on" || answer["previous"]["reason"] == "waits_on";
                 // The payload names the record it hangs on (a leave_id, a session_id, supersedes…).
-                (waits || o.kind == "supersede") && o.payload.contains(&anchor)
+                (waits || o.kind == "supersede") && o.kind != "update" && o.payload.contains(&anchor)
             })
             .collect();
         let mut again = Vec::new();

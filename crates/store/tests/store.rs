@@ -548,6 +548,12 @@ fn a_refused_op_is_resubmitted_with_what_waits_on_it() {
     let still: Vec<i64> = f.store.outbox_rejected().unwrap().iter().map(|o| o.seq).collect();
     assert_eq!(still, vec![seq(other.id)]);
     assert_eq!(f.store.outbox_counts().unwrap(), (waiting + 2, 1));
+    // An old answer to a resubmitted op that comes again (a push resent after a seq gap, an
+    // older bundle) does not bring it back to 需要处理.
+    f.store
+        .write(&f.session, now(), |tx| tx.set_op_state(seq(first.id), OpState::Rejected, Some(&refused("forbidden"))))
+        .unwrap();
+    assert_eq!(f.store.outbox_op(seq(first.id)).unwrap().unwrap().state, OpState::Resubmitted);
     // Only a refused op can be resubmitted, and only once.
     assert!(f.store.write(&f.session, now(), |tx| tx.resubmit(seq(first.id))).is_err());
     assert_eq!(f.store.outbox_after(last, 1000).unwrap().len(), 2);
