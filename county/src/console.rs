@@ -7,7 +7,7 @@ use argon2::Argon2;
 use chrono::{Duration, NaiveDate, Utc};
 use jiaowu_domain::ids::{RecordId, SubjectId};
 use jiaowu_domain::leave::{Authority, LeaveEventKind};
-use jiaowu_store::{LeaveEvent, LeaveEventInput, Recorded, Subject, WithInput};
+use jiaowu_store::{LeaveEvent, LeaveEventInput, Subject, WithInput};
 use jiaowu_sync::wire::{Change, ConflictRecord, ConflictState, ErrorCode};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::error::ServerError;
 use crate::model::{ConsoleSession, Office, User};
 use crate::pull::send_snapshot;
-use crate::push::feed_upsert;
+use crate::push::put_county_record;
 use crate::server::Server;
 use crate::store::{self, kind, CountyTx, EntityRow, Result};
 use crate::zh;
@@ -294,26 +294,8 @@ impl Server {
                 method: None,
                 note: Some(d.note.trim().to_string()),
             };
-            let recorded = Recorded {
-                recorded_by: user.id.to_string(),
-                recorded_at: now,
-                supersedes: None,
-                correction_reason: None,
-            };
-            let ev = LeaveEvent::from_input(RecordId(event_id), input, recorded);
-            let row = EntityRow {
-                entity: "leave_events".into(),
-                id: event_id,
-                subject_id: Some(subject),
-                office_id: None,
-                alt_key: None,
-                version: 1,
-                payload: serde_json::to_value(&ev).map_err(|e| ServerError::internal(e.to_string()))?,
-            };
-            tx.put_entity(&row)?;
-            if let Some(office) = tx.entity("subjects", subject)?.and_then(|s| s.office_id) {
-                feed_upsert(tx, office, &row, None, now)?;
-            }
+            let make = |recorded| LeaveEvent::from_input(RecordId(event_id), input, recorded);
+            let row = put_county_record(tx, "leave_events", event_id, subject, make, &user.id.to_string(), now)?;
             tx.audit(
                 &now.to_rfc3339(),
                 &user.username,

@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use jiaowu_domain::ids::{RecordId, SubjectId};
-use jiaowu_store::{DecidedBy, Decision, DecisionInput, DecisionTarget, Recorded, WithInput};
+use jiaowu_store::{DecidedBy, Decision, DecisionInput, DecisionTarget, WithInput};
 use jiaowu_sync::wire::ErrorCode;
 use serde::Deserialize;
 use serde_json::Value;
@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::error::ServerError;
 use crate::model::{Office, User};
-use crate::push::feed_upsert;
+use crate::push::{feed_upsert, put_county_record};
 use crate::server::Server;
 use crate::store::{self, kind, EntityRow, Result};
 use crate::zh;
@@ -50,11 +50,7 @@ impl Server {
             for office in store::all::<Office>(tx, kind::OFFICE)? {
                 for s in tx.subjects_of_office(office.id)? {
                     let rows = tx.entities_of_subject(s.id)?;
-                    let county_decides = |r: &&EntityRow| {
-                        r.entity != "sanctions"
-                            || matches!(r.payload.get("kind").and_then(Value::as_str), Some("praise" | "admonition" | "warning"))
-                    };
-                    for row in rows.iter().filter(|r| target(&r.entity).is_some()).filter(county_decides) {
+                    for row in rows.iter().filter(|r| target(&r.entity).is_some() && county_decides(r)) {
                         if decision_on(&rows, row.id).is_none() && !superseded(&rows, row) {
                             out.push(serde_json::json!({ "office": office.name, "entity": row.entity, "proposal": row.payload }));
                         }
@@ -97,8 +93,7 @@ impl Server {
             // 实施办法 Arts 33–35: the county decides praise, 训诫 and 警告 itself; revocation,
             // return to prison, arrest, sentence reduction and police penalties go on to the
             // court or the police, which decide them (their decisions are transcribed at the office).
-            let kind = proposal.payload.get("kind").and_then(Value::as_str).unwrap_or("");
-            if table == "sanctions" && !matches!(kind, "praise" | "admonition" | "warning") {
+            if !county_decides(&proposal) {
                 return Err(invalid("id", zh::NOT_COUNTY_SANCTION));
             }
             let proposed_on =
@@ -130,26 +125,8 @@ impl Server {
                 doc_no: Some(d.doc_no.trim().to_string()),
                 reason: reason.clone(),
             };
-            let recorded = Recorded {
-                recorded_by: user.id.to_string(),
-                recorded_at: now,
-                supersedes: None,
-                correction_reason: None,
-            };
-            let decision = Decision::from_input(RecordId(decision_id), input, recorded);
-            let row = EntityRow {
-                entity: "decisions".into(),
-                id: decision_id,
-                subject_id: Some(subject_id),
-                office_id: None,
-                alt_key: None,
-                version: 1,
-                payload: serde_json::to_value(&decision).map_err(|e| ServerError::internal(e.to_string()))?,
-            };
-            tx.put_entity(&row)?;
-            if let Some(office) = subject.office_id {
-                feed_upsert(tx, office, &row, None, now)?;
-            }
+            let make = |recorded| Decision::from_input(RecordId(decision_id), input, recorded);
+            let row = put_county_record(tx, "decisions", decision_id, subject_id, make, &user.id.to_string(), now)?;
             if let Some(class) = new_class {
                 subject.version += 1;
                 if let Value::Object(m) = &mut subject.payload {
@@ -172,6 +149,13 @@ impl Server {
             Ok(row.payload.clone())
         })
     }
+}
+
+/// Whether the county decides this proposal itself: class changes, and of sanctions praise, 训诫
+/// and 警告 (实施办法 Arts 33–35); the rest go on to the court or the police.
+fn county_decides(proposal: &EntityRow) -> bool {
+    proposal.entity != "sanctions"
+        || matches!(proposal.payload.get("kind").and_then(Value::as_str), Some("praise" | "admonition" | "warning"))
 }
 
 /// The decision that answers proposal `id` or any version of it (what it corrected, what

@@ -597,6 +597,39 @@ pub(crate) fn foreign_child(tx: &mut dyn CountyTx, office_id: Uuid, row: &Entity
 }
 
 /// Appends an upsert of `row` to an office's feed (not a row the office cannot hold).
+/// A record the county itself makes (a leave decision, a decision on a proposal), by console
+/// user `user` now: stored, and sent to the subject's office if one holds it. Returns its row.
+pub(crate) fn put_county_record<R: serde::Serialize>(
+    tx: &mut dyn CountyTx,
+    entity: &str,
+    id: Uuid,
+    subject_id: Uuid,
+    make: impl FnOnce(jiaowu_store::Recorded) -> R,
+    user: &str,
+    now: DateTime<Utc>,
+) -> Result<EntityRow> {
+    let recorded = jiaowu_store::Recorded {
+        recorded_by: user.to_string(),
+        recorded_at: now,
+        supersedes: None,
+        correction_reason: None,
+    };
+    let row = EntityRow {
+        entity: entity.into(),
+        id,
+        subject_id: Some(subject_id),
+        office_id: None,
+        alt_key: None,
+        version: 1,
+        payload: serde_json::to_value(make(recorded)).map_err(|e| ServerError::internal(e.to_string()))?,
+    };
+    tx.put_entity(&row)?;
+    if let Some(office) = tx.entity("subjects", subject_id)?.and_then(|s| s.office_id) {
+        feed_upsert(tx, office, &row, None, now)?;
+    }
+    Ok(row)
+}
+
 pub(crate) fn feed_upsert(
     tx: &mut dyn CountyTx,
     office_id: Uuid,
