@@ -523,6 +523,13 @@ fn in_grace(tx: &mut dyn CountyTx, office: Uuid, device: &Device, subject: Uuid)
 /// The record `rec` depends on (schema.sql's references other than subject, office, staff and
 /// `supersedes`, which is checked on its own): its table and id.
 fn parent_of(rec: &dyn AnyRecord) -> Option<(&'static str, String)> {
+    // Most ops (visits, reports, …) have no parent: no JSON copy for them on the ingest path.
+    if !matches!(
+        rec.table(),
+        "leave_events" | "study_attendance" | "service_participation" | "travel_trips" | "decisions"
+    ) {
+        return None;
+    }
     let v = rec.to_json();
     let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
     match rec.table() {
