@@ -245,8 +245,7 @@ impl Server {
             }
             tx.put_entity(&row)?;
             if let Some(old) = old {
-                let exit = serde_json::to_value(Change::ScopeExit { subject_id })
-                    .map_err(|e| ServerError::internal(e.to_string()))?;
+                let exit = Change::ScopeExit { subject_id };
                 let seq = tx.append_change(old, &exit)?;
                 tx.put_doc(kind::TRANSFER_GRACE, &format!("{old}:{subject_id}"), &serde_json::json!(seq))?;
             }
@@ -339,8 +338,7 @@ impl Server {
             c.resolved_by = Some(user.display_name.clone());
             c.resolution_note = Some(r.note.clone());
             store::put(tx, kind::CONFLICT, &id.to_string(), &(office, &c))?;
-            let change = serde_json::to_value(Change::Conflict { conflict: c.clone() })
-                .map_err(|e| ServerError::internal(e.to_string()))?;
+            let change = Change::Conflict { conflict: c.clone() };
             tx.append_change(office, &change)?;
             tx.audit(&now.to_rfc3339(), &user.username, "resolve_conflict", &id.to_string(), &serde_json::json!({}))?;
             Ok(c)

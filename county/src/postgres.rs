@@ -9,7 +9,7 @@ use postgres::{Client, NoTls};
 use uuid::Uuid;
 
 use crate::error::ServerError;
-use crate::store::{ChangeRow, CountyStore, CountyTx, EntityRow, Result, StoredOp};
+use crate::store::{ChangeRow, CountyStore, CountyTx, EntityHead, EntityRow, Result, StoredOp};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS docs (
@@ -164,6 +164,17 @@ impl CountyTx for PgTx<'_> {
         Ok(self.entities(&sql, &[&entity, &id])?.pop())
     }
 
+    fn entity_head(&mut self, entity: &str, id: Uuid) -> Result<Option<EntityHead>> {
+        let row = self
+            .tx
+            .query_opt(
+                "SELECT subject_id, office_id, version FROM entities WHERE entity = $1 AND id = $2",
+                &[&entity, &id],
+            )
+            .map_err(db)?;
+        Ok(row.map(|r| EntityHead { subject_id: r.get(0), office_id: r.get(1), version: r.get(2) }))
+    }
+
     fn entity_by_alt_key(&mut self, entity: &str, alt_key: &str) -> Result<Option<EntityRow>> {
         let sql = format!("{ENTITY_COLUMNS} WHERE entity = $1 AND alt_key = $2 ORDER BY ord LIMIT 1");
         Ok(self.entities(&sql, &[&entity, &alt_key])?.pop())
@@ -220,10 +231,11 @@ impl CountyTx for PgTx<'_> {
         Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
     }
 
-    fn append_change(&mut self, office_id: Uuid, change: &serde_json::Value) -> Result<i64> {
+    fn append_change(&mut self, office_id: Uuid, change: &jiaowu_sync::wire::Change) -> Result<i64> {
+        let change = serde_json::to_value(change).map_err(|e| ServerError::internal(e.to_string()))?;
         let row = self
             .tx
-            .query_one("INSERT INTO changes (office_id, change) VALUES ($1, $2) RETURNING seq", &[&office_id, change])
+            .query_one("INSERT INTO changes (office_id, change) VALUES ($1, $2) RETURNING seq", &[&office_id, &change])
             .map_err(db)?;
         Ok(row.get(0))
     }

@@ -249,7 +249,7 @@ fn upsert_of(row: &EntityRow, now: chrono::DateTime<chrono::Utc>) -> Change {
 /// own office-level record.
 pub(crate) fn in_scope(tx: &mut dyn CountyTx, office: Uuid, row: &EntityRow) -> Result<bool> {
     match row.subject_id {
-        Some(s) => Ok(tx.entity("subjects", s)?.and_then(|s| s.office_id) == Some(office)),
+        Some(s) => Ok(tx.entity_head("subjects", s)?.and_then(|s| s.office_id) == Some(office)),
         None => Ok(row.office_id == Some(office)),
     }
 }
@@ -272,8 +272,7 @@ pub(crate) fn send_snapshot(
     subject: Uuid,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<()> {
-    let enter = serde_json::to_value(Change::ScopeEnter { subject_id: subject })
-        .map_err(|e| ServerError::internal(e.to_string()))?;
+    let enter = Change::ScopeEnter { subject_id: subject };
     tx.append_change(office, &enter)?;
     for row in tx.entities_of_subject(subject)? {
         if synced_table(&row.entity) {

@@ -178,7 +178,7 @@ impl Server {
         // old office made before it learned of it go to the new office).
         let mut feed_office = office.id;
         if let Some(sid) = subject_id {
-            match tx.entity("subjects", sid)? {
+            match tx.entity_head("subjects", sid)? {
                 Some(s) if s.office_id == Some(office.id) => {}
                 Some(s) if in_grace(tx, office.id, device, sid)? => feed_office = s.office_id.unwrap_or(office.id),
                 _ => return Ok(refused(ErrorCode::OutOfScope, zh::out_of_scope(zh::what::THIS_SUBJECT))),
@@ -192,7 +192,7 @@ impl Server {
         // without it, it would be an orphan the county cannot read (§5, `waits_on`).
         if let Some((table, parent)) = parent_of(rec.as_ref()) {
             let held = match Uuid::parse_str(&parent) {
-                Ok(id) => tx.entity(table, id)?.is_some(),
+                Ok(id) => tx.entity_head(table, id)?.is_some(),
                 Err(_) => false,
             };
             if !held {
@@ -204,11 +204,11 @@ impl Server {
             let Ok(old_id) = Uuid::parse_str(old) else {
                 return Ok(refused(ErrorCode::Invalid, zh::bad_payload(&op.entity, "supersedes")));
             };
-            if tx.entity(&op.entity, old_id)?.is_none() {
+            if tx.entity_head(&op.entity, old_id)?.is_none() {
                 return Ok(refused(ErrorCode::Invalid, zh::not_found(zh::what::CORRECTED_RECORD, old)));
             }
         }
-        if let Some(existing) = tx.entity(&op.entity, op.entity_id)? {
+        if let Some(existing) = tx.entity_head(&op.entity, op.entity_id)? {
             // Same record id from another op: the same record sent twice under two op ids.
             return Ok(applied(op, existing.version));
         }
@@ -357,7 +357,7 @@ impl Server {
                         return Ok(refused(ErrorCode::Invalid, zh::bad_payload(zh::what::SUBJECT, &e.to_string())))
                     }
                 };
-                if let Some(existing) = tx.entity("subjects", op.entity_id)? {
+                if let Some(existing) = tx.entity_head("subjects", op.entity_id)? {
                     if existing.office_id != Some(office.id) {
                         return Ok(refused(ErrorCode::OutOfScope, zh::out_of_scope(zh::what::THIS_SUBJECT)));
                     }
@@ -494,8 +494,7 @@ impl Server {
             resolution_note: None,
         };
         store::put(tx, kind::CONFLICT, &record.id.to_string(), &(office_id, &record))?;
-        let change = serde_json::to_value(Change::Conflict { conflict: record.clone() })
-            .map_err(|e| ServerError::internal(e.to_string()))?;
+        let change = Change::Conflict { conflict: record.clone() };
         tx.append_change(office_id, &change)?;
         Ok(record.id)
     }
@@ -600,10 +599,9 @@ pub(crate) fn foreign_child(tx: &mut dyn CountyTx, office_id: Uuid, row: &Entity
     let Some(pid) = row.payload.get(*field).and_then(Value::as_str).and_then(|p| Uuid::parse_str(p).ok()) else {
         return Ok(false);
     };
-    Ok(tx.entity(parent, pid)?.is_some_and(|p| p.office_id != Some(office_id)))
+    Ok(tx.entity_head(parent, pid)?.is_some_and(|p| p.office_id != Some(office_id)))
 }
 
-/// Appends an upsert of `row` to an office's feed (not a row the office cannot hold).
 /// A record the county itself makes (a leave decision, a decision on a proposal), by console
 /// user `user` now: stored, and sent to the subject's office if one holds it. Returns its row.
 pub(crate) fn put_county_record<R: serde::Serialize>(
@@ -631,12 +629,13 @@ pub(crate) fn put_county_record<R: serde::Serialize>(
         payload: serde_json::to_value(make(recorded)).map_err(|e| ServerError::internal(e.to_string()))?,
     };
     tx.put_entity(&row)?;
-    if let Some(office) = tx.entity("subjects", subject_id)?.and_then(|s| s.office_id) {
+    if let Some(office) = tx.entity_head("subjects", subject_id)?.and_then(|s| s.office_id) {
         feed_upsert(tx, office, &row, None, now)?;
     }
     Ok(row)
 }
 
+/// Appends an upsert of `row` to an office's feed (not a row the office cannot hold).
 pub(crate) fn feed_upsert(
     tx: &mut dyn CountyTx,
     office_id: Uuid,
@@ -659,6 +658,6 @@ pub(crate) fn feed_upsert(
         origin_op_id: origin,
         recorded_at: now,
     };
-    tx.append_change(office_id, &serde_json::to_value(change).map_err(|e| ServerError::internal(e.to_string()))?)?;
+    tx.append_change(office_id, &change)?;
     Ok(())
 }

@@ -1,14 +1,17 @@
 //! The SQLite backend: one county on one machine (the default). One connection behind a mutex:
 //! SQLite has one writer anyway, and the feed's seq order is then commit order by construction.
+//! Writes that queue up behind each other are committed together (`Writer`).
 
+use std::panic::AssertUnwindSafe;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension};
 use uuid::Uuid;
 
 use crate::error::ServerError;
-use crate::store::{ChangeRow, CountyStore, CountyTx, EntityRow, Result, StoredOp};
+use crate::store::{ChangeRow, CountyStore, CountyTx, EntityHead, EntityRow, Result, StoredOp};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS docs (
@@ -39,8 +42,34 @@ CREATE TRIGGER IF NOT EXISTS ops_append_only_d BEFORE DELETE ON ops BEGIN SELECT
 ";
 
 pub struct SqliteStore {
-    conn: Mutex<Connection>,
+    writer: Mutex<Writer>,
+    /// Signalled after each commit, for the writers whose work is in it.
+    committed: Condvar,
+    /// Writers waiting for the connection.
+    queued: AtomicUsize,
 }
+
+/// The one connection and the transaction it has open. Writes that arrive together share one
+/// transaction (group commit): each runs in its own savepoint, and the last of the group
+/// commits for all. No writer returns before the commit that holds its work, so nothing is
+/// answered that is not on disk, and one fsync serves many pushes.
+struct Writer {
+    conn: Connection,
+    /// Number of the open transaction, or of the last one when none is open.
+    group: u64,
+    open: bool,
+    /// Writes whose work is in the open transaction.
+    members: usize,
+    /// The last group committed or given up.
+    done: u64,
+    /// Groups whose commit failed, and why (rare: a full disk, an I/O error); the last 1,000
+    /// groups' are kept for their writers to read.
+    failed: Vec<(u64, String)>,
+}
+
+/// A group is closed after this many writes even if more are waiting (bounds the wait of its
+/// first member).
+const MAX_GROUP: usize = 32;
 
 impl SqliteStore {
     pub fn open(path: &Path) -> Result<SqliteStore> {
@@ -51,7 +80,112 @@ impl SqliteStore {
         )
         .map_err(db)?;
         conn.execute_batch(SCHEMA).map_err(db)?;
-        Ok(SqliteStore { conn: Mutex::new(conn) })
+        // Every statement the rules run stays prepared (a push runs a dozen per op).
+        conn.set_prepared_statement_cache_capacity(64);
+        Ok(SqliteStore {
+            writer: Mutex::new(Writer { conn, group: 0, open: false, members: 0, done: 0, failed: Vec::new() }),
+            committed: Condvar::new(),
+            queued: AtomicUsize::new(0),
+        })
+    }
+}
+
+impl Writer {
+    /// Runs `f` in a savepoint of the open transaction (opening one if needed); on error or
+    /// panic its work alone is undone.
+    fn run(&mut self, f: &mut dyn FnMut(&mut dyn CountyTx) -> Result<()>) -> Result<std::thread::Result<Result<()>>> {
+        if !self.open {
+            self.conn.execute_batch("BEGIN IMMEDIATE").map_err(db)?;
+            self.open = true;
+            self.group += 1;
+            self.members = 0;
+        }
+        self.conn.execute_batch("SAVEPOINT write").map_err(db)?;
+        let out = std::panic::catch_unwind(AssertUnwindSafe(|| f(&mut SqliteTx { tx: &self.conn })));
+        if matches!(out, Ok(Ok(()))) {
+            self.conn.execute_batch("RELEASE write").map_err(db)?;
+            self.members += 1;
+        } else {
+            self.conn.execute_batch("ROLLBACK TO write; RELEASE write").map_err(db)?;
+        }
+        Ok(out)
+    }
+
+    fn commit(&mut self) -> Result<()> {
+        let r = self.conn.execute_batch("COMMIT").map_err(db);
+        match &r {
+            Ok(()) => self.close(None),
+            Err(e) => self.abandon(e),
+        }
+        r
+    }
+
+    /// A transaction that would not commit, or whose savepoint would not open or close: undone
+    /// whole, and every writer in it told.
+    fn abandon(&mut self, e: &ServerError) {
+        if self.open {
+            let _ = self.conn.execute_batch("ROLLBACK");
+            self.close(Some(e.message.clone()));
+        }
+    }
+
+    fn close(&mut self, failure: Option<String>) {
+        self.open = false;
+        self.done = self.group;
+        if let Some(why) = failure {
+            self.failed.retain(|(g, _)| g + 1000 > self.group);
+            self.failed.push((self.group, why));
+        }
+    }
+
+    /// How the commit of `group` went (once `done` has reached it).
+    fn outcome(&self, group: u64) -> Result<()> {
+        match self.failed.iter().find(|(g, _)| *g == group) {
+            None => Ok(()),
+            Some((_, why)) => Err(ServerError::internal(format!("sqlite: commit: {why}"))),
+        }
+    }
+}
+
+impl CountyStore for SqliteStore {
+    fn write(&self, f: &mut dyn FnMut(&mut dyn CountyTx) -> Result<()>) -> Result<()> {
+        self.queued.fetch_add(1, Ordering::SeqCst);
+        let mut w = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        self.queued.fetch_sub(1, Ordering::SeqCst);
+        let out = match w.run(f) {
+            Ok(out) => out,
+            Err(e) => {
+                w.abandon(&e);
+                self.committed.notify_all();
+                return Err(e);
+            }
+        };
+        let mine = matches!(out, Ok(Ok(())));
+        let group = w.group;
+        if self.queued.load(Ordering::SeqCst) > 0 && w.members < MAX_GROUP {
+            // Someone is waiting to write: they (or the last of them) commit for us.
+            if mine {
+                while w.done < group {
+                    w = self.committed.wait(w).unwrap_or_else(|p| p.into_inner());
+                }
+                return w.outcome(group);
+            }
+        } else {
+            let r = w.commit();
+            self.committed.notify_all();
+            if mine {
+                return r;
+            }
+        }
+        drop(w);
+        match out {
+            Ok(r) => r,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
+
+    fn backend(&self) -> &'static str {
+        "sqlite"
     }
 }
 
@@ -67,22 +201,8 @@ fn uuid(s: Option<String>) -> Option<Uuid> {
     s.and_then(|s| Uuid::parse_str(&s).ok())
 }
 
-impl CountyStore for SqliteStore {
-    fn write(&self, f: &mut dyn FnMut(&mut dyn CountyTx) -> Result<()>) -> Result<()> {
-        let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
-        let mut t = SqliteTx { tx };
-        f(&mut t)?;
-        t.tx.commit().map_err(db)
-    }
-
-    fn backend(&self) -> &'static str {
-        "sqlite"
-    }
-}
-
 struct SqliteTx<'a> {
-    tx: rusqlite::Transaction<'a>,
+    tx: &'a Connection,
 }
 
 const ENTITY_COLUMNS: &str = "SELECT entity, id, subject_id, office_id, alt_key, version, payload FROM entities";
@@ -127,7 +247,7 @@ impl SqliteTx<'_> {
     }
 
     fn op(&self, sql: &str, params: impl rusqlite::Params) -> Result<Option<StoredOp>> {
-        let found = self.tx.query_row(sql, params, op_row).optional().map_err(db)?;
+        let found = self.tx.prepare_cached(sql).map_err(db)?.query_row(params, op_row).optional().map_err(db)?;
         let Some((op_id, device_id, seq, at, op, result)) = found else { return Ok(None) };
         Ok(Some(StoredOp {
             op_id,
@@ -144,7 +264,9 @@ impl CountyTx for SqliteTx<'_> {
     fn doc(&mut self, kind: &str, id: &str) -> Result<Option<serde_json::Value>> {
         let body: Option<String> = self
             .tx
-            .query_row("SELECT body FROM docs WHERE kind = ?1 AND id = ?2", [kind, id], |r| r.get(0))
+            .prepare_cached("SELECT body FROM docs WHERE kind = ?1 AND id = ?2")
+            .map_err(db)?
+            .query_row([kind, id], |r| r.get(0))
             .optional()
             .map_err(db)?;
         body.map(json).transpose()
@@ -152,11 +274,12 @@ impl CountyTx for SqliteTx<'_> {
 
     fn put_doc(&mut self, kind: &str, id: &str, body: &serde_json::Value) -> Result<()> {
         self.tx
-            .execute(
+            .prepare_cached(
                 "INSERT INTO docs (kind, id, body) VALUES (?1, ?2, ?3)
                  ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body",
-                [kind, id, &body.to_string()],
             )
+            .map_err(db)?
+            .execute([kind, id, &body.to_string()])
             .map_err(db)?;
         Ok(())
     }
@@ -180,17 +303,18 @@ impl CountyTx for SqliteTx<'_> {
 
     fn insert_op(&mut self, op: &StoredOp) -> Result<()> {
         self.tx
-            .execute(
+            .prepare_cached(
                 "INSERT INTO ops (op_id, device_id, seq, received_at, op, result) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                rusqlite::params![
-                    op.op_id.to_string(),
-                    op.device_id.to_string(),
-                    op.seq as i64,
-                    op.received_at.to_rfc3339(),
-                    op.op.to_string(),
-                    op.result.to_string()
-                ],
             )
+            .map_err(db)?
+            .execute(rusqlite::params![
+                op.op_id.to_string(),
+                op.device_id.to_string(),
+                op.seq as i64,
+                op.received_at.to_rfc3339(),
+                op.op.to_string(),
+                op.result.to_string()
+            ])
             .map_err(db)?;
         Ok(())
     }
@@ -204,6 +328,17 @@ impl CountyTx for SqliteTx<'_> {
         Ok(self.entities(&sql, [entity, &id.to_string()])?.pop())
     }
 
+    fn entity_head(&mut self, entity: &str, id: Uuid) -> Result<Option<EntityHead>> {
+        self.tx
+            .prepare_cached("SELECT subject_id, office_id, version FROM entities WHERE entity = ?1 AND id = ?2")
+            .map_err(db)?
+            .query_row([entity, &id.to_string()], |r| {
+                Ok(EntityHead { subject_id: uuid(r.get(0)?), office_id: uuid(r.get(1)?), version: r.get(2)? })
+            })
+            .optional()
+            .map_err(db)
+    }
+
     fn entity_by_alt_key(&mut self, entity: &str, alt_key: &str) -> Result<Option<EntityRow>> {
         let sql = format!("{ENTITY_COLUMNS} WHERE entity = ?1 AND alt_key = ?2 ORDER BY rowid LIMIT 1");
         Ok(self.entities(&sql, [entity, alt_key])?.pop())
@@ -211,22 +346,23 @@ impl CountyTx for SqliteTx<'_> {
 
     fn put_entity(&mut self, row: &EntityRow) -> Result<()> {
         self.tx
-            .execute(
+            .prepare_cached(
                 "INSERT INTO entities (entity, id, subject_id, office_id, alt_key, version, payload)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                  ON CONFLICT (entity, id) DO UPDATE SET subject_id = excluded.subject_id,
                      office_id = excluded.office_id, alt_key = excluded.alt_key,
                      version = excluded.version, payload = excluded.payload",
-                rusqlite::params![
-                    row.entity,
-                    row.id.to_string(),
-                    row.subject_id.map(|s| s.to_string()),
-                    row.office_id.map(|s| s.to_string()),
-                    row.alt_key,
-                    row.version,
-                    row.payload.to_string()
-                ],
             )
+            .map_err(db)?
+            .execute(rusqlite::params![
+                row.entity,
+                row.id.to_string(),
+                row.subject_id.map(|s| s.to_string()),
+                row.office_id.map(|s| s.to_string()),
+                row.alt_key,
+                row.version,
+                row.payload.to_string()
+            ])
             .map_err(db)?;
         Ok(())
     }
@@ -277,12 +413,12 @@ impl CountyTx for SqliteTx<'_> {
         Ok(out)
     }
 
-    fn append_change(&mut self, office_id: Uuid, change: &serde_json::Value) -> Result<i64> {
+    fn append_change(&mut self, office_id: Uuid, change: &jiaowu_sync::wire::Change) -> Result<i64> {
+        let text = serde_json::to_string(change).map_err(|e| ServerError::internal(e.to_string()))?;
         self.tx
-            .execute(
-                "INSERT INTO changes (office_id, change) VALUES (?1, ?2)",
-                [office_id.to_string(), change.to_string()],
-            )
+            .prepare_cached("INSERT INTO changes (office_id, change) VALUES (?1, ?2)")
+            .map_err(db)?
+            .execute([office_id.to_string(), text])
             .map_err(db)?;
         Ok(self.tx.last_insert_rowid())
     }
@@ -311,11 +447,74 @@ impl CountyTx for SqliteTx<'_> {
 
     fn audit(&mut self, at: &str, actor: &str, action: &str, target: &str, detail: &serde_json::Value) -> Result<()> {
         self.tx
-            .execute(
-                "INSERT INTO audit (at, actor, action, target, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-                [at, actor, action, target, &detail.to_string()],
-            )
+            .prepare_cached("INSERT INTO audit (at, actor, action, target, detail) VALUES (?1, ?2, ?3, ?4, ?5)")
+            .map_err(db)?
+            .execute([at, actor, action, target, &detail.to_string()])
             .map_err(db)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Barrier};
+
+    use super::*;
+    use crate::store;
+
+    fn committed_docs(path: &Path) -> Vec<String> {
+        let c = Connection::open(path).unwrap();
+        let mut st = c.prepare("SELECT id FROM docs ORDER BY id").unwrap();
+        st.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    }
+
+    /// Writers that arrive together share commits, but each returns only once its work is on
+    /// disk (seen by another connection), and a failing or panicking writer's work alone is
+    /// undone.
+    #[test]
+    fn writers_arriving_together_are_each_answered_after_their_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("county.db");
+        let store = Arc::new(SqliteStore::open(&path).unwrap());
+        let n = 24;
+        let start = Arc::new(Barrier::new(n));
+        let handles: Vec<_> = (0..n)
+            .map(|i| {
+                let (store, start, path) = (store.clone(), start.clone(), path.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    let id = format!("{i:02}");
+                    let r = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        store::write(store.as_ref(), |tx| {
+                            tx.put_doc("t", &id, &serde_json::json!(i))?;
+                            // Some work that takes a while, so that others queue behind it.
+                            std::thread::sleep(std::time::Duration::from_millis(2));
+                            match i % 8 {
+                                3 => Err(ServerError::internal("refused")),
+                                5 => panic!("writer {i} panics"),
+                                _ => Ok(()),
+                            }
+                        })
+                    }));
+                    // Each writer checks, the moment it is answered, that its own row is on disk.
+                    let on_disk = committed_docs(&path).contains(&id);
+                    (i, r.map(|r| r.is_ok()).ok(), on_disk)
+                })
+            })
+            .collect();
+        for h in handles {
+            let (i, answered_ok, on_disk) = h.join().unwrap();
+            match i % 8 {
+                3 => assert_eq!((answered_ok, on_disk), (Some(false), false), "writer {i}"),
+                5 => assert_eq!((answered_ok, on_disk), (None, false), "writer {i}"),
+                _ => assert_eq!((answered_ok, on_disk), (Some(true), true), "writer {i}"),
+            }
+        }
+        let kept = committed_docs(&path);
+        assert_eq!(kept.len(), n - 2 * n / 8, "{kept:?}");
+        let w = store.writer.lock().unwrap();
+        assert!(!w.open, "no transaction is left open");
+        // Fewer commits than writers: they were grouped (the reason for all this).
+        assert!(w.group < n as u64, "{} commits for {n} writers", w.group);
     }
 }

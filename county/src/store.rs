@@ -58,6 +58,14 @@ pub struct EntityRow {
     pub payload: serde_json::Value,
 }
 
+/// What the rules ask of an entity most often: whose it is, not what it says (no payload parsed).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EntityHead {
+    pub subject_id: Option<Uuid>,
+    pub office_id: Option<Uuid>,
+    pub version: i64,
+}
+
 /// One entry of an office's change feed; `seq` numbers the whole feed in commit order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangeRow {
@@ -79,6 +87,8 @@ pub trait CountyTx {
     fn op_count(&mut self) -> Result<u64>;
 
     fn entity(&mut self, entity: &str, id: Uuid) -> Result<Option<EntityRow>>;
+    /// `entity` without its payload (for scope and existence checks on the push path).
+    fn entity_head(&mut self, entity: &str, id: Uuid) -> Result<Option<EntityHead>>;
     fn entity_by_alt_key(&mut self, entity: &str, alt_key: &str) -> Result<Option<EntityRow>>;
     /// Inserts or replaces (same entity and id).
     fn put_entity(&mut self, row: &EntityRow) -> Result<()>;
@@ -95,7 +105,7 @@ pub trait CountyTx {
     fn scope_versions(&mut self, office_id: Uuid) -> Result<Vec<(String, Uuid, i64)>>;
 
     /// Appends to the change feed; returns its seq. Seqs grow in commit order.
-    fn append_change(&mut self, office_id: Uuid, change: &serde_json::Value) -> Result<i64>;
+    fn append_change(&mut self, office_id: Uuid, change: &jiaowu_sync::wire::Change) -> Result<i64>;
     fn changes_after(&mut self, office_id: Uuid, after: i64, limit: usize) -> Result<Vec<ChangeRow>>;
     fn last_change_seq(&mut self) -> Result<i64>;
 

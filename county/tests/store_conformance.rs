@@ -10,8 +10,9 @@ use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
 use jiaowu_county::console::NewOffice;
-use jiaowu_county::store::{self, CountyStore, EntityRow, StoredOp};
+use jiaowu_county::store::{self, CountyStore, EntityHead, EntityRow, StoredOp};
 use jiaowu_county::{ManualClock, PgStore, Server, ServerError, SqliteStore};
+use jiaowu_sync::wire::Change;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -182,7 +183,7 @@ fn documents_are_stored_replaced_and_listed_in_id_order(s: Arc<dyn CountyStore>)
 fn a_failed_transaction_leaves_nothing_behind(s: Arc<dyn CountyStore>) {
     let r: Result<(), ServerError> = store::write(s.as_ref(), |tx| {
         tx.put_doc("office", "a", &json!({}))?;
-        tx.append_change(Uuid::nil(), &json!({"kind": "scope_enter"}))?;
+        tx.append_change(Uuid::nil(), &Change::ScopeEnter { subject_id: Uuid::nil() })?;
         Err(ServerError::internal("boom"))
     });
     assert!(r.is_err());
@@ -270,6 +271,13 @@ fn entities_are_replaced_in_place_and_found_by_subject_office_and_alt_key(s: Arc
     assert_eq!(got.1, Some(subject));
     assert_eq!(got.2[..2], [("subjects".to_string(), 2), ("visits".to_string(), 1)], "{}", s.backend());
     assert_eq!((got.3, got.4, got.5, got.6), (1, vec![session], 4, 2), "{}", s.backend());
+    // The head of a row is its owner and version, without the payload; none for another table.
+    let heads = store::write(s.as_ref(), |tx| {
+        Ok((tx.entity_head("subjects", subject)?, tx.entity_head("visits", subject)?, tx.entity_head("visits", visit)?))
+    })
+    .unwrap();
+    let head = |subject_id, version| Some(EntityHead { subject_id, office_id: Some(office), version });
+    assert_eq!(heads, (head(Some(subject), 2), None, head(Some(subject), 1)), "{}", s.backend());
 }
 
 fn the_change_feed_is_numbered_in_commit_order_and_read_per_office(s: Arc<dyn CountyStore>) {
@@ -277,7 +285,9 @@ fn the_change_feed_is_numbered_in_commit_order_and_read_per_office(s: Arc<dyn Co
     let seqs = store::write(s.as_ref(), |tx| {
         let mut v = Vec::new();
         for i in 0..5 {
-            v.push(tx.append_change(if i % 2 == 0 { a } else { b }, &json!({"i": i}))?);
+            // The subject id numbers the entries, to read them back by.
+            let n = Uuid::from_u128(i);
+            v.push(tx.append_change(if i % 2 == 0 { a } else { b }, &Change::ScopeEnter { subject_id: n })?);
         }
         Ok(v)
     })
@@ -289,7 +299,10 @@ fn the_change_feed_is_numbered_in_commit_order_and_read_per_office(s: Arc<dyn Co
     .unwrap();
     let is: Vec<_> = first
         .iter()
-        .map(|c| serde_json::from_str::<serde_json::Value>(&c.change).unwrap()["i"].as_i64().unwrap())
+        .map(|c| match serde_json::from_str::<Change>(&c.change).unwrap() {
+            Change::ScopeEnter { subject_id } => subject_id.as_u128(),
+            other => panic!("{other:?}"),
+        })
         .collect();
     assert_eq!(is, vec![0, 2], "{}", s.backend());
     assert_eq!(rest.iter().map(|c| c.seq).collect::<Vec<_>>(), vec![seqs[4]]);
