@@ -103,7 +103,7 @@ fn op_row(r: &postgres::Row) -> StoredOp {
     }
 }
 
-const OP_COLUMNS: &str = "SELECT op_id, device_id, seq, received_at, op, result FROM ops";
+const OP_COLUMNS: &str = "SELECT op_id, device_id, seq, received_at, op::text, result::text FROM ops";
 
 impl PgTx<'_> {
     fn entities(&mut self, sql: &str, params: &[&(dyn postgres::types::ToSql + Sync)]) -> Result<Vec<EntityRow>> {
@@ -147,7 +147,8 @@ impl CountyTx for PgTx<'_> {
     fn insert_op(&mut self, op: &StoredOp) -> Result<()> {
         self.tx
             .execute(
-                "INSERT INTO ops (op_id, device_id, seq, received_at, op, result) VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO ops (op_id, device_id, seq, received_at, op, result)
+                 VALUES ($1, $2, $3, $4, $5::text::jsonb, $6::text::jsonb)",
                 &[&op.op_id, &op.device_id, &(op.seq as i64), &op.received_at, &op.op, &op.result],
             )
             .map_err(db)?;

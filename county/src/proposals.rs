@@ -136,7 +136,7 @@ impl Server {
                 }
                 tx.put_entity(&subject)?;
                 if let Some(office) = subject.office_id {
-                    feed_upsert(tx, office, &subject, None, now)?;
+                    feed_upsert(tx, office, subject.clone(), None, now)?;
                 }
             }
             tx.audit(

@@ -276,7 +276,7 @@ pub(crate) fn send_snapshot(
     tx.append_change(office, &enter)?;
     for row in tx.entities_of_subject(subject)? {
         if synced_table(&row.entity) {
-            feed_upsert(tx, office, &row, None, now)?;
+            feed_upsert(tx, office, row, None, now)?;
         }
     }
     Ok(())

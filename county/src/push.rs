@@ -123,8 +123,8 @@ impl Server {
                     device_id: d.id,
                     seq: op.seq,
                     received_at: now,
-                    op: serde_json::to_value(op).map_err(|e| ServerError::internal(e.to_string()))?,
-                    result: serde_json::to_value(&result).map_err(|e| ServerError::internal(e.to_string()))?,
+                    op: serde_json::to_string(op).map_err(|e| ServerError::internal(e.to_string()))?,
+                    result: serde_json::to_string(&result).map_err(|e| ServerError::internal(e.to_string()))?,
                 })?;
                 results.push(result);
                 d.acked_through = expected;
@@ -269,7 +269,7 @@ impl Server {
             payload: with_county_office_id(rec.to_json(), office),
         };
         tx.put_entity(&row)?;
-        feed_upsert(tx, feed_office, &row, Some(op.op_id), now)
+        feed_upsert(tx, feed_office, row, Some(op.op_id), now)
     }
 
     /// Who may record this (design.md §3): county and higher decisions are not the office's.
@@ -382,7 +382,7 @@ impl Server {
                 let authors: Map<String, Value> =
                     op.payload.keys().map(|k| (k.clone(), Value::String("office".into()))).collect();
                 tx.put_doc(kind::FIELD_AUTHORS, &op.entity_id.to_string(), &Value::Object(authors))?;
-                feed_upsert(tx, office.id, &row, Some(op.op_id), now)?;
+                feed_upsert(tx, office.id, row, Some(op.op_id), now)?;
                 Ok(applied(op, 1))
             }
             OpKind::Update => self.merge_subject_update(tx, office, op, now),
@@ -443,7 +443,7 @@ impl Server {
             row.payload = Value::Object(next);
             tx.put_entity(&row)?;
             tx.put_doc(kind::FIELD_AUTHORS, &op.entity_id.to_string(), &Value::Object(authors))?;
-            feed_upsert(tx, office.id, &row, Some(op.op_id), now)?;
+            feed_upsert(tx, office.id, row.clone(), Some(op.op_id), now)?;
         }
         if conflict_fields.is_empty() {
             return Ok(applied(op, row.version));
@@ -569,7 +569,7 @@ fn rejected(op: &Op, code: ErrorCode, message: String) -> OpResult {
 }
 
 fn duplicate(op: &Op, stored: &StoredOp) -> OpResult {
-    let previous: Option<OpResult> = serde_json::from_value(stored.result.clone()).ok();
+    let previous: Option<OpResult> = serde_json::from_str(&stored.result).ok();
     OpResult {
         op_id: op.op_id,
         seq: op.seq,
@@ -630,7 +630,7 @@ pub(crate) fn put_county_record<R: serde::Serialize>(
     };
     tx.put_entity(&row)?;
     if let Some(office) = tx.entity_head("subjects", subject_id)?.and_then(|s| s.office_id) {
-        feed_upsert(tx, office, &row, None, now)?;
+        feed_upsert(tx, office, row.clone(), None, now)?;
     }
     Ok(row)
 }
@@ -639,19 +639,19 @@ pub(crate) fn put_county_record<R: serde::Serialize>(
 pub(crate) fn feed_upsert(
     tx: &mut dyn CountyTx,
     office_id: Uuid,
-    row: &EntityRow,
+    row: EntityRow,
     origin: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    if foreign_child(tx, office_id, row)? {
+    if foreign_child(tx, office_id, &row)? {
         return Ok(());
     }
-    let payload = match &row.payload {
-        Value::Object(m) => m.clone(),
+    let payload = match row.payload {
+        Value::Object(m) => m,
         _ => Map::new(),
     };
     let change = Change::Upsert {
-        entity: row.entity.clone(),
+        entity: row.entity,
         entity_id: row.id,
         version: row.version,
         payload,

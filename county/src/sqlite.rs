@@ -4,8 +4,9 @@
 
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::{Arc, Condvar, Mutex};
 
 use rusqlite::{Connection, OptionalExtension};
 use uuid::Uuid;
@@ -47,6 +48,10 @@ pub struct SqliteStore {
     committed: Condvar,
     /// Writers waiting for the connection.
     queued: AtomicUsize,
+    /// Tells the checkpointer that a commit happened.
+    nudge: SyncSender<()>,
+    /// Checkpoints the checkpointer has run.
+    checkpoints: Arc<AtomicU64>,
 }
 
 /// The one connection and the transaction it has open. Writes that arrive together share one
@@ -71,23 +76,62 @@ struct Writer {
 /// first member).
 const MAX_GROUP: usize = 32;
 
+/// The WAL is copied into the database file by a thread of its own (`checkpointer`), so a commit
+/// writes and syncs only its own pages. Should that thread fall behind, the writer checkpoints
+/// itself past this many pages (80 MB), so the WAL cannot grow without bound.
+const WAL_LIMIT_PAGES: u32 = 20_000;
+
+/// Checkpoints are run at most this often (each one syncs the database file).
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
+
 impl SqliteStore {
     pub fn open(path: &Path) -> Result<SqliteStore> {
         let conn = Connection::open(path).map_err(db)?;
-        conn.execute_batch(
+        conn.execute_batch(&format!(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;
-             PRAGMA cache_size = -65536;",
-        )
+             PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = {WAL_LIMIT_PAGES};"
+        ))
         .map_err(db)?;
         conn.execute_batch(SCHEMA).map_err(db)?;
         // Every statement the rules run stays prepared (a push runs a dozen per op).
         conn.set_prepared_statement_cache_capacity(64);
+        let (nudge, nudged) = sync_channel(1);
+        let checkpoints = Arc::new(AtomicU64::new(0));
+        checkpointer(Connection::open(path).map_err(db)?, nudged, checkpoints.clone())?;
         Ok(SqliteStore {
             writer: Mutex::new(Writer { conn, group: 0, open: false, members: 0, done: 0, failed: Vec::new() }),
             committed: Condvar::new(),
             queued: AtomicUsize::new(0),
+            nudge,
+            checkpoints,
         })
     }
+
+    /// Checkpoints run so far by the checkpointer thread.
+    pub fn checkpoints(&self) -> u64 {
+        self.checkpoints.load(Ordering::Relaxed)
+    }
+}
+
+/// Copies committed WAL frames into the database file after commits, from a connection of its
+/// own (a passive checkpoint does not stop writers). Ends when the store is dropped.
+fn checkpointer(conn: Connection, nudged: Receiver<()>, count: Arc<AtomicU64>) -> Result<()> {
+    conn.execute_batch("PRAGMA busy_timeout = 5000;").map_err(db)?;
+    std::thread::Builder::new()
+        .name("county-checkpoint".into())
+        .spawn(move || {
+            while nudged.recv().is_ok() {
+                std::thread::sleep(CHECKPOINT_EVERY);
+                let _ = nudged.try_recv();
+                // A failed checkpoint is retried after the next commit; the writer's own
+                // limit is the backstop.
+                if conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())).is_ok() {
+                    count.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        })
+        .map_err(|e| ServerError::internal(format!("checkpoint thread: {e}")))?;
+    Ok(())
 }
 
 impl Writer {
@@ -173,6 +217,7 @@ impl CountyStore for SqliteStore {
         } else {
             let r = w.commit();
             self.committed.notify_all();
+            let _ = self.nudge.try_send(());
             if mine {
                 return r;
             }
@@ -254,8 +299,8 @@ impl SqliteTx<'_> {
             device_id,
             seq,
             received_at: at.parse().map_err(|_| ServerError::internal("stored time"))?,
-            op: json(op)?,
-            result: json(result)?,
+            op,
+            result,
         }))
     }
 }
@@ -312,8 +357,8 @@ impl CountyTx for SqliteTx<'_> {
                 op.device_id.to_string(),
                 op.seq as i64,
                 op.received_at.to_rfc3339(),
-                op.op.to_string(),
-                op.result.to_string()
+                op.op,
+                op.result
             ])
             .map_err(db)?;
         Ok(())
@@ -516,5 +561,27 @@ mod tests {
         assert!(!w.open, "no transaction is left open");
         // Fewer commits than writers: they were grouped (the reason for all this).
         assert!(w.group < n as u64, "{} commits for {n} writers", w.group);
+    }
+
+    /// Commits land in the WAL; the checkpointer thread, not the writer, moves them into the
+    /// database file (the writer's own limit is far away).
+    #[test]
+    fn the_checkpointer_moves_commits_into_the_database_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("county.db");
+        let store = SqliteStore::open(&path).unwrap();
+        let before = std::fs::metadata(&path).unwrap().len();
+        let big = serde_json::json!("几".repeat(2000));
+        for i in 0..100 {
+            store::write(&store, |tx| tx.put_doc("t", &i.to_string(), &big)).unwrap();
+        }
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while store.checkpoints() == 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(store.checkpoints() > 0, "no checkpoint ran");
+        let after = std::fs::metadata(&path).unwrap().len();
+        // 100 rows of 6 KB: about 150 pages, far below the writer's limit of 20,000.
+        assert!(after > before + 400_000, "database file {before} → {after} bytes");
     }
 }

@@ -37,10 +37,11 @@ pub struct StoredOp {
     pub device_id: Uuid,
     pub seq: u64,
     pub received_at: chrono::DateTime<chrono::Utc>,
-    /// The op as received (JSON of `wire::Op`).
-    pub op: serde_json::Value,
-    /// The answer (JSON of `wire::OpResult`).
-    pub result: serde_json::Value,
+    /// The op as received (JSON text of `wire::Op`; written straight from the op, not through a
+    /// `Value`, on the ingest path).
+    pub op: String,
+    /// The answer (JSON text of `wire::OpResult`).
+    pub result: String,
 }
 
 /// The server's copy of one entity (a subject or a record).
