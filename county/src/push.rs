@@ -21,6 +21,41 @@ use crate::server::Server;
 use crate::store::{self, kind, CountyTx, EntityRow, Result, StoredOp};
 use crate::zh;
 
+/// A record op's record, decoded, and its JSON as the county keeps it; or why it is invalid.
+type Decoded = std::result::Result<(Box<dyn AnyRecord>, Value), String>;
+
+/// What can be worked out about an op before the county's state is read. It is done before the
+/// writer's lock is taken, so that one push is decoded while another is applied.
+struct Prepared {
+    /// The op as received, as JSON text (kept beside its answer).
+    text: String,
+    /// A record op's record (none for subjects and an office's own information).
+    record: Option<Decoded>,
+}
+
+fn prepare_all(req: &PushRequest) -> Result<Vec<Prepared>> {
+    if req.ops.len() > jiaowu_sync::MAX_PUSH_OPS {
+        return Ok(Vec::new()); // refused whole by `push_in`
+    }
+    req.ops.iter().map(prepare).collect()
+}
+
+fn prepare(op: &Op) -> Result<Prepared> {
+    let text = serde_json::to_string(op).map_err(|e| ServerError::internal(e.to_string()))?;
+    if OFFICE_INFO.contains(&op.entity.as_str()) || op.entity == "subjects" {
+        return Ok(Prepared { text, record: None });
+    }
+    let record = match jiaowu_store::decode_record(&op.entity, Value::Object(op.payload.clone())) {
+        None => Err(zh::unknown_entity(&op.entity)),
+        Some(Err(e)) => Err(zh::bad_payload(&op.entity, &e.to_string())),
+        Some(Ok(r)) => {
+            let json = r.to_json();
+            Ok((r, json))
+        }
+    };
+    Ok(Prepared { text, record: Some(record) })
+}
+
 /// Subject fields that are the county's (identity and legal fields, design.md §3).
 pub const COUNTY_FIELDS: &[&str] = &[
     "office_id",
@@ -52,15 +87,19 @@ const OFFICE_INFO: &[&str] = &["office", "staff"];
 impl Server {
     pub fn push(&self, device: &Device, req: &PushRequest) -> Result<PushResponse> {
         let now = self.now();
-        self.write(|tx| self.push_in(tx, device.id, req, now))?
+        let mut prepared = prepare_all(req)?;
+        self.write(|tx| self.push_in(tx, device.id, req, &mut prepared, now))?
     }
 
-    /// A signed push: the request is authenticated and applied in one transaction (one commit
-    /// per push, which is what the county's ingest rate is made of).
+    /// A signed push: the request is authenticated and applied atomically. What needs no county
+    /// state (decoding the ops, checking the signature of a known device) is done first, outside
+    /// the writer's lock.
     pub fn push_signed(&self, signed: &Signed<'_>, signature: &str, req: &PushRequest) -> Result<PushResponse> {
         let now = self.now();
-        self.write(|tx| match self.authenticate_in(tx, signed, signature, now)? {
-            Ok(device) => self.push_in(tx, device.id, req, now),
+        let mut prepared = prepare_all(req)?;
+        let presigned = self.presigned(signed, signature);
+        self.write(|tx| match self.authenticate_in(tx, signed, signature, presigned.as_deref(), now)? {
+            Ok(device) => self.push_in(tx, device.id, req, &mut prepared, now),
             Err(refused) => Ok(Err(refused)),
         })?
     }
@@ -70,6 +109,7 @@ impl Server {
         tx: &mut dyn CountyTx,
         device_id: Uuid,
         req: &PushRequest,
+        prepared: &mut [Prepared],
         now: DateTime<Utc>,
     ) -> Result<Result<PushResponse>> {
         if req.ops.len() > jiaowu_sync::MAX_PUSH_OPS {
@@ -85,7 +125,7 @@ impl Server {
             d.pulled_through = d.pulled_through.max(seen);
             let mut results = Vec::new();
             let mut stop = None;
-            for op in &req.ops {
+            for (op, prep) in req.ops.iter().zip(prepared.iter_mut()) {
                 let expected = d.acked_through + 1;
                 if let Some(stored) = tx.op_by_id(op.op_id)? {
                     // A lost answer: repeat the first one. A duplicate at the expected seq
@@ -117,13 +157,13 @@ impl Server {
                     );
                     break;
                 }
-                let result = self.apply_op(tx, &office, &d, op, now)?;
+                let result = self.apply_op(tx, &office, &d, op, prep.record.take(), now)?;
                 tx.insert_op(&StoredOp {
                     op_id: op.op_id,
                     device_id: d.id,
                     seq: op.seq,
                     received_at: now,
-                    op: serde_json::to_string(op).map_err(|e| ServerError::internal(e.to_string()))?,
+                    op: std::mem::take(&mut prep.text),
                     result: serde_json::to_string(&result).map_err(|e| ServerError::internal(e.to_string()))?,
                 })?;
                 results.push(result);
@@ -144,11 +184,12 @@ impl Server {
         office: &Office,
         device: &Device,
         op: &Op,
+        record: Option<Decoded>,
         now: DateTime<Utc>,
     ) -> Result<OpResult> {
         let refused = |code, message| rejected(op, code, message);
-        let payload = Value::Object(op.payload.clone());
         if OFFICE_INFO.contains(&op.entity.as_str()) {
+            let payload = Value::Object(op.payload.clone());
             let row = EntityRow {
                 entity: op.entity.clone(),
                 id: op.entity_id,
@@ -164,10 +205,10 @@ impl Server {
         if op.entity == "subjects" {
             return self.apply_subject_op(tx, office, op, now);
         }
-        let rec = match jiaowu_store::decode_record(&op.entity, payload) {
-            None => return Ok(refused(ErrorCode::Invalid, zh::unknown_entity(&op.entity))),
-            Some(Err(e)) => return Ok(refused(ErrorCode::Invalid, zh::bad_payload(&op.entity, &e.to_string()))),
-            Some(Ok(r)) => r,
+        let (rec, json) = match record {
+            None => return Err(ServerError::internal("op not prepared")),
+            Some(Err(message)) => return Ok(refused(ErrorCode::Invalid, message)),
+            Some(Ok(decoded)) => decoded,
         };
         if rec.record_id().0 != op.entity_id || !matches!(op.kind, OpKind::Create | OpKind::Supersede) {
             return Ok(refused(ErrorCode::Invalid, zh::bad_payload(&op.entity, "entity_id/kind")));
@@ -240,10 +281,10 @@ impl Server {
                     ..applied(op, 0)
                 });
             }
-            self.store_record(tx, office.id, feed_office, op, rec.as_ref(), subject_id, supersedes.clone(), now)?;
+            self.store_record(tx, office.id, feed_office, op, json, subject_id, supersedes.clone(), now)?;
             return Ok(OpResult { outcome: Outcome::Conflict, conflict_id: Some(conflict), ..applied(op, 1) });
         }
-        self.store_record(tx, office.id, feed_office, op, rec.as_ref(), subject_id, supersedes, now)?;
+        self.store_record(tx, office.id, feed_office, op, json, subject_id, supersedes, now)?;
         Ok(applied(op, 1))
     }
 
@@ -254,7 +295,7 @@ impl Server {
         office: Uuid,
         feed_office: Uuid,
         op: &Op,
-        rec: &dyn AnyRecord,
+        json: Value,
         subject_id: Option<Uuid>,
         supersedes: Option<String>,
         now: DateTime<Utc>,
@@ -266,7 +307,7 @@ impl Server {
             office_id: Some(office),
             alt_key: supersedes,
             version: 1,
-            payload: with_county_office_id(rec.to_json(), office),
+            payload: with_county_office_id(json, office),
         };
         tx.put_entity(&row)?;
         feed_upsert(tx, feed_office, row, Some(op.op_id), now)

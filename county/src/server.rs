@@ -65,6 +65,9 @@ pub struct Server {
     pub feed_epoch: String,
     /// The pin of the certificate this server presents (HTTPS), printed on enrolment slips.
     pub cert_pin: Mutex<Option<String>>,
+    /// Public keys of the devices seen, so that a request's signature is checked before the
+    /// writer's lock is taken (devices.rs `presigned`); the device's record still decides.
+    pub(crate) device_keys: Mutex<std::collections::HashMap<Uuid, (String, ed25519_dalek::VerifyingKey)>>,
 }
 
 impl Server {
@@ -108,6 +111,7 @@ impl Server {
             signing_key: SigningKey::from_bytes(&bytes),
             feed_epoch: settings.feed_epoch,
             cert_pin: Mutex::new(None),
+            device_keys: Mutex::new(Default::default()),
         })
     }
 
