@@ -1,9 +1,10 @@
 //! Push (docs/sync-protocol.md §5): ops in seq order, idempotent by op id, each answered and its
 //! answer stored beside it; authority per record type (§5.1, design.md §3).
 //!
-//! A push is processed in one transaction (one fsync for the batch, not one per op). A seq gap or
-//! a reused seq stops the batch: what came before it is committed with its answers, and the
-//! client learns them as duplicates when it sends again.
+//! A push is applied atomically and answered only once committed (one fsync for the batch, not
+//! one per op; pushes arriving together share a commit, sqlite.rs). A seq gap or a reused seq
+//! stops the batch: what came before it is committed with its answers, and the client learns
+//! them as duplicates when it sends again.
 
 use chrono::{DateTime, Utc};
 use jiaowu_store::AnyRecord;
