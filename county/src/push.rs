@@ -223,7 +223,13 @@ impl Server {
             match tx.entity_head("subjects", sid)? {
                 Some(s) if s.office_id == Some(office.id) => {}
                 Some(s) if in_grace(tx, office.id, device, sid)? => feed_office = s.office_id.unwrap_or(office.id),
-                _ => return Ok(refused(ErrorCode::OutOfScope, zh::out_of_scope(zh::what::THIS_SUBJECT))),
+                Some(_) => return Ok(refused(ErrorCode::OutOfScope, zh::out_of_scope(zh::what::THIS_SUBJECT))),
+                // A subject the county has never held: one this office registered whose own op
+                // was refused. Its records wait for it (and go again with it when resubmitted).
+                None => {
+                    let name = zh::parent_name("subjects");
+                    return Ok(refused(ErrorCode::WaitsOn, zh::waits_on(name, &sid.to_string())));
+                }
             }
         }
         if let Some(reason) = self.authority(tx, office, rec.as_ref())? {

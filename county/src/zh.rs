@@ -103,6 +103,7 @@ pub fn waits_on(what: &str, id: &str) -> String {
 /// What each kind of parent record is called, for `waits_on`.
 pub fn parent_name(table: &str) -> &'static str {
     match table {
+        "subjects" => "社区矫正对象登记",
         "leave_requests" => "外出申请",
         "study_sessions" => "集中教育学习",
         "service_activities" => "公益活动",

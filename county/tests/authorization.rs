@@ -234,6 +234,12 @@ async fn an_op_that_hangs_on_a_rejected_record_waits_for_it_and_blocks_nothing_e
     assert_eq!((r["outcome"].as_str(), r["reason"].as_str()), (Some("rejected"), Some("waits_on")), "{r}");
     assert!(r["message"].as_str().unwrap().contains(&leave), "{r}");
     assert!(r["message"].as_str().unwrap().contains("外出申请"), "{r}");
+    // A visit to a subject the county has never held (one the office registered, refused): it
+    // waits for that subject, rather than being out of scope.
+    let unknown = Uuid::now_v7().to_string();
+    let r = a.push(&env.server, "visits", visit(&unknown)).await;
+    assert_eq!((r["outcome"].as_str(), r["reason"].as_str()), (Some("rejected"), Some("waits_on")), "{r}");
+    assert!(r["message"].as_str().unwrap().contains("社区矫正对象登记"), "{r}");
     // The same kind of event on a leave request the county holds is applied.
     let good = leave_request(&s, 5, "office");
     let held = good["id"].as_str().unwrap().to_string();
