@@ -36,6 +36,16 @@ pub struct IssuedCode {
     pub pin_prefix: Option<String>,
 }
 
+/// What checking a request's signature before the lock found (`Server::presigned`).
+pub(crate) enum Presigned {
+    /// The device has not been seen since the server started.
+    Unknown,
+    /// It holds under this key (base64, as the device's record keeps it).
+    Holds(String),
+    /// It does not hold under this key.
+    Fails(String),
+}
+
 impl Server {
     /// A one-time enrolment code for an office (county console).
     pub fn issue_enrolment_code(&self, office_id: Uuid, actor: &str) -> Result<IssuedCode> {
@@ -130,14 +140,18 @@ impl Server {
     pub fn authenticate(&self, signed: &Signed<'_>, signature: &str) -> Result<Device> {
         let now = self.now();
         let presigned = self.presigned(signed, signature);
-        self.write(|tx| self.authenticate_in(tx, signed, signature, presigned.as_deref(), now))?
+        self.write(|tx| self.authenticate_in(tx, signed, signature, &presigned, now))?
     }
 
-    /// The key a request's signature was checked against before any lock, if the device has
-    /// been seen before and the signature holds (ed25519 is the costly part of a check).
-    pub(crate) fn presigned(&self, signed: &Signed<'_>, signature: &str) -> Option<String> {
-        let (text, key) = self.device_keys.lock().unwrap_or_else(|p| p.into_inner()).get(&signed.device).cloned()?;
-        signed.verify(&key, signature).is_ok().then_some(text)
+    /// A request's signature checked before any lock against the key last seen for its device
+    /// (ed25519 is the costly part of a check); the device's record decides in the transaction.
+    pub(crate) fn presigned(&self, signed: &Signed<'_>, signature: &str) -> Presigned {
+        let cached = self.device_keys.lock().unwrap_or_else(|p| p.into_inner()).get(&signed.device).cloned();
+        match cached {
+            None => Presigned::Unknown,
+            Some((text, key)) if signed.verify(&key, signature).is_ok() => Presigned::Holds(text),
+            Some((text, _)) => Presigned::Fails(text),
+        }
     }
 
     /// `authenticate` inside a caller's transaction (a push checks the request and applies it
@@ -147,7 +161,7 @@ impl Server {
         tx: &mut dyn store::CountyTx,
         signed: &Signed<'_>,
         signature: &str,
-        presigned: Option<&str>,
+        presigned: &Presigned,
         now: DateTime<Utc>,
     ) -> Result<Result<Device>> {
         let Some(mut d) = store::get::<Device>(tx, kind::DEVICE, &signed.device.to_string())? else {
@@ -157,12 +171,18 @@ impl Server {
             return Ok(Err(ServerError::new(ErrorCode::DeviceRevoked, zh::DEVICE_REVOKED)));
         }
         // Checked already against the key the device's record holds, or checked now.
-        if presigned != Some(d.public_key.as_str()) {
-            let key = public_key_from_base64(&d.public_key).map_err(|_| ServerError::internal("stored key"))?;
-            if signed.verify(&key, signature).is_err() {
+        match presigned {
+            Presigned::Holds(k) if *k == d.public_key => {}
+            Presigned::Fails(k) if *k == d.public_key => {
                 return Ok(Err(ServerError::new(ErrorCode::BadSignature, zh::BAD_SIGNATURE)));
             }
-            self.device_keys.lock().unwrap_or_else(|p| p.into_inner()).insert(d.id, (d.public_key.clone(), key));
+            _ => {
+                let key = public_key_from_base64(&d.public_key).map_err(|_| ServerError::internal("stored key"))?;
+                if signed.verify(&key, signature).is_err() {
+                    return Ok(Err(ServerError::new(ErrorCode::BadSignature, zh::BAD_SIGNATURE)));
+                }
+                self.device_keys.lock().unwrap_or_else(|p| p.into_inner()).insert(d.id, (d.public_key.clone(), key));
+            }
         }
         if signed.counter <= d.last_counter {
             return Ok(Err(ServerError::new(ErrorCode::Replayed, zh::replayed(d.last_counter))

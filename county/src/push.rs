@@ -16,6 +16,7 @@ use jiaowu_sync::wire::{
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
+use crate::devices::Presigned;
 use crate::error::ServerError;
 use crate::model::{Device, Office};
 use crate::server::Server;
@@ -97,9 +98,13 @@ impl Server {
     /// the writer's lock.
     pub fn push_signed(&self, signed: &Signed<'_>, signature: &str, req: &PushRequest) -> Result<PushResponse> {
         let now = self.now();
-        let mut prepared = prepare_all(req)?;
         let presigned = self.presigned(signed, signature);
-        self.write(|tx| match self.authenticate_in(tx, signed, signature, presigned.as_deref(), now)? {
+        // Only a push that is surely signed is worth decoding ahead (others are in the lock).
+        let mut prepared = match presigned {
+            Presigned::Holds(_) => prepare_all(req)?,
+            _ => Vec::new(),
+        };
+        self.write(|tx| match self.authenticate_in(tx, signed, signature, &presigned, now)? {
             Ok(device) => self.push_in(tx, device.id, req, &mut prepared, now),
             Err(refused) => Ok(Err(refused)),
         })?
@@ -110,11 +115,14 @@ impl Server {
         tx: &mut dyn CountyTx,
         device_id: Uuid,
         req: &PushRequest,
-        prepared: &mut [Prepared],
+        prepared: &mut Vec<Prepared>,
         now: DateTime<Utc>,
     ) -> Result<Result<PushResponse>> {
         if req.ops.len() > jiaowu_sync::MAX_PUSH_OPS {
             return Ok(Err(ServerError::new(ErrorCode::TooLarge, zh::TOO_LARGE)));
+        }
+        if prepared.len() != req.ops.len() {
+            *prepared = prepare_all(req)?;
         }
         // A cursor from another database tells nothing; the pull that follows will reset it.
         let seen = self.cursor_seq(req.cursor.as_deref()).unwrap_or(0);

@@ -1,11 +1,12 @@
-//! The SQLite backend: one county on one machine (the default). One connection behind a mutex:
-//! SQLite has one writer anyway, and the feed's seq order is then commit order by construction.
-//! Writes that queue up behind each other are committed together (`Writer`).
+//! The SQLite backend: one county on one machine (the default). One writing connection behind a
+//! mutex: SQLite has one writer anyway, and the feed's seq order is then commit order by
+//! construction. Writes that queue up behind each other are committed together (`Writer`); a
+//! second connection only checkpoints (`checkpointer`).
 
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender};
 use std::sync::{Arc, Condvar, Mutex};
 
 use rusqlite::{Connection, OptionalExtension};
@@ -48,28 +49,32 @@ pub struct SqliteStore {
     committed: Condvar,
     /// Writers waiting for the connection.
     queued: AtomicUsize,
-    /// Tells the checkpointer that a commit happened.
-    nudge: SyncSender<()>,
+    /// Tells the checkpointer that a commit happened; dropped (and the thread joined) with the
+    /// store.
+    nudge: Option<SyncSender<()>>,
+    checkpointer: Option<std::thread::JoinHandle<()>>,
     /// Checkpoints the checkpointer has run.
     checkpoints: Arc<AtomicU64>,
 }
 
-/// The one connection and the transaction it has open. Writes that arrive together share one
-/// transaction (group commit): each runs in its own savepoint, and the last of the group
-/// commits for all. No writer returns before the commit that holds its work, so nothing is
-/// answered that is not on disk, and one fsync serves many pushes.
+/// The writing connection and the transaction it has open. Writes that arrive together share
+/// one transaction (group commit): each runs in its own savepoint, and the last of the group
+/// commits for all. No writer returns before the commit of its group, so nothing is answered
+/// that is not on disk (nor refused on the strength of work that then failed to commit), and
+/// one fsync serves many pushes.
 struct Writer {
     conn: Connection,
     /// Number of the open transaction, or of the last one when none is open.
     group: u64,
     open: bool,
-    /// Writes whose work is in the open transaction.
+    /// Writes run in the open transaction, and of them those waiting for its commit.
     members: usize,
+    waiting: usize,
     /// The last group committed or given up.
     done: u64,
-    /// Groups whose commit failed, and why (rare: a full disk, an I/O error); the last 1,000
-    /// groups' are kept for their writers to read.
-    failed: Vec<(u64, String)>,
+    /// Groups whose commit failed (rare: a full disk, an I/O error): why, and how many of its
+    /// writers have yet to read it.
+    failed: Vec<(u64, String, usize)>,
 }
 
 /// A group is closed after this many writes even if more are waiting (bounds the wait of its
@@ -78,8 +83,10 @@ const MAX_GROUP: usize = 32;
 
 /// The WAL is copied into the database file by a thread of its own (`checkpointer`), so a commit
 /// writes and syncs only its own pages. Should that thread fall behind, the writer checkpoints
-/// itself past this many pages (80 MB), so the WAL cannot grow without bound.
+/// itself past this many pages (80 MB), so the WAL cannot grow without bound; once checkpointed,
+/// the WAL file is cut back to 16 MB.
 const WAL_LIMIT_PAGES: u32 = 20_000;
+const WAL_KEEP_BYTES: u32 = 16 << 20;
 
 /// Checkpoints are run at most this often (each one syncs the database file).
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
@@ -89,7 +96,8 @@ impl SqliteStore {
         let conn = Connection::open(path).map_err(db)?;
         conn.execute_batch(&format!(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;
-             PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = {WAL_LIMIT_PAGES};"
+             PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = {WAL_LIMIT_PAGES};
+             PRAGMA journal_size_limit = {WAL_KEEP_BYTES};"
         ))
         .map_err(db)?;
         conn.execute_batch(SCHEMA).map_err(db)?;
@@ -97,12 +105,21 @@ impl SqliteStore {
         conn.set_prepared_statement_cache_capacity(64);
         let (nudge, nudged) = sync_channel(1);
         let checkpoints = Arc::new(AtomicU64::new(0));
-        checkpointer(Connection::open(path).map_err(db)?, nudged, checkpoints.clone())?;
+        let thread = checkpointer(Connection::open(path).map_err(db)?, nudged, checkpoints.clone())?;
         Ok(SqliteStore {
-            writer: Mutex::new(Writer { conn, group: 0, open: false, members: 0, done: 0, failed: Vec::new() }),
+            writer: Mutex::new(Writer {
+                conn,
+                group: 0,
+                open: false,
+                members: 0,
+                waiting: 0,
+                done: 0,
+                failed: Vec::new(),
+            }),
             committed: Condvar::new(),
             queued: AtomicUsize::new(0),
-            nudge,
+            nudge: Some(nudge),
+            checkpointer: Some(thread),
             checkpoints,
         })
     }
@@ -113,16 +130,27 @@ impl SqliteStore {
     }
 }
 
+impl Drop for SqliteStore {
+    fn drop(&mut self) {
+        drop(self.nudge.take());
+        if let Some(t) = self.checkpointer.take() {
+            let _ = t.join();
+        }
+    }
+}
+
 /// Copies committed WAL frames into the database file after commits, from a connection of its
-/// own (a passive checkpoint does not stop writers). Ends when the store is dropped.
-fn checkpointer(conn: Connection, nudged: Receiver<()>, count: Arc<AtomicU64>) -> Result<()> {
+/// own (a passive checkpoint does not stop writers). Ends as soon as the store is dropped.
+fn checkpointer(conn: Connection, nudged: Receiver<()>, count: Arc<AtomicU64>) -> Result<std::thread::JoinHandle<()>> {
     conn.execute_batch("PRAGMA busy_timeout = 5000;").map_err(db)?;
     std::thread::Builder::new()
         .name("county-checkpoint".into())
         .spawn(move || {
             while nudged.recv().is_ok() {
-                std::thread::sleep(CHECKPOINT_EVERY);
-                let _ = nudged.try_recv();
+                // Commits close together share a checkpoint.
+                if let Err(RecvTimeoutError::Disconnected) = nudged.recv_timeout(CHECKPOINT_EVERY) {
+                    return;
+                }
                 // A failed checkpoint is retried after the next commit; the writer's own
                 // limit is the backstop.
                 if conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())).is_ok() {
@@ -130,8 +158,7 @@ fn checkpointer(conn: Connection, nudged: Receiver<()>, count: Arc<AtomicU64>) -
                 }
             }
         })
-        .map_err(|e| ServerError::internal(format!("checkpoint thread: {e}")))?;
-    Ok(())
+        .map_err(|e| ServerError::internal(format!("checkpoint thread: {e}")))
 }
 
 impl Writer {
@@ -143,12 +170,13 @@ impl Writer {
             self.open = true;
             self.group += 1;
             self.members = 0;
+            self.waiting = 0;
         }
+        self.members += 1;
         self.conn.execute_batch("SAVEPOINT write").map_err(db)?;
         let out = std::panic::catch_unwind(AssertUnwindSafe(|| f(&mut SqliteTx { tx: &self.conn })));
         if matches!(out, Ok(Ok(()))) {
             self.conn.execute_batch("RELEASE write").map_err(db)?;
-            self.members += 1;
         } else {
             self.conn.execute_batch("ROLLBACK TO write; RELEASE write").map_err(db)?;
         }
@@ -177,17 +205,22 @@ impl Writer {
         self.open = false;
         self.done = self.group;
         if let Some(why) = failure {
-            self.failed.retain(|(g, _)| g + 1000 > self.group);
-            self.failed.push((self.group, why));
+            if self.waiting > 0 {
+                self.failed.push((self.group, why, self.waiting));
+            }
         }
     }
 
-    /// How the commit of `group` went (once `done` has reached it).
-    fn outcome(&self, group: u64) -> Result<()> {
-        match self.failed.iter().find(|(g, _)| *g == group) {
-            None => Ok(()),
-            Some((_, why)) => Err(ServerError::internal(format!("sqlite: commit: {why}"))),
+    /// How the commit of `group` went (once `done` has reached it), for one of its waiting
+    /// writers: each reads it once.
+    fn outcome(&mut self, group: u64) -> Result<()> {
+        let Some(i) = self.failed.iter().position(|(g, _, _)| *g == group) else { return Ok(()) };
+        let why = format!("sqlite: commit: {}", self.failed[i].1);
+        self.failed[i].2 -= 1;
+        if self.failed[i].2 == 0 {
+            self.failed.remove(i);
         }
+        Err(ServerError::internal(why))
     }
 }
 
@@ -204,27 +237,28 @@ impl CountyStore for SqliteStore {
                 return Err(e);
             }
         };
-        let mine = matches!(out, Ok(Ok(())));
         let group = w.group;
-        if self.queued.load(Ordering::SeqCst) > 0 && w.members < MAX_GROUP {
+        let committed = if self.queued.load(Ordering::SeqCst) > 0 && w.members < MAX_GROUP {
             // Someone is waiting to write: they (or the last of them) commit for us.
-            if mine {
-                while w.done < group {
-                    w = self.committed.wait(w).unwrap_or_else(|p| p.into_inner());
-                }
-                return w.outcome(group);
+            w.waiting += 1;
+            while w.done < group {
+                w = self.committed.wait(w).unwrap_or_else(|p| p.into_inner());
             }
+            w.outcome(group)
         } else {
             let r = w.commit();
             self.committed.notify_all();
-            let _ = self.nudge.try_send(());
-            if mine {
-                return r;
+            if let Some(n) = &self.nudge {
+                let _ = n.try_send(());
             }
-        }
+            r
+        };
         drop(w);
         match out {
-            Ok(r) => r,
+            // Our own work: as its commit went.
+            Ok(Ok(())) => committed,
+            // Refused or failed: our answer, given once the group's fate is known.
+            Ok(Err(e)) => Err(e),
             Err(panic) => std::panic::resume_unwind(panic),
         }
     }
@@ -523,32 +557,32 @@ mod tests {
         let store = Arc::new(SqliteStore::open(&path).unwrap());
         let n = 24;
         let start = Arc::new(Barrier::new(n));
-        let handles: Vec<_> = (0..n)
-            .map(|i| {
-                let (store, start, path) = (store.clone(), start.clone(), path.clone());
-                std::thread::spawn(move || {
-                    start.wait();
-                    let id = format!("{i:02}");
-                    let r = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                        store::write(store.as_ref(), |tx| {
-                            tx.put_doc("t", &id, &serde_json::json!(i))?;
-                            // Some work that takes a while, so that others queue behind it.
-                            std::thread::sleep(std::time::Duration::from_millis(2));
-                            match i % 8 {
-                                3 => Err(ServerError::internal("refused")),
-                                5 => panic!("writer {i} panics"),
-                                _ => Ok(()),
-                            }
-                        })
-                    }));
-                    // Each writer checks, the moment it is answered, that its own row is on disk.
-                    let on_disk = committed_docs(&path).contains(&id);
-                    (i, r.map(|r| r.is_ok()).ok(), on_disk)
-                })
-            })
-            .collect();
-        for h in handles {
-            let (i, answered_ok, on_disk) = h.join().unwrap();
+        let (answers, answered) = std::sync::mpsc::channel();
+        for i in 0..n {
+            let (store, start, path, answers) = (store.clone(), start.clone(), path.clone(), answers.clone());
+            std::thread::spawn(move || {
+                start.wait();
+                let id = format!("{i:02}");
+                let r = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    store::write(store.as_ref(), |tx| {
+                        tx.put_doc("t", &id, &serde_json::json!(i))?;
+                        // Some work that takes a while, so that others queue behind it.
+                        std::thread::sleep(std::time::Duration::from_millis(2));
+                        match i % 8 {
+                            3 => Err(ServerError::internal("refused")),
+                            5 => panic!("writer {i} panics"),
+                            _ => Ok(()),
+                        }
+                    })
+                }));
+                // Each writer checks, the moment it is answered, that its own row is on disk.
+                let on_disk = committed_docs(&path).contains(&id);
+                answers.send((i, r.map(|r| r.is_ok()).ok(), on_disk)).unwrap();
+            });
+        }
+        for _ in 0..n {
+            // A writer left waiting for a commit that never comes fails here, not by hanging.
+            let (i, answered_ok, on_disk) = answered.recv_timeout(std::time::Duration::from_secs(30)).unwrap();
             match i % 8 {
                 3 => assert_eq!((answered_ok, on_disk), (Some(false), false), "writer {i}"),
                 5 => assert_eq!((answered_ok, on_disk), (None, false), "writer {i}"),
@@ -563,6 +597,58 @@ mod tests {
         assert!(w.group < n as u64, "{} commits for {n} writers", w.group);
     }
 
+    /// A group whose commit fails (here a deferred constraint that one writer breaks, checked
+    /// only at COMMIT) is undone whole, and every writer in it is told: no writer is answered
+    /// Ok unless its row is on disk, and none is refused whose row is.
+    #[test]
+    fn when_a_group_commit_fails_every_writer_in_it_is_told() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("county.db");
+        let store = Arc::new(SqliteStore::open(&path).unwrap());
+        store
+            .writer
+            .lock()
+            .unwrap()
+            .conn
+            .execute_batch(
+                "PRAGMA foreign_keys = ON;
+                 CREATE TABLE guard_parent (id TEXT PRIMARY KEY);
+                 CREATE TABLE guard (pid TEXT REFERENCES guard_parent(id) DEFERRABLE INITIALLY DEFERRED);
+                 CREATE TRIGGER poison AFTER INSERT ON docs WHEN NEW.kind = 'poison'
+                 BEGIN INSERT INTO guard VALUES ('none'); END;",
+            )
+            .unwrap();
+        let n = 16;
+        let start = Arc::new(Barrier::new(n));
+        let (answers, answered) = std::sync::mpsc::channel();
+        for i in 0..n {
+            let (store, start, path, answers) = (store.clone(), start.clone(), path.clone(), answers.clone());
+            std::thread::spawn(move || {
+                start.wait();
+                let id = format!("{i:02}");
+                let kind = if i == 7 { "poison" } else { "t" };
+                let r = store::write(store.as_ref(), |tx| {
+                    tx.put_doc(kind, &id, &serde_json::json!(i))?;
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                    Ok(())
+                });
+                let on_disk = committed_docs(&path).contains(&id);
+                answers.send((i, r.is_ok(), on_disk)).unwrap();
+            });
+        }
+        let mut refused = 0;
+        for _ in 0..n {
+            let (i, ok, on_disk) = answered.recv_timeout(std::time::Duration::from_secs(30)).unwrap();
+            assert_eq!(ok, on_disk, "writer {i}: answered ok = {ok}, on disk = {on_disk}");
+            refused += usize::from(!ok);
+        }
+        // The poisoned writer, at least, was refused; the store goes on working.
+        assert!(refused >= 1);
+        store::write(store.as_ref(), |tx| tx.put_doc("t", "after", &serde_json::json!(1))).unwrap();
+        assert!(committed_docs(&path).contains(&"after".to_string()));
+        assert!(store.writer.lock().unwrap().failed.is_empty(), "every failure was read by its writers");
+    }
+
     /// Commits land in the WAL; the checkpointer thread, not the writer, moves them into the
     /// database file (the writer's own limit is far away).
     #[test]
@@ -575,13 +661,14 @@ mod tests {
         for i in 0..100 {
             store::write(&store, |tx| tx.put_doc("t", &i.to_string(), &big)).unwrap();
         }
+        // 100 rows of 6 KB: about 150 pages, far below the writer's limit of 20,000.
+        let size = || std::fs::metadata(&path).unwrap().len();
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while store.checkpoints() == 0 && std::time::Instant::now() < deadline {
+        while size() < before + 400_000 && std::time::Instant::now() < deadline {
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
         assert!(store.checkpoints() > 0, "no checkpoint ran");
-        let after = std::fs::metadata(&path).unwrap().len();
-        // 100 rows of 6 KB: about 150 pages, far below the writer's limit of 20,000.
+        let after = size();
         assert!(after > before + 400_000, "database file {before} → {after} bytes");
     }
 }
