@@ -547,6 +547,39 @@ mod tests {
         st.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
     }
 
+    /// Runs `n` writers at once (behind a barrier), writer `i` writing doc `{i:02}` of `kind(i)`
+    /// in a write that takes 2 ms (so that others queue) and then ends as `end(i)` says. Returns,
+    /// for each, what it was answered (none if it panicked) and whether its doc was on disk, seen
+    /// by another connection, the moment it was answered. A writer left waiting for a commit
+    /// that never comes fails the test rather than hanging it.
+    fn race(
+        store: &Arc<SqliteStore>,
+        path: &Path,
+        n: usize,
+        kind: fn(usize) -> &'static str,
+        end: fn(usize) -> Result<()>,
+    ) -> Vec<(usize, Option<bool>, bool)> {
+        let start = Arc::new(Barrier::new(n));
+        let (answers, answered) = std::sync::mpsc::channel();
+        for i in 0..n {
+            let (store, start, path, answers) = (store.clone(), start.clone(), path.to_path_buf(), answers.clone());
+            std::thread::spawn(move || {
+                start.wait();
+                let id = format!("{i:02}");
+                let r = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    store::write(store.as_ref(), |tx| {
+                        tx.put_doc(kind(i), &id, &serde_json::json!(i))?;
+                        std::thread::sleep(std::time::Duration::from_millis(2));
+                        end(i)
+                    })
+                }));
+                let on_disk = committed_docs(&path).contains(&id);
+                answers.send((i, r.map(|r| r.is_ok()).ok(), on_disk)).unwrap();
+            });
+        }
+        (0..n).map(|_| answered.recv_timeout(std::time::Duration::from_secs(30)).unwrap()).collect()
+    }
+
     /// Writers that arrive together share commits, but each returns only once its work is on
     /// disk (seen by another connection), and a failing or panicking writer's work alone is
     /// undone.
@@ -556,33 +589,18 @@ mod tests {
         let path = dir.path().join("county.db");
         let store = Arc::new(SqliteStore::open(&path).unwrap());
         let n = 24;
-        let start = Arc::new(Barrier::new(n));
-        let (answers, answered) = std::sync::mpsc::channel();
-        for i in 0..n {
-            let (store, start, path, answers) = (store.clone(), start.clone(), path.clone(), answers.clone());
-            std::thread::spawn(move || {
-                start.wait();
-                let id = format!("{i:02}");
-                let r = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                    store::write(store.as_ref(), |tx| {
-                        tx.put_doc("t", &id, &serde_json::json!(i))?;
-                        // Some work that takes a while, so that others queue behind it.
-                        std::thread::sleep(std::time::Duration::from_millis(2));
-                        match i % 8 {
-                            3 => Err(ServerError::internal("refused")),
-                            5 => panic!("writer {i} panics"),
-                            _ => Ok(()),
-                        }
-                    })
-                }));
-                // Each writer checks, the moment it is answered, that its own row is on disk.
-                let on_disk = committed_docs(&path).contains(&id);
-                answers.send((i, r.map(|r| r.is_ok()).ok(), on_disk)).unwrap();
-            });
-        }
-        for _ in 0..n {
-            // A writer left waiting for a commit that never comes fails here, not by hanging.
-            let (i, answered_ok, on_disk) = answered.recv_timeout(std::time::Duration::from_secs(30)).unwrap();
+        let answers = race(
+            &store,
+            &path,
+            n,
+            |_| "t",
+            |i| match i % 8 {
+                3 => Err(ServerError::internal("refused")),
+                5 => panic!("writer {i} panics"),
+                _ => Ok(()),
+            },
+        );
+        for (i, answered_ok, on_disk) in answers {
             match i % 8 {
                 3 => assert_eq!((answered_ok, on_disk), (Some(false), false), "writer {i}"),
                 5 => assert_eq!((answered_ok, on_disk), (None, false), "writer {i}"),
@@ -618,27 +636,9 @@ mod tests {
                  BEGIN INSERT INTO guard VALUES ('none'); END;",
             )
             .unwrap();
-        let n = 16;
-        let start = Arc::new(Barrier::new(n));
-        let (answers, answered) = std::sync::mpsc::channel();
-        for i in 0..n {
-            let (store, start, path, answers) = (store.clone(), start.clone(), path.clone(), answers.clone());
-            std::thread::spawn(move || {
-                start.wait();
-                let id = format!("{i:02}");
-                let kind = if i == 7 { "poison" } else { "t" };
-                let r = store::write(store.as_ref(), |tx| {
-                    tx.put_doc(kind, &id, &serde_json::json!(i))?;
-                    std::thread::sleep(std::time::Duration::from_millis(2));
-                    Ok(())
-                });
-                let on_disk = committed_docs(&path).contains(&id);
-                answers.send((i, r.is_ok(), on_disk)).unwrap();
-            });
-        }
         let mut refused = 0;
-        for _ in 0..n {
-            let (i, ok, on_disk) = answered.recv_timeout(std::time::Duration::from_secs(30)).unwrap();
+        for (i, ok, on_disk) in race(&store, &path, 16, |i| if i == 7 { "poison" } else { "t" }, |_| Ok(())) {
+            let ok = ok.unwrap();
             assert_eq!(ok, on_disk, "writer {i}: answered ok = {ok}, on disk = {on_disk}");
             refused += usize::from(!ok);
         }
