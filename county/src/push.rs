@@ -240,13 +240,13 @@ impl Server {
                 }
             }
         }
-        if let Some(reason) = self.authority(tx, office, rec.as_ref())? {
+        if let Some(reason) = self.authority(tx, office, rec.table(), &json)? {
             return Ok(refused(ErrorCode::Forbidden, reason));
         }
         // A record that hangs on another (an event on its leave request, an attendance on its
         // session, a decision on what it decides) waits until the county holds that one: stored
         // without it, it would be an orphan the county cannot read (§5, `waits_on`).
-        if let Some((table, parent)) = parent_of(rec.as_ref()) {
+        if let Some((table, parent)) = parent_of(rec.table(), &json) {
             let held = match Uuid::parse_str(&parent) {
                 Ok(id) => tx.entity_head(table, id)?.is_some(),
                 Err(_) => false,
@@ -269,7 +269,7 @@ impl Server {
             return Ok(applied(op, existing.version));
         }
         // A leave event against a request the county already decided is kept, not applied (§5.1).
-        let stale_leave = self.late_leave_event(tx, rec.as_ref())?;
+        let stale_leave = self.late_leave_event(tx, rec.as_ref(), &json)?;
         // A second correction of the same record: both kept, a conflict for the county (§5.1).
         let second_correction = match &supersedes {
             Some(old) => tx.entity_by_alt_key(&op.entity, old)?,
@@ -329,13 +329,10 @@ impl Server {
     }
 
     /// Who may record this (design.md §3): county and higher decisions are not the office's.
-    fn authority(&self, tx: &mut dyn CountyTx, office: &Office, rec: &dyn AnyRecord) -> Result<Option<String>> {
-        if !matches!(rec.table(), "leave_events" | "decisions") {
-            return Ok(None);
-        }
-        let v = rec.to_json();
+    /// `v` is the record's JSON (made once, in `prepare`).
+    fn authority(&self, tx: &mut dyn CountyTx, office: &Office, table: &str, v: &Value) -> Result<Option<String>> {
         let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-        match rec.table() {
+        match table {
             "leave_events" => {
                 if s("actor_level") != "office" {
                     return Ok(Some(zh::FORBIDDEN_COUNTY_ACTION.into()));
@@ -377,11 +374,10 @@ impl Server {
 
     /// An office's decision, opinion, cancellation or resubmission on a leave the county (or the
     /// level above) has decided.
-    fn late_leave_event(&self, tx: &mut dyn CountyTx, rec: &dyn AnyRecord) -> Result<bool> {
+    fn late_leave_event(&self, tx: &mut dyn CountyTx, rec: &dyn AnyRecord, v: &Value) -> Result<bool> {
         if rec.table() != "leave_events" {
             return Ok(false);
         }
-        let v = rec.to_json();
         let kind = v.get("kind").and_then(Value::as_str).unwrap_or("");
         if !matches!(kind, "office_decide" | "office_opinion" | "cancel" | "submit") {
             return Ok(false);
@@ -576,18 +572,10 @@ fn in_grace(tx: &mut dyn CountyTx, office: Uuid, device: &Device, subject: Uuid)
 }
 
 /// The record `rec` depends on (schema.sql's references other than subject, office, staff and
-/// `supersedes`, which is checked on its own): its table and id.
-fn parent_of(rec: &dyn AnyRecord) -> Option<(&'static str, String)> {
-    // Most ops (visits, reports, …) have no parent: no JSON copy for them on the ingest path.
-    if !matches!(
-        rec.table(),
-        "leave_events" | "study_attendance" | "service_participation" | "travel_trips" | "decisions"
-    ) {
-        return None;
-    }
-    let v = rec.to_json();
+/// `supersedes`, which is checked on its own): its table and id. `v` is the record's JSON.
+fn parent_of(table: &str, v: &Value) -> Option<(&'static str, String)> {
     let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
-    match rec.table() {
+    match table {
         "leave_events" => Some(("leave_requests", s("leave_id")?)),
         "study_attendance" => Some(("study_sessions", s("session_id")?)),
         "service_participation" => Some(("service_activities", s("activity_id")?)),
