@@ -5,6 +5,7 @@
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use chrono::{Duration, NaiveDate, Utc};
+use jiaowu_domain::dossier::{check_order, Section};
 use jiaowu_domain::ids::{RecordId, SubjectId};
 use jiaowu_domain::leave::{Authority, LeaveEventKind};
 use jiaowu_store::{LeaveEvent, LeaveEventInput, Subject, WithInput};
@@ -135,10 +136,14 @@ impl Server {
             name: new.name.trim().to_string(),
             division_code: new.division_code.trim().to_string(),
             leave_delegated: new.leave_delegated,
+            dossier_order: None,
+            version: 1,
             created_at: self.now(),
         };
+        let now = self.now();
         self.write(|tx| {
             store::put(tx, kind::OFFICE, &office.id.to_string(), &office)?;
+            publish_settings(tx, &office, now)?;
             tx.audit(&self.now().to_rfc3339(), actor, "create_office", &office.id.to_string(), &serde_json::json!({}))
         })?;
         Ok(office)
@@ -147,20 +152,48 @@ impl Server {
     /// Whether the office may itself approve leave of up to 7 days (实施办法 Art 27: the county
     /// may entrust it to the 司法所). Ops refused before the change can be resubmitted.
     pub fn set_leave_delegation(&self, office_id: Uuid, delegated: bool, actor: &str) -> Result<Office> {
+        self.change_office(
+            office_id,
+            actor,
+            "set_leave_delegation",
+            &serde_json::json!({ "leave_delegated": delegated }),
+            |o| {
+                o.leave_delegated = delegated;
+            },
+        )
+    }
+
+    /// The order of the sections of the office's work dossiers (domain.md §19; 档案法实施条例
+    /// 2024 Art 19: the agency fixes its filing scope). `None` goes back to the default order.
+    pub fn set_dossier_order(&self, office_id: Uuid, order: Option<Vec<Section>>, actor: &str) -> Result<Office> {
+        if let Some(order) = &order {
+            check_order(order).map_err(|p| invalid("dossier_order", p.to_string()))?;
+        }
+        self.change_office(office_id, actor, "set_dossier_order", &serde_json::json!({ "dossier_order": order }), |o| {
+            o.dossier_order = order.clone();
+        })
+    }
+
+    /// Changes an office's settings, audits the change and sends the new settings down the
+    /// office's feed, so its PCs follow the county on their next sync.
+    fn change_office(
+        &self,
+        office_id: Uuid,
+        actor: &str,
+        action: &str,
+        detail: &Value,
+        mut change: impl FnMut(&mut Office),
+    ) -> Result<Office> {
         let now = self.now();
         self.write(|tx| {
             let mut office: Office = store::get(tx, kind::OFFICE, &office_id.to_string())?.ok_or_else(|| {
                 ServerError::new(ErrorCode::Invalid, zh::not_found(zh::what::OFFICE, &office_id.to_string()))
             })?;
-            office.leave_delegated = delegated;
+            change(&mut office);
+            office.version += 1;
             store::put(tx, kind::OFFICE, &office_id.to_string(), &office)?;
-            tx.audit(
-                &now.to_rfc3339(),
-                actor,
-                "set_leave_delegation",
-                &office_id.to_string(),
-                &serde_json::json!({ "leave_delegated": delegated }),
-            )?;
+            publish_settings(tx, &office, now)?;
+            tx.audit(&now.to_rfc3339(), actor, action, &office_id.to_string(), detail)?;
             Ok(office)
         })
     }
@@ -344,6 +377,27 @@ impl Server {
             Ok(c)
         })
     }
+}
+
+/// The office's settings as an `offices` entry of its feed (protocol §6): what its PCs must
+/// know of the county's choices for it.
+fn publish_settings(tx: &mut dyn CountyTx, office: &Office, now: chrono::DateTime<Utc>) -> Result<()> {
+    let payload = serde_json::json!({
+        "name": office.name,
+        "division_code": office.division_code,
+        "leave_delegated": office.leave_delegated,
+        "dossier_order": office.dossier_order,
+    });
+    let Value::Object(payload) = payload else { unreachable!("a json object") };
+    let change = Change::Upsert {
+        entity: "offices".into(),
+        entity_id: office.id,
+        version: office.version,
+        payload,
+        origin_op_id: None,
+        recorded_at: now,
+    };
+    tx.append_change(office.id, &change).map(drop)
 }
 
 fn decode_subject(row: &EntityRow) -> Result<Subject> {

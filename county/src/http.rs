@@ -43,6 +43,7 @@ pub fn router(server: Shared) -> Router {
         .route("/county/offices", get(offices).post(create_office))
         .route("/county/offices/{id}/enrolment-codes", post(enrolment_code))
         .route("/county/offices/{id}/leave-delegation", post(leave_delegation))
+        .route("/county/offices/{id}/dossier-order", post(dossier_order))
         .route("/county/devices", get(devices))
         .route("/county/devices/{id}/revoke", post(revoke))
         .route("/county/subjects", post(intake))
@@ -315,6 +316,13 @@ struct DelegationBody {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct DossierOrderBody {
+    /// `null` goes back to the default order.
+    order: Option<Vec<jiaowu_domain::dossier::Section>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct AssignBody {
     office_id: Uuid,
 }
@@ -391,6 +399,11 @@ async fn leave_delegation(State(s): State<Shared>, Path(id): Path<Uuid>, headers
         s.set_leave_delegation(id, b.leave_delegated, &u.username)
     })
     .await
+}
+
+async fn dossier_order(State(s): State<Shared>, Path(id): Path<Uuid>, headers: HeaderMap, body: Body) -> Response {
+    as_user_with(&s, &headers, body, move |s, u, b: DossierOrderBody| s.set_dossier_order(id, b.order, &u.username))
+        .await
 }
 
 async fn devices(State(s): State<Shared>, headers: HeaderMap) -> Response {

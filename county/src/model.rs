@@ -12,6 +12,12 @@ pub struct Office {
     pub division_code: String,
     /// The county has delegated approval of leave ≤ 7 days to this office (实施办法 Art 27).
     pub leave_delegated: bool,
+    /// The order of the sections of this office's work dossiers; `None` is domain.md §19's.
+    #[serde(default)]
+    pub dossier_order: Option<Vec<jiaowu_domain::dossier::Section>>,
+    /// Counts the changes to these settings; the office applies the newest it has seen.
+    #[serde(default)]
+    pub version: i64,
     pub created_at: DateTime<Utc>,
 }
 

@@ -345,6 +345,13 @@ fn the_server_keeps_its_keys_and_serves_the_same_protocol_on_every_backend(s: Ar
     let device = server.devices().unwrap().pop().unwrap();
     assert!(device.last_skew_ms.unwrap() > 365 * 86_400_000, "a PC a year ahead is measured, not refused");
     let page = server.pull(&device, None, 100).unwrap().parsed().unwrap();
-    assert_eq!((page.changes.len(), page.more), (0, false));
+    // A new office's feed holds only its settings (protocol §6, `offices`).
+    assert_eq!((page.changes.len(), page.more), (1, false));
+    assert!(
+        matches!(&page.changes[0], jiaowu_sync::wire::Change::Upsert { entity, entity_id, version: 1, .. }
+            if entity == "offices" && *entity_id == office.id),
+        "{:?}",
+        page.changes
+    );
     assert_eq!(page.digest, Some(server.scope_digest(office.id).unwrap()));
 }

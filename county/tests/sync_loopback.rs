@@ -117,18 +117,23 @@ async fn intake_leave_decision_and_transfer_between_two_offices() {
     assert_eq!(devices.len(), 2);
 }
 
-/// Protocol §5 and 实施办法 Art 27: the office believes it may approve a 5-day leave, the county
-/// has not entrusted it yet and refuses the decision (需要处理, with the county's reason); once the
-/// county entrusts it, 重新提交 sends the same decision again as a new op and it is applied.
+/// Protocol §5 and 实施办法 Art 27: the office learned by sync that the county entrusted it with
+/// leave of up to 7 days; the county withdraws that before the office's next sync, so the 5-day
+/// leave the clerk approves meanwhile is refused (需要处理, with the county's reason) and the same
+/// sync tells the office. Once the county entrusts it again, 重新提交 sends the same decision as a
+/// new op and it is applied.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_decision_is_resubmitted_once_the_county_entrusts_the_office() {
     let c = county().await;
-    let (a_id, a_code) = c.office("城关镇司法所", false).await;
-    let mut a = office_delegated(&c, "城关镇司法所", &a_code, true).await;
+    let (a_id, a_code) = c.office("城关镇司法所", true).await;
+    // The PC was set up before it was told; the county's setting wins at the first sync.
+    let mut a = office_delegated(&c, "城关镇司法所", &a_code, false).await;
     let s = c.console("POST", "/subjects", intake_body(&a_id)).await;
     let sid = SubjectId::parse(s["id"].as_str().unwrap()).unwrap();
     a.sync().await;
+    assert!(a.core.leave_delegated().unwrap(), "the county's delegation reached the office");
 
+    c.console("POST", &format!("/offices/{a_id}/leave-delegation"), json!({"leave_delegated": false})).await;
     let mut form = ten_day_leave(sid);
     form.end_date = d("2026-12-05");
     let leave = a.core.submit_leave_request(form).unwrap();
@@ -142,12 +147,13 @@ async fn a_refused_decision_is_resubmitted_once_the_county_entrusts_the_office()
         .unwrap();
     let r = a.sync().await;
     assert_eq!(r.rejected, 1, "{r:?}");
+    assert!(!a.core.leave_delegated().unwrap(), "the withdrawal came down with the refusal");
     let refused = a.core.rejected_ops().unwrap();
     assert_eq!(refused.len(), 1);
     assert_eq!(refused[0].entity, "leave_events");
     assert!(refused[0].message.contains("7日") || refused[0].message.contains("委托"), "{}", refused[0].message);
 
-    // The county entrusts the office; the clerk resubmits the refused decision, once.
+    // The county entrusts the office again; the clerk resubmits the refused decision, once.
     c.console("POST", &format!("/offices/{a_id}/leave-delegation"), json!({"leave_delegated": true})).await;
     assert_eq!(a.core.resubmit_rejected(refused[0].seq).unwrap(), 1);
     assert!(a.core.rejected_ops().unwrap().is_empty(), "it left 需要处理");
@@ -156,9 +162,63 @@ async fn a_refused_decision_is_resubmitted_once_the_county_entrusts_the_office()
     assert_eq!(e.code(), "sync.not_rejected");
     let r = a.sync().await;
     assert_eq!((r.rejected, r.acknowledged), (0, 1), "{r:?}");
+    assert!(a.core.leave_delegated().unwrap());
     assert_eq!(a.core.sync_status().unwrap().waiting, 0);
     assert_eq!(a.core.sync_status().unwrap().needs_attention, 0);
     assert_eq!(a.core.leave_view(leave.leave.id).unwrap().state, LeaveState::Approved { by: Authority::Office });
+}
+
+/// domain.md §19, 档案法实施条例 2024 Art 19: the county fixes the order of its offices' work
+/// dossiers. An order that would leave a section out is refused with the reason; a good one
+/// reaches the office by sync, the office's dossier prints in it, and the county can go back to
+/// the default. Another office's settings do not reach this one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_county_sets_the_dossier_order_and_the_office_prints_in_it() {
+    use jiaowu_app::printing::DossierRequest;
+    let c = county().await;
+    let (a_id, a_code) = c.office("城关镇司法所", false).await;
+    let (b_id, _) = c.office("北关镇司法所", false).await;
+    let mut a = office(&c, "城关镇司法所", &a_code).await;
+    let s = c.console("POST", "/subjects", intake_body(&a_id)).await;
+    let sid = SubjectId::parse(s["id"].as_str().unwrap()).unwrap();
+    a.sync().await;
+    a.core.record_visit(visit(sid)).unwrap();
+    let before = a.core.dossier_order().unwrap();
+    assert!(!before.set_by_county);
+    assert_eq!(before.sections[0].label, "接收与矫正方案");
+
+    let (status, v) = call(
+        &c.url,
+        "POST",
+        &format!("/api/v1/county/offices/{a_id}/dossier-order"),
+        Some(&c.token),
+        json!({"order": ["visits", "intake", "reports", "leaves", "education", "help", "assessments"]}),
+    )
+    .await;
+    assert_eq!(status, 400, "{v}");
+    assert_eq!(v["error"]["field"], "dossier_order", "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("解除矫正"), "names what is missing: {v}");
+
+    let order = json!(["visits", "intake", "reports", "leaves", "education", "help", "assessments", "release"]);
+    c.console("POST", &format!("/offices/{a_id}/dossier-order"), json!({ "order": order })).await;
+    // Office B's order is B's alone.
+    let reversed = json!(["release", "assessments", "help", "education", "leaves", "visits", "reports", "intake"]);
+    c.console("POST", &format!("/offices/{b_id}/dossier-order"), json!({ "order": reversed })).await;
+    a.sync().await;
+    let after = a.core.dossier_order().unwrap();
+    assert!(after.set_by_county);
+    assert_eq!(serde_json::to_value(after.sections.iter().map(|s| s.section).collect::<Vec<_>>()).unwrap(), order);
+
+    // The 卷内目录 lists the visit before the 基本信息表 now.
+    let printed =
+        a.core.print_dossier(DossierRequest { subject_id: sid, order: None, purpose: None, preview: false }).unwrap();
+    let text = pdf_text(&printed.pdf);
+    let (visit, basic) = (text.find("走访").expect("the visit"), text.find("基本信息表").expect("the form"));
+    assert!(visit < basic, "visits first: {text}");
+
+    c.console("POST", &format!("/offices/{a_id}/dossier-order"), json!({ "order": null })).await;
+    a.sync().await;
+    assert!(!a.core.dossier_order().unwrap().set_by_county, "back to the default");
 }
 
 /// 社区矫正法 Art 28, 实施办法 Arts 21 and 35: the office proposes a warning and a change to

@@ -48,6 +48,7 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, shell: Shell) -> tauri::Bui
         sync::sync_now,
         printing::print_form,
         printing::dossier_gaps,
+        printing::dossier_order,
         printing::print_dossier,
         printing::export_ledgers,
         printing::verify_leave_certificate,
@@ -153,6 +154,11 @@ mod tests {
         assert!(p["previews"][0].as_str().unwrap().starts_with("data:image/png;base64,"));
         let gaps = invoke(&wv, "dossier_gaps", json!({ "subjectId": sid })).unwrap();
         assert!(gaps.as_array().unwrap().iter().any(|g| g["message"].as_str().unwrap().contains("矫正方案")), "{gaps}");
+        let order = invoke(&wv, "dossier_order", json!({})).unwrap();
+        assert_eq!(
+            (order["set_by_county"].clone(), order["sections"][0]["section"].clone()),
+            (json!(false), json!("intake"))
+        );
         let outside = dir.path().join("office.db").display().to_string();
         let e = invoke(&wv, "open_printed", json!({ "path": outside, "folder": false })).unwrap_err();
         assert_eq!(e["problems"][0]["code"], json!("print.open"), "{e}");

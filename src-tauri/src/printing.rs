@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
+use jiaowu_app::county_settings::DossierOrderView;
 use jiaowu_app::printing::{CertificateCheck, DossierGap, DossierRequest, FormRequest, LedgerRequest, Printed};
 use jiaowu_app::{zh, AppError};
 use serde::Serialize;
@@ -76,6 +77,12 @@ pub async fn dossier_gaps(
     subject_id: jiaowu_app::domain::ids::SubjectId,
 ) -> R<Vec<DossierGap>> {
     shell.with(|c| c.dossier_gaps(subject_id))
+}
+
+/// The order the dossier's sections print in, and whether the county set it.
+#[tauri::command]
+pub async fn dossier_order(shell: State<'_, Shell>) -> R<DossierOrderView> {
+    shell.with(|c| c.dossier_order())
 }
 
 #[tauri::command]

@@ -90,6 +90,7 @@ describe('卷宗', () => {
     await w.setProps({ modelValue: true })
     await flushPromises()
     expect($('#dossier-gaps')?.textContent).toContain('缺少矫正方案')
+    expect($('#dossier-order-source')?.textContent).toContain('默认顺序')
     b.failNext('printDossier', { kind: 'invalid', problems: [{ field: 'purpose', code: 'print.minor_purpose', message: '须注明打印用途' }] })
     $<HTMLElement>('#dossier-print')!.click()
     await flushPromises()
@@ -102,6 +103,20 @@ describe('卷宗', () => {
     await flushPromises()
     expect(b.calls.filter((c) => c.method === 'printDossier').slice(-1)[0]?.args).toEqual(['s1', '检察院调阅'])
     expect(w.emitted('printed')?.length).toBe(1)
+  })
+})
+
+describe('卷内顺序', () => {
+  it('shows the county\'s order, and says the county set it', async () => {
+    const b = fakeBackend()
+    b.order = { set_by_county: true, sections: [...b.order.sections].reverse() }
+    const { w } = await mountWith(DossierDialog, b, { modelValue: false, subjectId: 's1', minor: false })
+    await w.setProps({ modelValue: true })
+    await flushPromises()
+    const items = [...document.querySelectorAll('#dossier-order li')].map((li) => li.textContent)
+    expect(items[0]).toBe('解除矫正')
+    expect(items).toHaveLength(8)
+    expect($('#dossier-order-source')?.textContent).toContain('县级社区矫正机构')
   })
 })
 

@@ -161,3 +161,17 @@ pub fn send_up(core: &mut Core, leave: jiaowu_app::domain::ids::RecordId) {
     })
     .unwrap();
 }
+
+/// The text of a PDF as poppler reads it (pdftotext, from poppler-utils), whitespace dropped.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("x.pdf");
+    std::fs::write(&p, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&p)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    String::from_utf8(out.stdout).unwrap().chars().filter(|c| !c.is_whitespace()).collect()
+}

@@ -22,7 +22,9 @@ pub struct Office {
     pub name: String,
     pub county_name: String,
     pub division_code: String,
-    /// The county has delegated approval of leave ≤ 7 days (实施办法 Art 27 "委托").
+    /// The county has delegated approval of leave ≤ 7 days (实施办法 Art 27 "委托"), as it was
+    /// when the store was opened; the county's later word comes by sync, and leave decisions read
+    /// it through `Core::leave_delegated`.
     pub leave_delegated: bool,
     /// Rule preset family: `national` or a provincial family such as `province-a`, `fujian`.
     pub rule_family: String,

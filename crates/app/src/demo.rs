@@ -3087,7 +3087,7 @@ impl Demo<'_> {
     }
 
     fn leave_all(&mut self) -> Result<(), AppError> {
-        let delegated = self.core.office.leave_delegated;
+        let delegated = self.core.leave_delegated()?;
         let mut plans = self.leaves.clone();
         plans.sort_by_key(|l| l.applied);
         for l in plans {

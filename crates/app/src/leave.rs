@@ -341,7 +341,7 @@ impl Core {
         };
         let pack = self.rules_on(form.start_date)?;
         let mut rules = pack.leave.clone();
-        rules.office_delegated = self.office.leave_delegated;
+        rules.office_delegated = self.leave_delegated()?;
         leave::assess_leave(&self.draft_of(form), &ctx, &rules, &self.calendar).map_err(|e| zh::leave_error(&e))
     }
 
@@ -353,7 +353,7 @@ impl Core {
             days: a.days,
             authority: a.authority,
             authority_label: zh::authority(a.authority),
-            approver: zh::approver(a.authority, self.office.leave_delegated),
+            approver: zh::approver(a.authority, self.leave_delegated()?),
             cumulative_days: a.cumulative.days,
             cumulative_window: a.cumulative.window,
             notices: a
@@ -539,15 +539,15 @@ impl Core {
         let others = self.others(&all, Some(leave_rec.id), term);
         let state = self.fold(me, &others, term);
         let mut rules = self.rules_on(leave_rec.start_date)?.leave.clone();
-        rules.office_delegated = self.office.leave_delegated;
+        let delegated = self.leave_delegated()?;
+        rules.office_delegated = delegated;
         let facts = LeaveFacts {
             period: DateRange::new(leave_rec.start_date, leave_rec.end_date),
             term,
             others: &others,
             rules: &rules,
         };
-        let next = leave::apply(state, &event, actor_for(level, self.office.leave_delegated), &facts)
-            .map_err(|e| zh::leave_error(&e))?;
+        let next = leave::apply(state, &event, actor_for(level, delegated), &facts).map_err(|e| zh::leave_error(&e))?;
 
         if let DomainEvent::Depart { .. } = event {
             if s.status != SubjectStatus::InCorrection {

@@ -7,6 +7,7 @@ pub mod advice;
 mod caseload;
 pub mod clock;
 mod core;
+pub mod county_settings;
 pub mod decisions;
 pub mod demo;
 pub mod error;

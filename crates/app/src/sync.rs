@@ -329,6 +329,15 @@ impl Replica for CoreReplica<'_> {
             .write(&session, now, |tx| {
                 for change in changes {
                     match change {
+                        Change::Upsert { entity, entity_id, version, payload, .. } if entity == "offices" => {
+                            // The county's settings for this office; another office's are not
+                            // this store's business.
+                            if entity_id.to_string() == server_office
+                                && crate::county_settings::apply(tx, *version, payload)?
+                            {
+                                received.push(serde_json::json!([entity, entity_id, version]));
+                            }
+                        }
                         Change::Upsert { entity, entity_id, payload, .. } => {
                             if gate.contains(&entity_id.to_string()) {
                                 stats.gated += 1;

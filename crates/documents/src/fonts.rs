@@ -77,7 +77,12 @@ impl FontSet {
     /// The process-wide set (reading the files takes ~0.1 s; every document after the first reuses it).
     pub fn shared() -> Result<Arc<FontSet>, DocError> {
         static SET: OnceLock<Result<Arc<FontSet>, String>> = OnceLock::new();
-        SET.get_or_init(|| FontSet::load(&search_dirs()).map(Arc::new).map_err(|e| e.to_string()))
+        // Keeps the searched folders, not the message, so the error is not worded twice.
+        let searched = |e| match e {
+            DocError::NoFonts(dirs) => dirs,
+            e => e.to_string(),
+        };
+        SET.get_or_init(|| FontSet::load(&search_dirs()).map(Arc::new).map_err(searched))
             .clone()
             .map_err(DocError::NoFonts)
     }

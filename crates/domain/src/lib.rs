@@ -3,6 +3,7 @@
 //! research behind each one.
 
 pub mod calendar;
+pub mod dossier;
 pub mod id_number;
 pub mod ids;
 pub mod leave;

@@ -241,6 +241,11 @@ impl Tx<'_> {
         Ok(again)
     }
 
+    /// As `Store::sync_value`, inside the transaction.
+    pub fn sync_value(&self, key: &str) -> Result<Option<String>> {
+        Ok(self.conn().query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
     pub fn set_sync_value(&self, key: &str, value: &str) -> Result<()> {
         self.conn().execute(
             "INSERT INTO sync_state (key, value) VALUES (?1, ?2)

@@ -43,6 +43,7 @@ export interface Backend {
   /** One official form of a record (or of a subject: basic_info), saved in the print folder. */
   printForm(kind: T.FormKind, id: T.Id): Promise<T.PrintedView>
   dossierGaps(subjectId: T.Id): Promise<T.DossierGap[]>
+  dossierOrder(): Promise<T.DossierOrderView>
   printDossier(subjectId: T.Id, purpose: string | null): Promise<T.PrintedView>
   exportLedgers(from: string, to: string): Promise<T.SavedView>
   verifyLeaveCertificate(text: string): Promise<T.CertificateCheck>

@@ -27,6 +27,15 @@ export class MemoryBackend implements Backend {
   }
   attention: T.SyncAttentionView = { rejected: [], conflicts: [] }
   gaps: T.DossierGap[] = []
+  order: T.DossierOrderView = {
+    set_by_county: false,
+    sections: [
+      { section: 'intake', label: '接收与矫正方案' }, { section: 'reports', label: '报告' },
+      { section: 'visits', label: '走访、信息化核查与谈话' }, { section: 'leaves', label: '外出请假与销假' },
+      { section: 'education', label: '教育学习与公益活动' }, { section: 'help', label: '帮扶' },
+      { section: 'assessments', label: '考核与奖惩' }, { section: 'release', label: '解除矫正' },
+    ],
+  }
   certificate: T.CertificateCheck | null = null
   opened: string[] = []
   /** Where the save dialog "puts" a copy (null: the clerk cancels it). */
@@ -147,6 +156,7 @@ export class MemoryBackend implements Backend {
     })
   printForm = (kind: T.FormKind, id: T.Id) => this.run('printForm', [kind, id], () => this.printed(`${kind}-${id}`))
   dossierGaps = (subjectId: T.Id) => this.run('dossierGaps', [subjectId], () => this.gaps)
+  dossierOrder = () => this.run('dossierOrder', [], () => this.order)
   printDossier = (subjectId: T.Id, purpose: string | null) => this.run('printDossier', [subjectId, purpose], () => this.printed(`卷宗-${subjectId}`))
   exportLedgers = (from: string, to: string) => this.run('exportLedgers', [from, to], () => ({ path: `/打印/台账-${from}至${to}.xlsx`, bytes: 1234 }))
   verifyLeaveCertificate = (text: string) => this.run('verifyLeaveCertificate', [text], () => this.need(this.certificate, 'certificate'))

@@ -52,6 +52,7 @@ export const tauriBackend: Backend = {
   },
   printForm: (kind, id) => call('print_form', { request: { kind, id, preview: true } }),
   dossierGaps: (subjectId) => call('dossier_gaps', { subjectId }),
+  dossierOrder: () => call('dossier_order', {}),
   printDossier: (subjectId, purpose) => call('print_dossier', { request: { subject_id: subjectId, purpose, preview: true } }),
   exportLedgers: (from, to) => call('export_ledgers', { request: { from, to } }),
   verifyLeaveCertificate: (text) => call('verify_leave_certificate', { text }),

@@ -539,6 +539,12 @@ export interface SavedView {
   bytes: number
 }
 
+export interface DossierOrderView {
+  sections: { section: string; label: string }[]
+  /** The county set it (sync); otherwise domain.md §19's default. */
+  set_by_county: boolean
+}
+
 export interface DossierGap {
   section: string
   message: string

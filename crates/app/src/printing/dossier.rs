@@ -15,30 +15,8 @@ use serde::{Deserialize, Serialize};
 use super::{cn_date, label, staff_name, FormKind, Printed};
 use crate::{zh, AppError, Core};
 
-/// Sections of the work dossier, in the default order of domain.md §19.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Section {
-    Intake,
-    Reports,
-    Visits,
-    Leaves,
-    Education,
-    Help,
-    Assessments,
-    Release,
-}
-
-pub const DEFAULT_ORDER: [Section; 8] = [
-    Section::Intake,
-    Section::Reports,
-    Section::Visits,
-    Section::Leaves,
-    Section::Education,
-    Section::Help,
-    Section::Assessments,
-    Section::Release,
-];
+use jiaowu_domain::dossier::check_order;
+pub use jiaowu_domain::dossier::Section;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -136,7 +114,13 @@ impl Core {
                 return Err(AppError::invalid("purpose", "print.minor_purpose", zh::PRINT_MINOR_PURPOSE));
             }
         }
-        let order = req.order.clone().unwrap_or_else(|| DEFAULT_ORDER.to_vec());
+        let order = match &req.order {
+            Some(order) => {
+                check_order(order).map_err(|p| AppError::invalid("order", "print.dossier_order", p.to_string()))?;
+                order.clone()
+            }
+            None => self.dossier_order()?.sections.into_iter().map(|s| s.section).collect(),
+        };
         let names = self.store.staff_names()?;
         let mut docs = Vec::new();
         for section in &order {
