@@ -10,7 +10,7 @@ use jiaowu_app::county_settings::DossierOrderView;
 use jiaowu_app::printing::{CertificateCheck, DossierGap, DossierRequest, FormRequest, LedgerRequest, Printed};
 use jiaowu_app::{zh, AppError};
 use serde::Serialize;
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Runtime, State, WebviewWindow};
 use tauri_plugin_dialog::DialogExt;
 
 use crate::Shell;
@@ -132,14 +132,19 @@ pub async fn open_printed(path: String, folder: Option<bool>) -> R<()> {
 /// stick for the county, say). The page names only the printed file; the destination comes from
 /// the dialog, never from the page. `None` when the clerk cancels.
 #[tauri::command]
-pub async fn save_printed_as<Rt: Runtime>(app: AppHandle<Rt>, path: String) -> R<Option<SavedView>> {
+pub async fn save_printed_as<Rt: Runtime>(
+    app: AppHandle<Rt>,
+    window: WebviewWindow<Rt>,
+    path: String,
+) -> R<Option<SavedView>> {
     let (_, file) = printed_file(&path)?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let ext = file.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
     // The dialog answers through a callback: no worker thread waits while the clerk chooses,
     // so the automatic sync and other commands go on meanwhile.
     let (answer, chosen) = tokio::sync::oneshot::channel();
-    let mut dialog = app.dialog().file().set_title(zh::PRINT_SAVE_AS_TITLE).set_file_name(&name);
+    // Owned by the app's window: modal over it, never hidden behind it on an old PC's taskbar.
+    let mut dialog = app.dialog().file().set_parent(&window).set_title(zh::PRINT_SAVE_AS_TITLE).set_file_name(&name);
     if !ext.is_empty() {
         dialog = dialog.add_filter(zh::print_save_as_filter(&ext), &[ext.as_str()]);
     }
