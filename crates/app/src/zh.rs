@@ -1040,6 +1040,9 @@ pub mod cli {
         format!("注意：本机字体无法显示“{chars}”，打印出来会是方框；请安装含该字的字体（如 SimSun-ExtB 或花园明朝）后重新生成。")
     }
     pub const NO_GAPS: &str = "卷宗检查：未发现缺漏。";
+    pub const ORDER: &str = "卷内顺序";
+    pub const ORDER_BY_COUNTY: &str = "县级社区矫正机构设定";
+    pub const ORDER_DEFAULT: &str = "默认顺序";
     pub const CERT_NAME: &str = "对象";
     pub const CERT_PERIOD: &str = "外出期间";
     pub const CERT_DEST: &str = "目的地";

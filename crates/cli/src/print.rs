@@ -335,6 +335,13 @@ pub fn gaps(g: &Vec<jiaowu_app::printing::DossierGap>) {
     }
 }
 
+/// The order the dossier's sections print in, and who set it.
+pub fn dossier_order(o: &jiaowu_app::county_settings::DossierOrderView) {
+    let sections: Vec<String> = o.sections.iter().enumerate().map(|(i, s)| format!("{}.{}", i + 1, s.label)).collect();
+    let by = if o.set_by_county { t::ORDER_BY_COUNTY } else { t::ORDER_DEFAULT };
+    println!("{}（{by}）：{}", t::ORDER, sections.join(" "));
+}
+
 pub fn certificate(c: &jiaowu_app::printing::CertificateCheck) {
     println!("{}", c.message);
     for (k, v) in [(t::CERT_NAME, &c.subject_name), (t::CERT_PERIOD, &c.period), (t::CERT_DEST, &c.destination)] {

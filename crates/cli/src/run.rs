@@ -309,6 +309,9 @@ pub fn run(cli: Cli) -> R<()> {
             let gaps = core.dossier_gaps(subject_id)?;
             if a.check {
                 out(&cli, &gaps, print::gaps);
+                if !cli.json {
+                    print::dossier_order(&core.dossier_order()?);
+                }
             } else {
                 if !cli.json {
                     print::gaps(&gaps);

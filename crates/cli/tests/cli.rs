@@ -86,6 +86,11 @@ fn a_new_office_records_and_routes_leave_from_the_command_line() {
     // The month's duties name their source.
     let m = ok(&o.db, &["obligations", "--month", "2026-11"]);
     assert!(m.contains("依据") && m.contains("张三"), "{m}");
+    // The dossier check lists the gaps and the section order, here domain.md §19's default (no
+    // county has set one for this PC).
+    let c = ok(&o.db, &["dossier", &s, "--check"]);
+    assert!(c.contains("缺少矫正方案"), "{c}");
+    assert!(c.contains("卷内顺序（默认顺序）：1.接收与矫正方案 2.报告"), "{c}");
 }
 
 #[test]
