@@ -381,7 +381,7 @@ impl Server {
 
 /// The office's settings as an `offices` entry of its feed (protocol §6): what its PCs must
 /// know of the county's choices for it.
-fn publish_settings(tx: &mut dyn CountyTx, office: &Office, now: chrono::DateTime<Utc>) -> Result<()> {
+pub(crate) fn publish_settings(tx: &mut dyn CountyTx, office: &Office, now: chrono::DateTime<Utc>) -> Result<()> {
     let payload = serde_json::json!({
         "name": office.name,
         "division_code": office.division_code,

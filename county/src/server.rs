@@ -93,6 +93,15 @@ impl Server {
             feed_epoch: hex::encode(epoch),
         };
         let settings = store::write(store.as_ref(), |tx| {
+            // Offices made before their settings went down their feeds (version 0) send them
+            // once, so their PCs learn what the county decided for them (protocol §6).
+            for mut office in store::all::<crate::model::Office>(tx, kind::OFFICE)? {
+                if office.version == 0 {
+                    office.version = 1;
+                    store::put(tx, kind::OFFICE, &office.id.to_string(), &office)?;
+                    crate::console::publish_settings(tx, &office, clock.now())?;
+                }
+            }
             if let Some(s) = store::get::<Settings>(tx, kind::SETTING, "county")? {
                 return Ok(s);
             }

@@ -124,6 +124,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("entities", entities_are_replaced_in_place_and_found_by_subject_office_and_alt_key),
     ("feed", the_change_feed_is_numbered_in_commit_order_and_read_per_office),
     ("server", the_server_keeps_its_keys_and_serves_the_same_protocol_on_every_backend),
+    ("old offices", offices_of_an_older_server_send_their_settings_once),
 ];
 
 #[test]
@@ -354,4 +355,31 @@ fn the_server_keeps_its_keys_and_serves_the_same_protocol_on_every_backend(s: Ar
         page.changes
     );
     assert_eq!(page.digest, Some(server.scope_digest(office.id).unwrap()));
+}
+
+/// An office stored by a server from before settings went down the feed (no `version`, no
+/// `dossier_order`, nothing in its feed) gets one `offices` entry when the server next opens,
+/// and only one however often it opens after that (protocol §6).
+fn offices_of_an_older_server_send_their_settings_once(s: Arc<dyn CountyStore>) {
+    let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap()));
+    let id = Uuid::from_u128(42);
+    let old = json!({ "id": id, "name": "城关镇司法所", "division_code": "130123", "leave_delegated": true,
+                      "created_at": "2025-01-01T00:00:00Z" });
+    store::write(s.as_ref(), |tx| tx.put_doc(store::kind::OFFICE, &id.to_string(), &old)).unwrap();
+    let feed = |s: &Arc<dyn CountyStore>| store::write(s.as_ref(), |tx| tx.changes_after(id, 0, 10)).unwrap();
+    assert!(feed(&s).is_empty());
+    Server::open(s.clone(), clock.clone(), Some(3), "县局").unwrap();
+    Server::open(s.clone(), clock, Some(3), "县局").unwrap();
+    let changes = feed(&s);
+    assert_eq!(changes.len(), 1, "{}: {changes:?}", s.backend());
+    match serde_json::from_str::<Change>(&changes[0].change).unwrap() {
+        Change::Upsert { entity, entity_id, version, payload, .. } => {
+            assert_eq!((entity.as_str(), entity_id, version), ("offices", id, 1));
+            assert_eq!(
+                (payload["leave_delegated"].clone(), payload["dossier_order"].clone()),
+                (json!(true), json!(null))
+            );
+        }
+        other => panic!("{other:?}"),
+    }
 }
