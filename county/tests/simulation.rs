@@ -364,6 +364,22 @@ fn run_seed(seed: u64) {
                 net.lock().unwrap().healed = healed;
                 offices.push(SimOffice { path, core: Some(core), clock, server_id });
             }
+            // The county changes an office's settings (实施办法 Art 27 delegation, or the dossier
+            // order of domain.md §19); its PCs must end up with the newest.
+            68..=70 => {
+                let o = rng.gen_range(0..OFFICES);
+                let id = offices[o].server_id;
+                if rng.gen_bool(0.5) {
+                    let now = server.offices().unwrap().into_iter().find(|x| x.id == id).unwrap().leave_delegated;
+                    server.set_leave_delegation(id, !now, "wang").unwrap();
+                } else {
+                    let mut order = jiaowu_app::domain::dossier::DEFAULT_ORDER.to_vec();
+                    let by = rng.gen_range(0..order.len());
+                    order.rotate_left(by);
+                    let order = if rng.gen_bool(0.2) { None } else { Some(order) };
+                    server.set_dossier_order(id, order, "wang").unwrap();
+                }
+            }
             // An office syncs over the bad network, and sometimes crashes in the middle.
             _ => {
                 let o = rng.gen_range(0..offices.len());
@@ -395,6 +411,7 @@ fn run_seed(seed: u64) {
     // Invariants.
     let mut all_ops = HashSet::new();
     for (i, office) in offices.iter_mut().enumerate() {
+        let server_id = office.server_id;
         let core = office.core();
         let status = core.sync_status().unwrap();
         assert_eq!(status.waiting, 0, "seed {seed}: office {i} still has unanswered ops");
@@ -406,8 +423,13 @@ fn run_seed(seed: u64) {
         if trace {
             eprintln!("office {i} rejected: {:?}", core.rejected_ops().unwrap());
         }
+        let settings = server.offices().unwrap().into_iter().find(|x| x.id == server_id).unwrap();
+        assert_eq!(core.leave_delegated().unwrap(), settings.leave_delegated, "seed {seed}: office {i}'s delegation");
+        let order = core.dossier_order().unwrap();
+        let held_order = order.set_by_county.then(|| order.sections.iter().map(|s| s.section).collect::<Vec<_>>());
+        assert_eq!(held_order, settings.dossier_order, "seed {seed}: office {i}'s dossier order");
         let held = jiaowu_app::sync::held_digest(core).unwrap();
-        let server_view = server.scope_digest(office.server_id).unwrap();
+        let server_view = server.scope_digest(server_id).unwrap();
         assert_eq!(
             held.differing(&server_view),
             Vec::<&str>::new(),
