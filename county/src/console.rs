@@ -5,7 +5,7 @@
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use chrono::{Duration, NaiveDate, Utc};
-use jiaowu_domain::dossier::{check_order, Section};
+use jiaowu_domain::dossier::{check_order, Section, DEFAULT_ORDER};
 use jiaowu_domain::ids::{RecordId, SubjectId};
 use jiaowu_domain::leave::{Authority, LeaveEventKind};
 use jiaowu_store::{LeaveEvent, LeaveEventInput, Subject, WithInput};
@@ -167,7 +167,7 @@ impl Server {
     /// 2024 Art 19: the agency fixes its filing scope). `None` goes back to the default order.
     pub fn set_dossier_order(&self, office_id: Uuid, order: Option<Vec<Section>>, actor: &str) -> Result<Office> {
         if let Some(order) = &order {
-            check_order(order).map_err(|p| invalid("dossier_order", p.to_string()))?;
+            check_order(order).map_err(|p| invalid("order", p.to_string()))?;
         }
         self.change_office(office_id, actor, "set_dossier_order", &serde_json::json!({ "dossier_order": order }), |o| {
             o.dossier_order = order.clone();
@@ -376,6 +376,21 @@ impl Server {
             tx.audit(&now.to_rfc3339(), &user.username, "resolve_conflict", &id.to_string(), &serde_json::json!({}))?;
             Ok(c)
         })
+    }
+}
+
+/// The sections an order names (`null`: none, the default order), each name checked with a
+/// message that lists the names there are.
+pub fn section_names(order: &Value) -> Result<Option<Vec<Section>>> {
+    let bad = || invalid("order", zh::section_names(&DEFAULT_ORDER));
+    match order {
+        Value::Null => Ok(None),
+        Value::Array(names) => names
+            .iter()
+            .map(|n| serde_json::from_value::<Section>(n.clone()).map_err(|_| bad()))
+            .collect::<Result<Vec<_>>>()
+            .map(Some),
+        _ => Err(bad()),
     }
 }
 

@@ -317,8 +317,8 @@ struct DelegationBody {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DossierOrderBody {
-    /// `null` goes back to the default order.
-    order: Option<Vec<jiaowu_domain::dossier::Section>>,
+    /// Section names, or `null` for the default order; required (an empty body resets nothing).
+    order: serde_json::Value,
 }
 
 #[derive(Debug, Deserialize)]
@@ -402,8 +402,10 @@ async fn leave_delegation(State(s): State<Shared>, Path(id): Path<Uuid>, headers
 }
 
 async fn dossier_order(State(s): State<Shared>, Path(id): Path<Uuid>, headers: HeaderMap, body: Body) -> Response {
-    as_user_with(&s, &headers, body, move |s, u, b: DossierOrderBody| s.set_dossier_order(id, b.order, &u.username))
-        .await
+    as_user_with(&s, &headers, body, move |s, u, b: DossierOrderBody| {
+        s.set_dossier_order(id, crate::console::section_names(&b.order)?, &u.username)
+    })
+    .await
 }
 
 async fn devices(State(s): State<Shared>, headers: HeaderMap) -> Response {

@@ -309,6 +309,7 @@ impl Server {
         let out = bundle::PullBundle {
             format: bundle::PULL_FORMAT.into(),
             office_id: device.office_id,
+            device_id: Some(device.id),
             created_at: self.now(),
             push_results: Some(results),
             pages,

@@ -30,6 +30,21 @@ pub mod what {
     pub const BAD_CHECK_DIGIT: &str = "身份证号码校验位不正确";
 }
 
+/// The names a dossier order may use, for a refused one.
+pub fn section_names(all: &[jiaowu_domain::dossier::Section]) -> String {
+    let names: Vec<String> = all
+        .iter()
+        .map(|s| {
+            format!(
+                "{}（{}）",
+                serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+                s.label()
+            )
+        })
+        .collect();
+    format!("卷宗顺序须是各部分名称的列表（或 null 表示默认顺序），可用的名称：{}。", names.join("、"))
+}
+
 /// The `jiaowu-county` command line.
 pub mod cli {
     pub const ABOUT: &str = "矫务通县级社区矫正机构服务端";

@@ -76,3 +76,47 @@ async fn an_office_without_a_link_syncs_by_signed_files() {
     let a_uuid = uuid::Uuid::parse_str(&a_id).unwrap();
     assert_eq!(held, c.server.scope_digest(a_uuid).unwrap(), "the office equals the county's view of its scope");
 }
+
+/// Protocol §10: a 回执 answers one PC's 数据包. Imported on another PC of the same office, or
+/// at another office, it is refused before anything is read: its answers are for that PC's seqs
+/// and would mark this PC's unsent work as received.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_for_another_pc_or_office_is_refused() {
+    let c = county().await;
+    let (a_id, a_code) = c.office("城关镇司法所", false).await;
+    let (_, a2_code) =
+        (a_id.clone(), c.console("POST", &format!("/offices/{a_id}/enrolment-codes"), json!(null)).await);
+    let (_, b_code) = c.office("北关镇司法所", false).await;
+    let mut a = office(&c, "城关镇司法所", &a_code).await;
+    let mut a2 = office(&c, "城关镇司法所", a2_code["code"].as_str().unwrap()).await;
+    let mut b = office(&c, "北关镇司法所", &b_code).await;
+    let s = c.console("POST", "/subjects", intake_body(&a_id)).await;
+    let sid = SubjectId::parse(s["id"].as_str().unwrap()).unwrap();
+    a.sync().await;
+    a2.sync().await;
+    a.core.record_visit(visit(sid)).unwrap();
+    // The other PC's answer will answer its own seq 1.
+    a2.core.record_visit(visit(sid)).unwrap();
+    let waiting = a.core.sync_status().unwrap().waiting;
+    assert!(waiting > 0);
+
+    let usb = tempfile::tempdir().unwrap();
+    let answer_for = |core: &mut jiaowu_app::Core, dir: &std::path::Path| -> std::path::PathBuf {
+        let push = jiaowu_app::sync::export_bundle(core, dir).unwrap();
+        let bytes = std::fs::read(&push).unwrap();
+        let sig = std::fs::read_to_string(format!("{}.sig", push.display())).unwrap();
+        let answer = c.server.import_push_bundle(&bytes, &sig).unwrap();
+        let back = dir.join(format!("answer-{}", answer.name));
+        std::fs::write(&back, &answer.bytes).unwrap();
+        std::fs::write(format!("{}.sig", back.display()), &answer.signature).unwrap();
+        back
+    };
+    for (who, other) in [("a2", answer_for(&mut a2.core, usb.path())), ("b", answer_for(&mut b.core, usb.path()))] {
+        let e = jiaowu_app::sync::import_bundle(&mut a.core, &other).unwrap_err();
+        assert_eq!(e.code(), "bundle.not_ours", "{who}: {}", e.message());
+        assert_eq!(a.core.sync_status().unwrap().waiting, waiting, "{who}: nothing marked sent");
+    }
+    let own = answer_for(&mut a.core, usb.path());
+    jiaowu_app::sync::import_bundle(&mut a.core, &own).unwrap();
+    assert_eq!(a.core.sync_status().unwrap().waiting, 0);
+}

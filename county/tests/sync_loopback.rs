@@ -196,8 +196,15 @@ async fn the_county_sets_the_dossier_order_and_the_office_prints_in_it() {
     )
     .await;
     assert_eq!(status, 400, "{v}");
-    assert_eq!(v["error"]["field"], "dossier_order", "{v}");
+    assert_eq!(v["error"]["field"], "order", "{v}");
     assert!(v["error"]["message"].as_str().unwrap().contains("解除矫正"), "names what is missing: {v}");
+    // An unknown name is refused with the names there are; an empty body resets nothing.
+    let path = format!("/api/v1/county/offices/{a_id}/dossier-order");
+    let (status, v) = call(&c.url, "POST", &path, Some(&c.token), json!({"order": ["visits", "archive"]})).await;
+    assert_eq!((status, v["error"]["field"].as_str()), (400, Some("order")), "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("visits（走访、信息化核查与谈话）"), "{v}");
+    let (status, v) = call(&c.url, "POST", &path, Some(&c.token), json!({})).await;
+    assert_eq!(status, 400, "{v}");
 
     let order = json!(["visits", "intake", "reports", "leaves", "education", "help", "assessments", "release"]);
     c.console("POST", &format!("/offices/{a_id}/dossier-order"), json!({ "order": order })).await;

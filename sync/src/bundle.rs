@@ -38,6 +38,10 @@ pub struct PushBundle {
 pub struct PullBundle {
     pub format: String,
     pub office_id: Uuid,
+    /// The PC whose push bundle this answers (its `push_results` are that PC's seqs); absent in
+    /// bundles from servers before it was added.
+    #[serde(default)]
+    pub device_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub push_results: Option<PushResponse>,
     pub pages: Vec<PullResponse>,

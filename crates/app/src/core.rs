@@ -301,7 +301,11 @@ impl Core {
             staff_id: self.session.staff_id.clone(),
             role: self.session.role,
             role_label: zh::role(self.session.role),
-            office: self.office.clone(),
+            // The delegation as the county last said (sync may have changed it since login).
+            office: Office {
+                leave_delegated: self.leave_delegated().unwrap_or(self.office.leave_delegated),
+                ..self.office.clone()
+            },
         }
     }
 

@@ -12,27 +12,36 @@ use crate::error::AppError;
 
 /// The sync_state key the newest settings are kept under.
 const KEY: &str = "county_settings";
+/// Set once this PC has read its feed from the start knowing `offices` entries (see `needs_reread`).
+const REREAD_DONE: &str = "county_settings_reread";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct CountySettings {
     version: i64,
     leave_delegated: bool,
+    /// Section names as the county sent them; names this app does not know are skipped when the
+    /// order is used (a newer county), sections it does not name are put back (`complete`).
     #[serde(default)]
-    dossier_order: Option<Vec<Section>>,
+    dossier_order: Option<Vec<String>>,
 }
 
 /// Keeps the settings in an `offices` entry unless newer ones are held; the delegation goes into
-/// the office row, where leave decisions read it. Returns whether they were applied.
+/// the office row, where leave decisions read it. `from_start`: the feed is being read from its
+/// beginning (first sync, or the county's database was restored and its versions may have gone
+/// back), so the entry is taken whatever version this PC held. An entry this app cannot read is
+/// skipped, never the page it came in. Returns whether it was applied.
 pub(crate) fn apply(
     tx: &Tx<'_>,
     version: i64,
     payload: &serde_json::Map<String, serde_json::Value>,
+    from_start: bool,
 ) -> Result<bool, StoreError> {
     let mut body = payload.clone();
     body.insert("version".into(), version.into());
-    let new: CountySettings =
-        serde_json::from_value(serde_json::Value::Object(body)).map_err(|e| StoreError::Encoding(e.to_string()))?;
-    if parse(tx.sync_value(KEY)?).is_some_and(|old| old.version >= new.version) {
+    let Ok(new) = serde_json::from_value::<CountySettings>(serde_json::Value::Object(body)) else {
+        return Ok(false);
+    };
+    if !from_start && parse(tx.sync_value(KEY)?).is_some_and(|old| old.version >= new.version) {
         return Ok(false);
     }
     tx.conn().execute("UPDATE office SET leave_delegated = ?1", [new.leave_delegated])?;
@@ -40,8 +49,40 @@ pub(crate) fn apply(
     Ok(true)
 }
 
+/// Whether this PC must read its feed again from the start, once: an app from before `offices`
+/// entries skipped them, so an enrolled PC that holds none may have missed what the county set.
+pub(crate) fn needs_reread(tx: &Tx<'_>) -> Result<bool, StoreError> {
+    Ok(tx.sync_value(KEY)?.is_none() && tx.sync_value(REREAD_DONE)?.is_none())
+}
+
+pub(crate) fn reread_done(tx: &Tx<'_>) -> Result<(), StoreError> {
+    tx.set_sync_value(REREAD_DONE, "1")
+}
+
 fn parse(text: Option<String>) -> Option<CountySettings> {
     text.and_then(|t| serde_json::from_str(&t).ok())
+}
+
+/// The county's order made whole: its sections this app knows, in its order, each once; a
+/// section it left out (a section newer than the county's server, say) goes back after the one
+/// before it in domain.md §19's order, so no document is ever left out of a dossier.
+fn complete(names: &[String]) -> Vec<Section> {
+    let mut order: Vec<Section> = Vec::new();
+    for name in names {
+        if let Ok(s) = serde_json::from_value::<Section>(serde_json::Value::String(name.clone())) {
+            if !order.contains(&s) {
+                order.push(s);
+            }
+        }
+    }
+    for (i, s) in DEFAULT_ORDER.iter().enumerate() {
+        if !order.contains(s) {
+            let at =
+                DEFAULT_ORDER[..i].iter().rev().find_map(|p| order.iter().position(|o| o == p)).map_or(0, |p| p + 1);
+            order.insert(at, *s);
+        }
+    }
+    order
 }
 
 /// The dossier's section order, and whether the county set it.
@@ -72,10 +113,45 @@ impl Core {
         let county = parse(self.store.sync_value(KEY)?).and_then(|s| s.dossier_order);
         let set_by_county = county.is_some();
         let sections = county
-            .unwrap_or_else(|| DEFAULT_ORDER.to_vec())
+            .map_or_else(|| DEFAULT_ORDER.to_vec(), |names| complete(&names))
             .into_iter()
             .map(|section| SectionView { section, label: section.label() })
             .collect();
         Ok(DossierOrderView { sections, set_by_county })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// domain.md §19: whatever the county sent, every section is printed exactly once.
+    #[test]
+    fn an_order_from_the_county_is_made_whole() {
+        let all = ["release", "assessments", "help", "education", "leaves", "visits", "reports", "intake"];
+        let reversed: Vec<Section> = DEFAULT_ORDER.iter().rev().copied().collect();
+        assert_eq!(complete(&names(&all)), reversed);
+        // A section the county did not name goes back after its default predecessor; an unknown
+        // name and a repeat are dropped.
+        let partial = complete(&names(&["visits", "intake", "archives_2030", "visits", "release"]));
+        assert_eq!(
+            partial,
+            vec![
+                Section::Visits,
+                Section::Leaves,
+                Section::Education,
+                Section::Help,
+                Section::Assessments,
+                Section::Intake,
+                Section::Reports,
+                Section::Release
+            ]
+        );
+        assert_eq!(jiaowu_domain::dossier::check_order(&partial), Ok(()));
+        assert_eq!(complete(&[]), DEFAULT_ORDER.to_vec());
     }
 }

@@ -319,6 +319,9 @@ impl Replica for CoreReplica<'_> {
         let mut refold: BTreeSet<String> =
             self.get(REFOLD)?.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default();
         let server_office = self.get(keys::SERVER_OFFICE_ID)?.unwrap_or_default();
+        // A page read with no cursor behind it starts the feed again (first sync, or the county's
+        // database was restored).
+        let from_start = self.get(keys::CURSOR)?.is_none_or(|c| c.is_empty());
         let office_id = self.core.office.id.to_string();
         let mut stats = ApplyStats::default();
         let mut received = Vec::new();
@@ -333,7 +336,7 @@ impl Replica for CoreReplica<'_> {
                             // The county's settings for this office; another office's are not
                             // this store's business.
                             if entity_id.to_string() == server_office
-                                && crate::county_settings::apply(tx, *version, payload)?
+                                && crate::county_settings::apply(tx, *version, payload, from_start)?
                             {
                                 received.push(serde_json::json!([entity, entity_id, version]));
                             }
@@ -509,8 +512,24 @@ pub async fn sync_with_progress<T: Transport>(
     let clock = core.clock.clone();
     let mut engine = Engine::new(transport, std::sync::Arc::new(move || clock.now()));
     engine.progress = progress;
+    reread_once(core)?;
     let mut replica = CoreReplica { core };
     engine.sync(&mut replica).await.map_err(sync_error)
+}
+
+/// An enrolled PC that holds no settings from the county reads its feed from the start, once: an
+/// app from before the `offices` entries (protocol §6) skipped them. Records it holds already
+/// are recognised and left as they are.
+fn reread_once(core: &mut Core) -> Result<(), AppError> {
+    let (session, now) = (core.session.clone(), core.clock.now());
+    core.store.write(&session, now, |tx| {
+        if tx.sync_value(keys::DEVICE_ID)?.is_some() && crate::county_settings::needs_reread(tx)? {
+            tx.set_sync_value(keys::CURSOR, "")?;
+            crate::county_settings::reread_done(tx)?;
+        }
+        Ok(())
+    })?;
+    Ok(())
 }
 
 /// The digest of what this office holds in its scope (the same the county sends on its last pull
@@ -581,6 +600,13 @@ pub fn import_bundle(core: &mut Core, path: &std::path::Path) -> Result<SyncRepo
         .ok_or_else(|| AppError::refused("", "sync.not_enrolled", zh::SYNC_NOT_ENROLLED))?;
     let doc = jiaowu_sync::bundle::read_pull(&bytes, &sig, &key)
         .map_err(|_| AppError::refused("file", "bundle.bad_signature", zh::BUNDLE_BAD_SIGNATURE))?;
+    // A 回执 answers one PC's 数据包: another office's, or another PC's, would mark this PC's
+    // unsent work as received.
+    let office = core.sync_value(keys::SERVER_OFFICE_ID)?.unwrap_or_default();
+    let device = core.sync_value(keys::DEVICE_ID)?.unwrap_or_default();
+    if doc.office_id.to_string() != office || doc.device_id.is_some_and(|d| d.to_string() != device) {
+        return Err(AppError::refused("file", "bundle.not_ours", zh::BUNDLE_NOT_OURS));
+    }
     let mut replica = CoreReplica { core };
     jiaowu_sync::bundle::import_pull(&mut replica, &doc).map_err(sync_error)
 }

@@ -1416,6 +1416,9 @@ pub const COUNTY_DECISION_BY_SYNC: &str = "本机已与县级平台联网：县�
 pub const BUNDLE_BAD_SIGNATURE: &str =
     "数据包的县级签名不正确或文件已损坏，未导入任何内容。请向县级机构重新索取回执数据包。";
 
+pub const BUNDLE_NOT_OURS: &str =
+    "这个回执数据包是县级平台给另一个司法所或另一台电脑的，未导入任何内容。请导入县级机构为本机开具的回执（文件名以本所编号开头）。";
+
 pub fn bundle_missing(path: &std::path::Path) -> String {
     format!("找不到数据包 {}（或旁边的 .sig 签名文件）", path.display())
 }

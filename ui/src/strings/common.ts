@@ -30,7 +30,7 @@ export const S = {
   countyName: '县级社区矫正机构',
   divisionCode: '行政区划代码（6位）',
   leaveDelegated: '县级机构已委托本所审批7日以内外出',
-  leaveDelegatedHint: '依据《社区矫正法实施办法》第二十七条，7日以内外出可由县级机构委托司法所批准。',
+  leaveDelegatedHint: '依据《社区矫正法实施办法》第二十七条，7日以内外出可由县级机构委托司法所批准。本机登记到县级平台后，以县级平台的设定为准，同步时自动更新。',
   username: '用户名',
   usernameHint: '字母、数字、下划线，用于登录',
   displayName: '姓名',

@@ -16,7 +16,7 @@ export const P = {
   dossierTitle: '打印工作档案（卷宗）',
   gapsTitle: '打印前检查',
   orderTitle: '卷内顺序',
-  orderByCounty: '由县级社区矫正机构设定，同步时更新（《档案法实施条例》第十九条）',
+  orderByCounty: '由县级社区矫正机构设定，同步时更新（《档案法实施条例》第十九条）；各部分内按日期排列',
   orderDefault: '默认顺序（县级机构未另行设定）；各部分内按日期排列',
   noGaps: '未发现缺漏的文书。',
   gapsFound: (n: number) => `发现 ${n} 处缺漏，建议补齐后再打印；也可以先打印，缺漏会留在卷宗之外。`,

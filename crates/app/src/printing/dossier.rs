@@ -22,7 +22,8 @@ pub use jiaowu_domain::dossier::Section;
 #[serde(deny_unknown_fields)]
 pub struct DossierRequest {
     pub subject_id: SubjectId,
-    /// Section order (the county's own, if it set one); the default is domain.md §19's.
+    /// A section order for this print (every section once); `None`, as the app and the CLI
+    /// send, is the county's order for this office, or domain.md §19's.
     #[serde(default)]
     pub order: Option<Vec<Section>>,
     /// Why a minor's dossier is printed (required for minors, logged).
@@ -45,41 +46,43 @@ impl Core {
     pub fn dossier_gaps(&self, subject: SubjectId) -> Result<Vec<DossierGap>, AppError> {
         let s = self.subject_in_office(subject)?;
         let mut gaps = Vec::new();
-        let mut gap = |section: &str, message: String| gaps.push(DossierGap { section: section.into(), message });
+        // Tagged with the section's name as the dossier dialog lists the order.
+        let mut gap =
+            |section: Section, message: String| gaps.push(DossierGap { section: section.label().into(), message });
         let events = self.store.records_of::<SubjectEvent>(s.id)?;
         if !events.iter().any(|e| e.kind == SubjectEventKind::Reported) && s.reported_on.is_none() {
-            gap("接收", zh::GAP_NO_REPORT.into());
+            gap(Section::Intake, zh::GAP_NO_REPORT.into());
         }
         if !events.iter().any(|e| e.kind == SubjectEventKind::EntryAnnounced) {
-            gap("接收", zh::GAP_NO_ANNOUNCEMENT.into());
+            gap(Section::Intake, zh::GAP_NO_ANNOUNCEMENT.into());
         }
         if current(self.store.records_of::<TeamMember>(s.id)?).is_empty() {
-            gap("接收", zh::GAP_NO_TEAM.into());
+            gap(Section::Intake, zh::GAP_NO_TEAM.into());
         }
         if current(self.store.records_of::<CorrectionPlan>(s.id)?).is_empty() {
-            gap("接收", zh::GAP_NO_PLAN.into());
+            gap(Section::Intake, zh::GAP_NO_PLAN.into());
         }
         for t in current(self.store.records_of::<Talk>(s.id)?) {
             if t.note_taker.is_none() {
-                gap("谈话", zh::gap_unsigned("个别谈话记录", &cn_date(t.talk_date), "记录人"));
+                gap(Section::Visits, zh::gap_unsigned("个别谈话记录", &cn_date(t.talk_date), "记录人"));
             }
         }
         for l in self.list_leaves(Some(s.id))? {
             let decided = l.events.iter().any(|e| e.approve.is_some());
             if !decided && !matches!(l.state, jiaowu_domain::leave::LeaveState::Cancelled) {
-                gap("外出", zh::gap_unsigned("外出审批表", &cn_date(l.leave.applied_on), "审批意见"));
+                gap(Section::Leaves, zh::gap_unsigned("外出审批表", &cn_date(l.leave.applied_on), "审批意见"));
             }
             let departed = l.events.iter().any(|e| e.kind == jiaowu_domain::leave::LeaveEventKind::Depart);
             let back = l.events.iter().any(|e| e.kind == jiaowu_domain::leave::LeaveEventKind::Return);
             if departed && !back && l.due_back < self.today() {
-                gap("外出", zh::gap_no_return(&cn_date(l.leave.start_date)));
+                gap(Section::Leaves, zh::gap_no_return(&cn_date(l.leave.start_date)));
             }
         }
         let decisions = self.store.records_of::<Decision>(s.id)?;
         for x in current(self.store.records_of::<Sanction>(s.id)?) {
             if !decisions.iter().any(|d| d.target_id == x.id) {
                 gap(
-                    "奖惩",
+                    Section::Assessments,
                     zh::gap_unsigned(
                         &format!("{}审批表", label("sanction_kind", x.kind)),
                         &cn_date(x.proposed_on),
@@ -90,13 +93,13 @@ impl Core {
         }
         for a in current(self.store.records_of::<Assessment>(s.id)?) {
             if a.reviewer.trim().is_empty() {
-                gap("考核", zh::gap_unsigned("月度考核表", &cn_date(a.period_end), "考核人"));
+                gap(Section::Assessments, zh::gap_unsigned("月度考核表", &cn_date(a.period_end), "考核人"));
             }
         }
         if matches!(s.status, jiaowu_domain::SubjectStatus::Released)
             && current(self.store.records_of::<ReleaseStep>(s.id)?).is_empty()
         {
-            gap("解矫", zh::GAP_NO_RELEASE.into());
+            gap(Section::Release, zh::GAP_NO_RELEASE.into());
         }
         Ok(gaps)
     }
@@ -129,8 +132,10 @@ impl Core {
             docs.extend(part.into_iter().map(|(_, d)| d));
         }
         let corrections = self.corrections(&s, &names)?;
-        let first = docs.first().map(|d| d.date.clone()).unwrap_or_default();
-        let last = docs.last().map(|d| d.date.clone()).unwrap_or_default();
+        // 起止日期: the earliest and latest document, whatever order the sections are in (ISO
+        // dates compare as text).
+        let dated = || docs.iter().map(|d| d.date.clone()).filter(|d| !d.is_empty());
+        let (first, last) = (dated().min().unwrap_or_default(), dated().max().unwrap_or_default());
         let me = staff_name(&names, &self.session.staff_id);
         let dossier = Dossier {
             cover: Cover {

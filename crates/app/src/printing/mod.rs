@@ -135,8 +135,13 @@ impl Core {
         title: &str,
         preview: bool,
     ) -> Result<Printed, AppError> {
-        let fonts = FontSet::shared()
-            .map_err(|e| AppError::refused("", "print.no_fonts", zh::print_no_fonts(&e.to_string())))?;
+        let fonts = FontSet::shared().map_err(|e| {
+            let searched = match e {
+                jiaowu_documents::DocError::NoFonts(dirs) => dirs,
+                e => e.to_string(),
+            };
+            AppError::refused("", "print.no_fonts", zh::print_no_fonts(&searched))
+        })?;
         let doc = Document { template, data, files, today: self.today() };
         let out = jiaowu_documents::render_with_previews(&fonts, &doc, if preview { PREVIEW_PAGES } else { 0 })
             .map_err(AppError::internal)?;
