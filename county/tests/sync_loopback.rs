@@ -362,3 +362,65 @@ async fn the_county_decides_a_proposed_warning_and_class_change() {
         .unwrap_err();
     assert_eq!(e.code(), "decision.by_sync");
 }
+
+/// Protocol §6: the county's database is restored from a backup taken before its last changes.
+/// The PC's cursor is then past the feed's end: the server answers `cursor_reset`, the PC reads
+/// the feed again from the start and takes the restored county's settings, although their
+/// versions are lower than those it held (the county re-decides after a restore; its word wins).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_the_county_is_restored_from_a_backup_its_settings_win() {
+    use tower::ServiceExt;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = std::sync::Arc::new(jiaowu_county::ManualClock::new(
+        chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 23, 2, 0, 0).unwrap(),
+    ));
+    let open = |file: &str| {
+        let store = std::sync::Arc::new(jiaowu_county::SqliteStore::open(&dir.path().join(file)).unwrap());
+        std::sync::Arc::new(jiaowu_county::Server::open(store, clock.clone(), Some(7), "正定县社区矫正管理局").unwrap())
+    };
+    let first = open("county.db");
+    first.add_user("wang", "王科长", "county-pass-1").unwrap();
+    // One address whose server can be swapped, as a restored county comes back on the same one.
+    let current = std::sync::Arc::new(std::sync::Mutex::new(jiaowu_county::router(first.clone())));
+    let serve = current.clone();
+    let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
+        let r = serve.lock().unwrap().clone();
+        async move { r.oneshot(req).await.unwrap() }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let login =
+        call(&url, "POST", "/api/v1/county/login", None, json!({"username": "wang", "password": "county-pass-1"}))
+            .await;
+    let c = County {
+        url,
+        server: first.clone(),
+        token: login.1["token"].as_str().unwrap().into(),
+        _dir: tempfile::tempdir().unwrap(),
+    };
+    let (a_id, a_code) = c.office("城关镇司法所", false).await;
+    let mut a = office(&c, "城关镇司法所", &a_code).await;
+    a.sync().await;
+    rusqlite::Connection::open(dir.path().join("county.db"))
+        .unwrap()
+        .execute_batch(&format!("VACUUM INTO '{}'", dir.path().join("backup.db").display()))
+        .unwrap();
+
+    // After the backup: the county entrusts the office and sets an order; the PC follows.
+    c.console("POST", &format!("/offices/{a_id}/leave-delegation"), json!({"leave_delegated": true})).await;
+    let reversed = json!(["release", "assessments", "help", "education", "leaves", "visits", "reports", "intake"]);
+    c.console("POST", &format!("/offices/{a_id}/dossier-order"), json!({ "order": reversed })).await;
+    a.sync().await;
+    assert!(a.core.leave_delegated().unwrap());
+    assert_eq!(a.core.dossier_order().unwrap().sections[0].label, "解除矫正");
+
+    // The county is restored: the office is not entrusted there, and the county sets another order.
+    *current.lock().unwrap() = jiaowu_county::router(open("backup.db"));
+    let order = json!(["visits", "intake", "reports", "leaves", "education", "help", "assessments", "release"]);
+    c.console("POST", &format!("/offices/{a_id}/dossier-order"), json!({ "order": order })).await;
+    a.sync().await;
+    assert!(!a.core.leave_delegated().unwrap(), "the restored county's delegation");
+    let held = a.core.dossier_order().unwrap();
+    assert_eq!(serde_json::to_value(held.sections.iter().map(|s| s.section).collect::<Vec<_>>()).unwrap(), order);
+}

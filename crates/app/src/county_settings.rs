@@ -26,27 +26,35 @@ struct CountySettings {
 }
 
 /// Keeps the settings in an `offices` entry unless newer ones are held; the delegation goes into
-/// the office row, where leave decisions read it. `from_start`: the feed is being read from its
-/// beginning (first sync, or the county's database was restored and its versions may have gone
-/// back), so the entry is taken whatever version this PC held. An entry this app cannot read is
-/// skipped, never the page it came in. Returns whether it was applied.
+/// the office row, where leave decisions read it. An entry this app cannot read is skipped, never
+/// the page it came in. Returns whether it was applied.
 pub(crate) fn apply(
     tx: &Tx<'_>,
     version: i64,
     payload: &serde_json::Map<String, serde_json::Value>,
-    from_start: bool,
 ) -> Result<bool, StoreError> {
     let mut body = payload.clone();
     body.insert("version".into(), version.into());
     let Ok(new) = serde_json::from_value::<CountySettings>(serde_json::Value::Object(body)) else {
         return Ok(false);
     };
-    if !from_start && parse(tx.sync_value(KEY)?).is_some_and(|old| old.version >= new.version) {
+    if parse(tx.sync_value(KEY)?).is_some_and(|old| old.version >= new.version) {
         return Ok(false);
     }
     tx.conn().execute("UPDATE office SET leave_delegated = ?1", [new.leave_delegated])?;
     tx.set_sync_value(KEY, &serde_json::to_string(&new).map_err(|e| StoreError::Encoding(e.to_string()))?)?;
     Ok(true)
+}
+
+/// The feed is being read from its beginning (first sync, or the county's database was restored
+/// and its versions may have gone back): the settings held stay in force, but any entry that
+/// comes now replaces them, whatever its version.
+pub(crate) fn forget_version(tx: &Tx<'_>) -> Result<(), StoreError> {
+    if let Some(mut held) = parse(tx.sync_value(KEY)?) {
+        held.version = i64::MIN;
+        tx.set_sync_value(KEY, &serde_json::to_string(&held).map_err(|e| StoreError::Encoding(e.to_string()))?)?;
+    }
+    Ok(())
 }
 
 /// Whether this PC must read its feed again from the start, once: an app from before `offices`

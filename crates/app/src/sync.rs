@@ -330,13 +330,16 @@ impl Replica for CoreReplica<'_> {
         self.core
             .store
             .write(&session, now, |tx| {
+                if from_start {
+                    crate::county_settings::forget_version(tx)?;
+                }
                 for change in changes {
                     match change {
                         Change::Upsert { entity, entity_id, version, payload, .. } if entity == "offices" => {
                             // The county's settings for this office; another office's are not
                             // this store's business.
                             if entity_id.to_string() == server_office
-                                && crate::county_settings::apply(tx, *version, payload, from_start)?
+                                && crate::county_settings::apply(tx, *version, payload)?
                             {
                                 received.push(serde_json::json!([entity, entity_id, version]));
                             }
