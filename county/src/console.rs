@@ -53,6 +53,14 @@ pub struct LeaveDecision {
     pub decided_on: NaiveDate,
 }
 
+/// 报请上一级: the county's 文号 for sending the leave up, and the day.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeaveEscalation {
+    pub note: String,
+    pub escalated_on: NaiveDate,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Resolve {
@@ -298,9 +306,41 @@ impl Server {
     /// 县级审批: the county's decision on a leave of 8–30 days the office sent up with its
     /// opinion (实施办法 Art 27).
     pub fn decide_leave(&self, leave_id: Uuid, d: &LeaveDecision, user: &User) -> Result<Value> {
-        if d.note.trim().is_empty() {
+        self.leave_step(leave_id, LeaveEventKind::CountyDecide, Some(d.approve), &d.note, d.decided_on, user)
+    }
+
+    /// 报请上一级: a leave of more than 30 days (or past 30 days within two months) is decided a
+    /// level above the county, which sends it up with its opinion (实施办法 Art 27; domain.md §8).
+    pub fn escalate_leave(&self, leave_id: Uuid, e: &LeaveEscalation, user: &User) -> Result<Value> {
+        self.leave_step(leave_id, LeaveEventKind::EscalateToHigher, None, &e.note, e.escalated_on, user)
+    }
+
+    /// 登记上一级决定: the county records the decision the level above sent back; the office
+    /// receives it by sync.
+    pub fn record_higher_decision(&self, leave_id: Uuid, d: &LeaveDecision, user: &User) -> Result<Value> {
+        self.leave_step(leave_id, LeaveEventKind::HigherDecide, Some(d.approve), &d.note, d.decided_on, user)
+    }
+
+    /// One county step on a leave, in the state that step needs: a decision of the county on a
+    /// county leave waiting for it, the sending up of a leave decided above, or the decision from
+    /// above on one sent up.
+    fn leave_step(
+        &self,
+        leave_id: Uuid,
+        kind: LeaveEventKind,
+        approve: Option<bool>,
+        note: &str,
+        on: NaiveDate,
+        user: &User,
+    ) -> Result<Value> {
+        if note.trim().is_empty() {
             return Err(invalid("note", zh::required(zh::what::DOC_NO_OR_REASON)));
         }
+        let (needs_state, needs_authority, level, action) = match kind {
+            LeaveEventKind::CountyDecide => ("awaiting_county", "county", Authority::County, "decide_leave"),
+            LeaveEventKind::EscalateToHigher => ("awaiting_county", "higher", Authority::County, "escalate_leave"),
+            _ => ("awaiting_higher", "higher", Authority::Higher, "record_higher_decision"),
+        };
         let now = self.now();
         let event_id = self.new_id();
         self.write(|tx| {
@@ -309,45 +349,56 @@ impl Server {
                 .ok_or_else(|| invalid("leave_id", zh::not_found(zh::what::LEAVE, &leave_id.to_string())))?;
             let subject = leave.subject_id.ok_or_else(|| ServerError::internal("leave without subject"))?;
             let state = leave_state(tx, subject, leave_id)?;
-            if state != "awaiting_county" {
-                return Err(invalid("leave_id", zh::leave_not_awaiting(zh::leave_state(state))));
+            let authority = leave.payload.get("authority").and_then(Value::as_str).unwrap_or("");
+            if state != needs_state {
+                return Err(invalid(
+                    "leave_id",
+                    zh::leave_not_in(zh::leave_state(state), zh::leave_state(needs_state)),
+                ));
             }
-            if leave.payload.get("authority").and_then(Value::as_str) != Some("county") {
-                return Err(invalid("leave_id", zh::leave_not_awaiting(zh::leave_state("awaiting_higher"))));
+            if authority != needs_authority {
+                return Err(invalid("leave_id", zh::leave_decided_by(zh::authority(authority))));
             }
             let input = LeaveEventInput {
                 subject_id: SubjectId(subject),
                 leave_id: RecordId(leave_id),
-                kind: LeaveEventKind::CountyDecide,
-                actor_level: Authority::County,
-                event_date: d.decided_on,
-                approve: Some(d.approve),
+                kind,
+                actor_level: level,
+                event_date: on,
+                approve,
                 new_end: None,
                 method: None,
-                note: Some(d.note.trim().to_string()),
+                note: Some(note.trim().to_string()),
             };
             let make = |recorded| LeaveEvent::from_input(RecordId(event_id), input, recorded);
             let row = put_county_record(tx, "leave_events", event_id, subject, make, &user.id.to_string(), now)?;
             tx.audit(
                 &now.to_rfc3339(),
                 &user.username,
-                "decide_leave",
+                action,
                 &leave_id.to_string(),
-                &serde_json::json!({ "approve": d.approve, "note": d.note }),
+                &serde_json::json!({ "approve": approve, "note": note }),
             )?;
             Ok(row.payload.clone())
         })
     }
 
-    /// Leave requests waiting for the county, oldest first.
+    /// Leave requests waiting for the county, or sent up and waiting for the level above's
+    /// decision to be recorded (`state`), oldest first.
     pub fn pending_leaves(&self) -> Result<Vec<Value>> {
         self.write(|tx| {
             let mut out = Vec::new();
             for office in store::all::<Office>(tx, kind::OFFICE)? {
                 for s in tx.subjects_of_office(office.id)? {
                     for row in tx.entities_of_subject(s.id)? {
-                        if row.entity == "leave_requests" && leave_state(tx, s.id, row.id)? == "awaiting_county" {
-                            out.push(serde_json::json!({ "office": office.name, "leave": row.payload }));
+                        if row.entity != "leave_requests" {
+                            continue;
+                        }
+                        let state = leave_state(tx, s.id, row.id)?;
+                        if matches!(state, "awaiting_county" | "awaiting_higher") {
+                            out.push(
+                                serde_json::json!({ "office": office.name, "state": state, "leave": row.payload }),
+                            );
                         }
                     }
                 }

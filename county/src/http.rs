@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::console::{Intake, LeaveDecision, NewOffice, Resolve};
+use crate::console::{Intake, LeaveDecision, LeaveEscalation, NewOffice, Resolve};
 use crate::error::ServerError;
 use crate::model::{Device, User};
 use crate::proposals::ProposalDecision;
@@ -51,6 +51,8 @@ pub fn router(server: Shared) -> Router {
         .route("/county/subjects/{id}/transfer", post(assign))
         .route("/county/leave-requests", get(pending_leaves))
         .route("/county/leave-requests/{id}/decision", post(decide_leave))
+        .route("/county/leave-requests/{id}/escalation", post(escalate_leave))
+        .route("/county/leave-requests/{id}/higher-decision", post(record_higher_decision))
         .route("/county/proposals", get(pending_proposals))
         .route("/county/sanctions/{id}/decision", post(decide_sanction))
         .route("/county/class-changes/{id}/decision", post(decide_class_change))
@@ -448,6 +450,19 @@ async fn pending_leaves(State(s): State<Shared>, headers: HeaderMap) -> Response
 
 async fn decide_leave(State(s): State<Shared>, Path(id): Path<Uuid>, headers: HeaderMap, body: Body) -> Response {
     as_user_with(&s, &headers, body, move |s, u, b: LeaveDecision| s.decide_leave(id, &b, &u)).await
+}
+
+async fn escalate_leave(State(s): State<Shared>, Path(id): Path<Uuid>, headers: HeaderMap, body: Body) -> Response {
+    as_user_with(&s, &headers, body, move |s, u, b: LeaveEscalation| s.escalate_leave(id, &b, &u)).await
+}
+
+async fn record_higher_decision(
+    State(s): State<Shared>,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    as_user_with(&s, &headers, body, move |s, u, b: LeaveDecision| s.record_higher_decision(id, &b, &u)).await
 }
 
 async fn conflicts(State(s): State<Shared>, headers: HeaderMap) -> Response {

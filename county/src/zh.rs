@@ -152,8 +152,23 @@ pub fn leave_already_decided() -> &'static str {
     "县级社区矫正机构已对该外出申请作出决定，司法所的后续录入已保存为冲突，待县级核对。"
 }
 
-pub fn leave_not_awaiting(state: &str) -> String {
-    format!("该外出申请当前状态为“{state}”，不是待县级审批，不能作出县级决定。")
+pub fn leave_not_in(state: &str, needed: &str) -> String {
+    format!("该外出申请当前状态为“{state}”，不是“{needed}”，不能办理这一步。")
+}
+
+/// A step for another level's leave (实施办法 Art 27: ≤7 days 司法所 when entrusted, 8–30 days the
+/// county, more the level above).
+pub fn leave_decided_by(authority: &str) -> String {
+    format!("该外出申请由{authority}审批（《社区矫正法实施办法》第二十七条），不能办理这一步。")
+}
+
+pub fn authority(code: &str) -> &'static str {
+    match code {
+        "office" => "司法所",
+        "county" => "县级社区矫正机构",
+        "higher" => "上一级社区矫正机构",
+        _ => "其他机关",
+    }
 }
 
 pub fn county_field_conflict(fields: &str) -> String {

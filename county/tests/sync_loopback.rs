@@ -424,3 +424,53 @@ async fn after_the_county_is_restored_from_a_backup_its_settings_win() {
     let held = a.core.dossier_order().unwrap();
     assert_eq!(serde_json::to_value(held.sections.iter().map(|s| s.section).collect::<Vec<_>>()).unwrap(), order);
 }
+
+/// 实施办法 Art 27 (domain.md §8): a leave of more than 30 days is decided a level above the
+/// county. The office sends it up with its opinion; the county cannot decide it itself, sends it
+/// up (报请上一级) and records the decision that comes back; the office receives both by sync
+/// and the leave is approved by the level above. A step out of turn is refused with the reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_leave_of_more_than_30_days_goes_up_through_the_county() {
+    let c = county().await;
+    let (a_id, a_code) = c.office("城关镇司法所", false).await;
+    let mut a = office(&c, "城关镇司法所", &a_code).await;
+    let s = c.console("POST", "/subjects", intake_body(&a_id)).await;
+    let sid = SubjectId::parse(s["id"].as_str().unwrap()).unwrap();
+    a.sync().await;
+    let mut form = ten_day_leave(sid);
+    form.end_date = d("2027-01-04"); // 35 days
+    let leave = a.core.submit_leave_request(form).unwrap();
+    assert_eq!(leave.leave.authority, Authority::Higher);
+    send_up(&mut a.core, leave.leave.id);
+    a.sync().await;
+    let id = leave.leave.id;
+
+    let refused = |path: &'static str, body: Value| {
+        let c = &c;
+        async move {
+            call(&c.url, "POST", &format!("/api/v1/county/leave-requests/{id}/{path}"), Some(&c.token), body).await
+        }
+    };
+    let decision = json!({"approve": true, "note": "冀社矫〔2026〕8号", "decided_on": TODAY});
+    let (status, v) = refused("decision", decision.clone()).await;
+    assert_eq!(status, 400, "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("上一级"), "{v}");
+    let (status, v) = refused("higher-decision", decision.clone()).await;
+    assert_eq!(status, 400, "not yet sent up: {v}");
+
+    let pending = c.console("GET", "/leave-requests", Value::Null).await;
+    assert_eq!(pending[0]["state"], "awaiting_county", "{pending}");
+    c.console(
+        "POST",
+        &format!("/leave-requests/{id}/escalation"),
+        json!({"note": "正社矫〔2026〕40号 报请市局审批", "escalated_on": TODAY}),
+    )
+    .await;
+    a.sync().await;
+    assert_eq!(a.core.leave_view(id).unwrap().state, LeaveState::AwaitingHigher);
+    assert_eq!(c.console("GET", "/leave-requests", Value::Null).await[0]["state"], "awaiting_higher");
+    c.console("POST", &format!("/leave-requests/{id}/higher-decision"), decision).await;
+    a.sync().await;
+    assert_eq!(a.core.leave_view(id).unwrap().state, LeaveState::Approved { by: Authority::Higher });
+    assert_eq!(c.console("GET", "/leave-requests", Value::Null).await, json!([]));
+}
