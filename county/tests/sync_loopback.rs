@@ -148,6 +148,7 @@ async fn a_refused_decision_is_resubmitted_once_the_county_entrusts_the_office()
     let r = a.sync().await;
     assert_eq!(r.rejected, 1, "{r:?}");
     assert!(!a.core.leave_delegated().unwrap(), "the withdrawal came down with the refusal");
+    assert!(!a.core.sync_status().unwrap().leave_delegated, "and the sync page says so");
     let refused = a.core.rejected_ops().unwrap();
     assert_eq!(refused.len(), 1);
     assert_eq!(refused[0].entity, "leave_events");

@@ -70,7 +70,7 @@ describe('与县级同步', () => {
   it('lists what the county refused and both values of a conflict side by side', async () => {
     const b = fakeBackend()
     b.syncState = { ...b.syncState, enrolled: true, needs_attention: 1, open_conflicts: 1, county_pin_prefix: '9f3a0c11d2e45b70',
-      clock_skew_ms: -63_072_000_000, clock_warning: '本机时钟比县级平台慢约730天，请校准电脑日期时间。' }
+      clock_skew_ms: -63_072_000_000, clock_warning: '本机时钟比县级平台慢约730天，请校准电脑日期时间。', leave_delegated: true }
     b.attention = {
       rejected: [{ seq: 41, entity: 'visits', entity_label: '走访记录', entity_id: 'v1', message: '该对象不属于本所在册对象，县级平台未接受。' }],
       conflicts: [{
@@ -88,6 +88,8 @@ describe('与县级同步', () => {
     expect($('#clock-warning')!.textContent).toContain('慢约730天')
     expect($('#sync-pin')!.textContent).toBe('9f3a0c11d2e45b70')
     expect($('#sync-status')!.textContent).toContain('慢约730天')
+    // The county's word on 7-day leave, as last synced (实施办法 Art 27).
+    expect($('#sync-delegation')!.textContent).toContain('县级已委托本所审批')
   })
 
   it('resubmits a refused record: it leaves 需要处理 and waits for the next sync', async () => {

@@ -42,6 +42,9 @@ pub struct SyncStatusView {
     pub county_pin_prefix: Option<String>,
     /// Shown when the PC clock is off by more than 10 minutes (protocol §8).
     pub clock_warning: Option<String>,
+    /// Whether the county entrusts this office with leave of up to 7 days (实施办法 Art 27), as
+    /// its last word reached this PC.
+    pub leave_delegated: bool,
 }
 
 /// An op the county refused: the 需要处理 list.
@@ -158,6 +161,7 @@ impl Core {
             clock_skew_ms: skew,
             county_pin_prefix: self.sync_value(keys::CERT_PIN)?.map(|p| p.chars().take(16).collect()),
             clock_warning: skew.filter(|s| s.abs() > 10 * 60 * 1000).map(zh::clock_skew_warning),
+            leave_delegated: self.leave_delegated()?,
         })
     }
 

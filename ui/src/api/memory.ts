@@ -23,7 +23,7 @@ export class MemoryBackend implements Backend {
   saved: { kind: string; input: Record<string, unknown> }[] = []
   syncState: T.SyncStatusView = {
     enrolled: false, county_name: null, county_url: null, last_sync: null, waiting: 3, needs_attention: 0,
-    open_conflicts: 0, clock_skew_ms: null, county_pin_prefix: null, clock_warning: null,
+    open_conflicts: 0, clock_skew_ms: null, county_pin_prefix: null, clock_warning: null, leave_delegated: false,
   }
   attention: T.SyncAttentionView = { rejected: [], conflicts: [] }
   gaps: T.DossierGap[] = []

@@ -463,6 +463,8 @@ export interface SyncStatusView {
   /** First 16 hex digits of the county certificate's pin, as on the printed enrolment slip. */
   county_pin_prefix: string | null
   clock_warning: string | null
+  /** The county entrusts the office with leave of up to 7 days (实施办法 Art 27), as last synced. */
+  leave_delegated: boolean
 }
 
 export interface RejectedOpView {

@@ -24,6 +24,9 @@ export const Y = {
   skew: '本机时钟偏差',
   pin: '县级证书指纹（前16位，应与登记单一致）',
   noPin: '本机测试地址，无证书',
+  delegation: '7日以内外出',
+  delegated: '县级已委托本所审批（《社区矫正法实施办法》第二十七条），以县级平台设定为准',
+  notDelegated: '由县级社区矫正机构审批（未委托本所），以县级平台设定为准',
   /** A clock difference in the largest unit that reads naturally ("快约3分钟", "慢约6天"). */
   skewText: (ms: number) => {
     const a = Math.abs(ms)
