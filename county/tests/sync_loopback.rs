@@ -207,11 +207,14 @@ async fn the_county_sets_the_dossier_order_and_the_office_prints_in_it() {
     let (status, v) = call(&c.url, "POST", &path, Some(&c.token), json!({})).await;
     assert_eq!(status, 400, "{v}");
 
+    // Office B's order is B's alone: set first, twice (a higher version than A's), so a B entry
+    // in A's feed would win there.
+    let reversed = json!(["release", "assessments", "help", "education", "leaves", "visits", "reports", "intake"]);
+    for _ in 0..2 {
+        c.console("POST", &format!("/offices/{b_id}/dossier-order"), json!({ "order": reversed })).await;
+    }
     let order = json!(["visits", "intake", "reports", "leaves", "education", "help", "assessments", "release"]);
     c.console("POST", &format!("/offices/{a_id}/dossier-order"), json!({ "order": order })).await;
-    // Office B's order is B's alone.
-    let reversed = json!(["release", "assessments", "help", "education", "leaves", "visits", "reports", "intake"]);
-    c.console("POST", &format!("/offices/{b_id}/dossier-order"), json!({ "order": reversed })).await;
     a.sync().await;
     let after = a.core.dossier_order().unwrap();
     assert!(after.set_by_county);

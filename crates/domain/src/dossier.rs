@@ -30,7 +30,7 @@ pub enum Section {
 }
 
 impl Section {
-    /// The section's name as the 卷内目录 and the settings show it (the one place for these words;
+    /// The section's name as the print dialog, the gap check and the county's messages show it (the one place for these words;
     /// the office app and the county server both use it).
     pub fn label(self) -> &'static str {
         match self {
