@@ -337,9 +337,15 @@ impl Server {
             return Err(invalid("note", zh::required(zh::what::DOC_NO_OR_REASON)));
         }
         let (needs_state, needs_authority, level, action) = match kind {
-            LeaveEventKind::CountyDecide => ("awaiting_county", "county", Authority::County, "decide_leave"),
-            LeaveEventKind::EscalateToHigher => ("awaiting_county", "higher", Authority::County, "escalate_leave"),
-            _ => ("awaiting_higher", "higher", Authority::Higher, "record_higher_decision"),
+            // A leave entrusted to the office reaches the county only when the office could no
+            // longer decide it (delegation withdrawn since): then the county decides it.
+            LeaveEventKind::CountyDecide => {
+                ("awaiting_county", &["county", "office"][..], Authority::County, "decide_leave")
+            }
+            LeaveEventKind::EscalateToHigher => {
+                ("awaiting_county", &["higher"][..], Authority::County, "escalate_leave")
+            }
+            _ => ("awaiting_higher", &["higher"][..], Authority::Higher, "record_higher_decision"),
         };
         let now = self.now();
         let event_id = self.new_id();
@@ -356,7 +362,7 @@ impl Server {
                     zh::leave_not_in(zh::leave_state(state), zh::leave_state(needs_state)),
                 ));
             }
-            if authority != needs_authority {
+            if !needs_authority.contains(&authority) {
                 return Err(invalid("leave_id", zh::leave_decided_by(zh::authority(authority))));
             }
             let input = LeaveEventInput {

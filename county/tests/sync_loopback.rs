@@ -169,6 +169,37 @@ async fn a_refused_decision_is_resubmitted_once_the_county_entrusts_the_office()
     assert_eq!(a.core.leave_view(leave.leave.id).unwrap().state, LeaveState::Approved { by: Authority::Office });
 }
 
+/// 实施办法 Art 27: a 5-day leave submitted while the office was entrusted is the office's to
+/// decide, so it may not send it up. Once the county withdraws the delegation, the office can no
+/// longer decide it: its opinion sends it up, and the county decides it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_short_leave_goes_to_the_county_once_the_delegation_is_withdrawn() {
+    let c = county().await;
+    let (a_id, a_code) = c.office("城关镇司法所", true).await;
+    let mut a = office_delegated(&c, "城关镇司法所", &a_code, true).await;
+    let s = c.console("POST", "/subjects", intake_body(&a_id)).await;
+    let sid = SubjectId::parse(s["id"].as_str().unwrap()).unwrap();
+    a.sync().await;
+    let mut form = ten_day_leave(sid);
+    form.end_date = d("2026-12-05");
+    let id = a.core.submit_leave_request(form).unwrap().leave.id;
+    let opinion = LeaveStepInput { leave_id: id, step: LeaveStep::OfficeOpinion { text: "同意".into() }, on: None };
+    assert_eq!(a.core.record_leave_step(opinion.clone()).unwrap_err().code(), "leave.office_decides");
+
+    c.console("POST", &format!("/offices/{a_id}/leave-delegation"), json!({"leave_delegated": false})).await;
+    a.sync().await;
+    assert_eq!(a.core.record_leave_step(opinion).unwrap().state, LeaveState::AwaitingCounty);
+    a.sync().await;
+    c.console(
+        "POST",
+        &format!("/leave-requests/{id}/decision"),
+        json!({"approve": true, "note": "正社矫外〔2026〕33号", "decided_on": TODAY}),
+    )
+    .await;
+    a.sync().await;
+    assert_eq!(a.core.leave_view(id).unwrap().state, LeaveState::Approved { by: Authority::County });
+}
+
 /// domain.md §19, 档案法实施条例 2024 Art 19: the county fixes the order of its offices' work
 /// dossiers. An order that would leave a section out is refused with the reason; a good one
 /// reaches the office by sync, the office's dossier prints in it, and the county can go back to

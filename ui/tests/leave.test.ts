@@ -118,6 +118,7 @@ describe('外出审批流程', () => {
       leave('l3', 'on_leave', 'county', { days_overdue: 2, state_label: '外出中（逾期未归）' }),
       leave('l4', 'returned', 'county'),
     ]
+    b.syncState = { ...b.syncState, leave_delegated: true }
     const { w } = await mountWith(LeavesView, b)
     expect(actions(0)).toContain('office_opinion')
     expect(actions(0)).not.toContain('office_decide_approve')
@@ -132,6 +133,14 @@ describe('外出审批流程', () => {
     expect(document.querySelectorAll('#leave-list tr.el-table__row')).toHaveLength(1)
     expect($('#leave-list')!.textContent).toContain('逾期2天')
     w.unmount()
+
+    // 实施办法第二十七条: once the county withdraws its delegation, the office can no longer
+    // decide the short leave it was entrusted with; it reports it up with its opinion.
+    document.body.innerHTML = ''
+    b.syncState = { ...b.syncState, leave_delegated: false }
+    const again = await mountWith(LeavesView, b)
+    expect(actions(1)).toEqual(['office_opinion', 'cancel'])
+    again.w.unmount()
   })
 
   it('records a transcribed county decision with its document number and date', async () => {
@@ -167,6 +176,7 @@ describe('外出审批流程', () => {
   it('does not let staff other than the 负责人 take decisions', async () => {
     const b = fakeBackend()
     state.session = { ...b.sessionView!, role: 'staff', role_label: '工作人员' }
+    b.syncState = { ...b.syncState, leave_delegated: true }
     b.leaves = [leave('l1', 'submitted', 'office'), leave('l2', 'approved', 'office')]
     const { w } = await mountWith(LeavesView, b)
     const approve = $<HTMLButtonElement>('.leave-action[data-action="office_decide_approve"]')!

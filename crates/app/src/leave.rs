@@ -278,19 +278,26 @@ impl Core {
             Some(p) => &p.leave,
             None => return LeaveState::Submitted,
         };
-        let facts = LeaveFacts { period: DateRange::new(l.leave.start_date, l.leave.end_date), term, others, rules };
+        let facts = LeaveFacts {
+            period: DateRange::new(l.leave.start_date, l.leave.end_date),
+            term,
+            others,
+            rules,
+            decided_by: l.leave.authority,
+        };
         // Events are listed by their recorded time, but those times come from different clocks
         // (this PC, the county server) and PC clocks can be years off (design.md §3: device
         // time is data, never order). So each round applies the first pending event that fits
         // the state reached; an event that fits nowhere is left out.
+        // The delegation an office event was recorded under is not kept, but its kind tells it:
+        // a decision was taken entrusted, an opinion when the office could not decide
+        // (实施办法 Art 27).
+        let actor = |e: &LeaveEvent| actor_for(e.actor_level, e.kind != LeaveEventKind::OfficeOpinion);
         let mut state = LeaveState::Draft;
         let mut pending: Vec<&LeaveEvent> = l.events.iter().collect();
-        while let Some(i) = pending
-            .iter()
-            .position(|e| leave::apply(state, &from_row(e), actor_for(e.actor_level, true), &facts).is_ok())
-        {
+        while let Some(i) = pending.iter().position(|e| leave::apply(state, &from_row(e), actor(e), &facts).is_ok()) {
             let e = pending.remove(i);
-            if let Ok(s) = leave::apply(state, &from_row(e), actor_for(e.actor_level, true), &facts) {
+            if let Ok(s) = leave::apply(state, &from_row(e), actor(e), &facts) {
                 state = s;
             }
         }
@@ -546,6 +553,7 @@ impl Core {
             term,
             others: &others,
             rules: &rules,
+            decided_by: leave_rec.authority,
         };
         let next = leave::apply(state, &event, actor_for(level, delegated), &facts).map_err(|e| zh::leave_error(&e))?;
 

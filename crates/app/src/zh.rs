@@ -848,6 +848,11 @@ pub fn leave_error(e: &jiaowu_domain::leave::LeaveError) -> AppError {
         ),
         L::EscalationNotRequired { required } => refused("step", "leave.escalation_not_required", format!("该申请由{}审批即可，无需报上一级。", authority(*required))),
         L::RejectionWithoutReason { .. } => invalid("reason", "leave.reject_reason", "不予批准：必须写明理由，并及时告知社区矫正对象。".into()),
+        L::OfficeDecidesItself => refused(
+            "step",
+            "leave.office_decides",
+            "本申请在7日以内，县级社区矫正机构已委托本所审批，请直接作出批准或不予批准的决定，无需报县（实施办法第二十七条）。".into(),
+        ),
         L::OpinionEmpty => invalid("text", "leave.opinion_empty", "司法所意见：不能为空。".into()),
         L::NotApproved { state } => refused("step", "leave.not_approved", format!("该外出申请尚未批准（{}）。", leave_state(*state))),
         L::CertificateNotIssued => refused("step", "leave.no_certificate", "尚未开具外出证明，社区矫正对象不能离开。".into()),

@@ -179,6 +179,12 @@ fn a_five_day_leave_is_decided_in_the_office_and_closes_on_return() {
     let a = t.core.assess_leave(leave(s, "2026-11-24", "2026-11-28")).unwrap();
     assert_eq!((a.days, a.authority), (5, Authority::Office));
     let l = t.core.submit_leave_request(leave(s, "2026-11-24", "2026-11-28")).unwrap().leave.id;
+    // 实施办法 Art 27: entrusted, the office decides it; an opinion for the county would leave it
+    // waiting on a county that does not take it.
+    let before = ops(&t);
+    let e = step(&mut t, l, LeaveStep::OfficeOpinion { text: "同意".into() }).unwrap_err();
+    assert_eq!(e.code(), "leave.office_decides");
+    assert_eq!((ops(&t), t.core.leave_view(l).unwrap().state), (before, LeaveState::Submitted));
     step(&mut t, l, LeaveStep::OfficeDecide { approve: true, reason: String::new() }).unwrap();
     step(&mut t, l, LeaveStep::IssueCertificate).unwrap();
     // Departure cannot be dated in the future relative to the clock (2026-11-23).

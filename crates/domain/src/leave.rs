@@ -226,6 +226,10 @@ pub enum LeaveError {
     /// A rejection must give the reason, which the subject is told (福建 rule: 及时告知并说明理由).
     #[error("rejection by {by:?} has no reason")]
     RejectionWithoutReason { by: Authority },
+    /// An opinion for the county on a leave the office itself decides under delegation
+    /// (实施办法 Art 27).
+    #[error("the office decides this leave itself")]
+    OfficeDecidesItself,
     /// The office's opinion (司法所意见) for the county is empty.
     #[error("office opinion is empty")]
     OpinionEmpty,
@@ -973,6 +977,9 @@ pub struct LeaveFacts<'a> {
     /// The subject's other leaves (not this one).
     pub others: &'a [OtherLeave],
     pub rules: &'a LeaveRules,
+    /// Who decides, as assessed when the request was submitted and stored on it
+    /// (实施办法 Art 27). An office that was entrusted with it decides itself.
+    pub decided_by: Authority,
 }
 
 fn expect_actor(event: &LeaveEvent, expected: Authority, actor: Actor) -> Result<(), LeaveError> {
@@ -1059,7 +1066,12 @@ pub fn apply(
             if state != S::Submitted {
                 return Err(invalid);
             }
-            // 实施办法 Art 27: the 司法所 signs an opinion before the county decides.
+            // 实施办法 Art 27: the 司法所 signs an opinion before the county decides. A leave
+            // the office was entrusted with and may still decide is its own decision: an
+            // opinion would send it to a county that does not take it.
+            if facts.decided_by == Authority::Office && check_decider(actor, &authority(), true, facts.rules).is_ok() {
+                return Err(LeaveError::OfficeDecidesItself);
+            }
             if text.trim().is_empty() {
                 return Err(LeaveError::OpinionEmpty);
             }
@@ -1656,7 +1668,8 @@ mod tests {
     const OFFICE: Actor = Actor::Office { delegated: true };
 
     fn facts<'a>(period: DateRange, others: &'a [OtherLeave], rules: &'a LeaveRules) -> LeaveFacts<'a> {
-        LeaveFacts { period, term: r("2025-01-01", "2026-12-31"), others, rules }
+        let decided_by = check_authority(period, others, rules).required;
+        LeaveFacts { period, term: r("2025-01-01", "2026-12-31"), others, rules, decided_by }
     }
 
     fn run(events: &[(LeaveEvent, Actor)], f: &LeaveFacts<'_>) -> Result<LeaveState, LeaveError> {
@@ -1725,6 +1738,22 @@ mod tests {
         let pack_undelegated = LeaveRules { office_delegated: false, ..national() };
         let f = facts(r("2025-03-01", "2025-03-02"), &[], &pack_undelegated);
         assert_eq!(apply(LeaveState::Submitted, &approve(), OFFICE, &f), Err(LeaveError::OfficeNotDelegated));
+    }
+
+    #[test]
+    fn an_entrusted_office_decides_its_short_leave_itself() {
+        // 实施办法 Art 27: a leave of 7 days or fewer the county has entrusted to the office is
+        // the office's to decide; an opinion would send it to a county that does not take it.
+        let rules = national();
+        let f = facts(r("2025-03-01", "2025-03-05"), &[], &rules);
+        assert_eq!(f.decided_by, Authority::Office);
+        assert_eq!(apply(LeaveState::Submitted, &opinion(), OFFICE, &f), Err(LeaveError::OfficeDecidesItself));
+        // Submitted while the office was not entrusted: the county decides, the office gives its opinion.
+        let f_county = LeaveFacts { decided_by: Authority::County, ..f };
+        assert_eq!(apply(LeaveState::Submitted, &opinion(), OFFICE, &f_county), Ok(LeaveState::AwaitingCounty));
+        // Entrusted at submission, withdrawn since: the office may no longer decide, so it reports up.
+        let withdrawn = Actor::Office { delegated: false };
+        assert_eq!(apply(LeaveState::Submitted, &opinion(), withdrawn, &f), Ok(LeaveState::AwaitingCounty));
     }
 
     #[test]
@@ -1836,8 +1865,9 @@ mod tests {
                 actor: Actor::County
             })
         );
+        let for_county = LeaveFacts { decided_by: Authority::County, ..f };
         assert_eq!(
-            apply(LeaveState::Submitted, &LeaveEvent::OfficeOpinion { text: String::new() }, OFFICE, &f),
+            apply(LeaveState::Submitted, &LeaveEvent::OfficeOpinion { text: String::new() }, OFFICE, &for_county),
             Err(LeaveError::OpinionEmpty)
         );
         // The county decides only after the office's opinion.
