@@ -34,24 +34,12 @@ pub struct SavedView {
 }
 
 pub fn print_dir() -> PathBuf {
-    std::env::var_os("JIAOWU_PRINT_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| dirs::document_dir().unwrap_or_else(std::env::temp_dir).join("矫务通打印"))
+    jiaowu_app::printing::print_dir_or(|| dirs::document_dir().unwrap_or_else(std::env::temp_dir).join("矫务通打印"))
 }
 
 /// Writes `bytes` under `name` in the print folder without replacing an earlier print.
 fn save(name: &str, bytes: &[u8]) -> R<PathBuf> {
-    let dir = print_dir();
-    std::fs::create_dir_all(&dir).map_err(|e| AppError::refused("", "print.write", zh::io_error(&e.to_string())))?;
-    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, "pdf"));
-    let mut path = dir.join(name);
-    let mut n = 2;
-    while path.exists() {
-        path = dir.join(format!("{stem}（{n}）.{ext}"));
-        n += 1;
-    }
-    std::fs::write(&path, bytes).map_err(|e| AppError::refused("", "print.write", zh::io_error(&e.to_string())))?;
-    Ok(path)
+    jiaowu_app::printing::save_print(&print_dir(), name, bytes)
 }
 
 fn view(p: Printed) -> R<PrintedView> {

@@ -814,6 +814,11 @@ pub fn leave_error(e: &jiaowu_domain::leave::LeaveError) -> AppError {
             "leave.division_coarse",
             format!("{}：“{code}”只到省或地市一级，请选到县（区）一级，才能判断是否离开本市、县。", if *f == DivisionField::Destination { "外出目的地" } else { "居住地" }),
         ),
+        L::DestinationMissing => invalid(
+            "destination_detail",
+            "leave.destination_missing",
+            "目的地：请写明详细地址（实施办法第二十七条：申请应写明外出目的地）。".into(),
+        ),
         L::ReasonMissing { .. } => invalid("reason_text", "leave.reason_missing", "外出事由：请写明具体事由（实施办法第二十七条：书面申请并说明理由）。".into()),
         L::LeaveClosed { state } => refused("leave_id", "leave.closed", format!("该外出申请已结束（{}），不能再办理。", leave_state(*state))),
         L::InvalidTransition { state, event } => refused(

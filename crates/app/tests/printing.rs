@@ -10,6 +10,7 @@ use std::sync::Arc;
 use jiaowu_app::clock::FixedClock;
 use jiaowu_app::demo::DemoSpec;
 use jiaowu_app::domain::ids::RecordId;
+use jiaowu_app::leave::{LeaveStep, LeaveStepInput};
 use jiaowu_app::printing::{DossierRequest, FormKind, FormRequest, LedgerRequest};
 use jiaowu_app::store::{KdfParams, Store};
 use jiaowu_app::{init_office, Core, InitOfficeInput};
@@ -174,6 +175,24 @@ fn a_leave_certificate_verifies_against_the_store_and_an_altered_one_does_not() 
         .print_form(FormRequest { kind: FormKind::LeaveCertificate, id: pending.leave.id, preview: false })
         .unwrap_err();
     assert_eq!(e.code(), "print.leave_not_approved", "{}", e.message());
+
+    // A withdrawn application keeps its 审批表, marked so that nobody reads it as a leave granted.
+    let cancel = LeaveStep::Cancel { reason: "家属已出院，不再外出".into() };
+    core.record_leave_step(LeaveStepInput { leave_id: pending.leave.id, step: cancel, on: None }).unwrap();
+    let p =
+        core.print_form(FormRequest { kind: FormKind::LeaveApproval, id: pending.leave.id, preview: false }).unwrap();
+    let text = text_of(&p.pdf).join("");
+    assert!(text.contains("撤回") && text.contains("家属已出院"), "{text}");
+    assert!(p.file_name.starts_with(&someone.name), "{}", p.file_name);
+
+    // domain.md §18: the certificate names the reason as written, the destination and the duty
+    // to report while away.
+    let p = core.print_form(FormRequest { kind: FormKind::LeaveCertificate, id, preview: false }).unwrap();
+    let text: String = text_of(&p.pdf).join("").chars().filter(|c| !c.is_whitespace()).collect();
+    let reason: String = leave.reason_text.chars().filter(|c| !c.is_whitespace()).collect();
+    let place: String = leave.destination_detail.chars().filter(|c| !c.is_whitespace()).take(6).collect();
+    assert!(text.contains(&reason) && text.contains(&place), "{reason} / {place} not in {text}");
+    assert!(text.contains("电话或视频"), "{text}");
 }
 
 #[test]

@@ -261,6 +261,10 @@ pub enum RecordCmd {
         /// 谈话人，逗号分隔
         #[arg(long)]
         talkers: String,
+        /// 记录人（默认当前登录的工作人员）
+        #[arg(long)]
+        note_taker: Option<String>,
+        /// 谈话内容
         #[arg(long)]
         content: String,
     },
@@ -496,8 +500,8 @@ pub struct LeaveFormArgs {
     /// 目的地行政区划代码
     #[arg(long)]
     pub dest_code: String,
-    /// 目的地详细地址
-    #[arg(long, default_value = "")]
+    /// 目的地详细地址（必填，印在外出证明上）
+    #[arg(long)]
     pub dest: String,
     /// medical, study, litigation, family, work, other
     #[arg(long, default_value = "family")]

@@ -330,10 +330,7 @@ pub fn run(cli: Cli) -> R<()> {
             let mut core = login(&cli)?;
             let (from, to) = period(&a.period, core.today())?;
             let bytes = core.export_ledgers(jiaowu_app::printing::LedgerRequest { from, to })?;
-            let path =
-                a.out.clone().unwrap_or_else(|| PathBuf::from(t::ledger_file(&from.to_string(), &to.to_string())));
-            std::fs::write(&path, &bytes)
-                .map_err(|e| AppError::refused("out", "cli.write", jiaowu_app::zh::io_error(&e.to_string())))?;
+            let path = write_print(a.out.as_deref(), &t::ledger_file(&from.to_string(), &to.to_string()), &bytes)?;
             out(&cli, &serde_json::json!({ "file": path, "bytes": bytes.len() }), |_| print::file_saved(&path, None));
         }
         Cmd::VerifyCertificate { text } => {
@@ -433,10 +430,23 @@ pub fn run(cli: Cli) -> R<()> {
 }
 
 /// Writes a printed PDF where asked (or under its own name) and says so.
+/// Writes a print to `--out`, or else under its own name in the print folder
+/// (`JIAOWU_PRINT_DIR`, else the current directory) beside, never over, earlier prints.
+fn write_print(to: Option<&std::path::Path>, name: &str, bytes: &[u8]) -> R<PathBuf> {
+    match to {
+        Some(p) => {
+            std::fs::write(p, bytes)
+                .map_err(|e| AppError::refused("out", "cli.write", jiaowu_app::zh::io_error(&e.to_string())))?;
+            Ok(p.to_path_buf())
+        }
+        None => {
+            jiaowu_app::printing::save_print(&jiaowu_app::printing::print_dir_or(|| PathBuf::from(".")), name, bytes)
+        }
+    }
+}
+
 fn save_printed(cli: &Cli, v: &jiaowu_app::printing::Printed, to: Option<&std::path::Path>) -> R<()> {
-    let path = to.map(PathBuf::from).unwrap_or_else(|| PathBuf::from(&v.file_name));
-    std::fs::write(&path, &v.pdf)
-        .map_err(|e| AppError::refused("out", "cli.write", jiaowu_app::zh::io_error(&e.to_string())))?;
+    let path = write_print(to, &v.file_name, &v.pdf)?;
     out(cli, &serde_json::json!({ "file": path, "pages": v.pages, "missing_glyphs": v.missing_glyphs }), |_| {
         print::file_saved(&path, Some(v))
     });
@@ -607,7 +617,9 @@ fn record(cli: &Cli, r: &RecordCmd) -> R<()> {
             };
             serde_json::to_value(core.record_report(i)?)
         }
-        RecordCmd::Talk { subject: k, date, talk_type, place, talkers, content } => {
+        RecordCmd::Talk { subject: k, date, talk_type, place, talkers, note_taker, content } => {
+            // 记录人 is a signed field of the 谈话记录: whoever records it, unless named.
+            let note_taker = note_taker.clone().unwrap_or_else(|| core.session().display_name);
             let i = jiaowu_app::store::TalkInput {
                 subject_id: subject(&core, k)?,
                 talk_date: *date,
@@ -616,7 +628,7 @@ fn record(cli: &Cli, r: &RecordCmd) -> R<()> {
                 place: place.clone(),
                 talk_type: parse_enum("talk_type", talk_type)?,
                 talkers: list(talkers),
-                note_taker: None,
+                note_taker: Some(note_taker),
                 content: content.clone(),
                 problems: None,
                 follow_up: None,

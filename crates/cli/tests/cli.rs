@@ -39,6 +39,8 @@ fn a_new_office_records_and_routes_leave_from_the_command_line() {
             "2026-12-31",
             "--dest-code",
             "440106",
+            "--dest",
+            "广州市越秀区某医院",
             "--reason",
             "就医",
         ],
@@ -58,6 +60,8 @@ fn a_new_office_records_and_routes_leave_from_the_command_line() {
             "2026-12-05",
             "--dest-code",
             "440106",
+            "--dest",
+            "广州市越秀区某医院",
             "--reason",
             "就医",
         ],
@@ -77,6 +81,8 @@ fn a_new_office_records_and_routes_leave_from_the_command_line() {
             "2026-12-01",
             "--dest-code",
             "440106",
+            "--dest",
+            "广州市越秀区某医院",
             "--reason",
             "就医",
         ],
@@ -156,4 +162,47 @@ fn verify_finds_an_audit_entry_edited_behind_the_apps_back() {
     assert_eq!(r.status.code(), Some(9));
     let out = String::from_utf8_lossy(&r.stdout);
     assert!(out.contains("审计日志第") && out.contains("被修改"), "{out}");
+}
+
+#[test]
+fn a_talk_names_its_recorder_and_prints_land_in_the_print_folder_by_subject_name() {
+    let o = office();
+    let s = add_subject(&o.db, "李四", "13012319800101002");
+    let t = json(
+        &o.db,
+        &[
+            "record",
+            "talk",
+            "--subject",
+            &s,
+            "--date",
+            "2026-11-20",
+            "--place",
+            "司法所谈话室",
+            "--talkers",
+            "张所长,李干事",
+            "--content",
+            "了解近况",
+        ],
+    );
+    // The 谈话记录's 记录人 is whoever recorded it (here the one account, 张所长), so the
+    // dossier check does not flag the talk as unsigned.
+    assert_eq!(t["note_taker"], "张所长", "{t}");
+    let gaps = ok(&o.db, &["dossier", &s, "--check"]);
+    assert!(!gaps.contains("记录人"), "{gaps}");
+
+    let prints = o.dir.path().join("prints");
+    let id = t["id"].as_str().unwrap();
+    for _ in 0..2 {
+        let out = jiaowu(&o.db).env("JIAOWU_PRINT_DIR", &prints).args(["form", "talk", id]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let mut names: Vec<String> =
+        std::fs::read_dir(&prints).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["李四-社区矫正对象个别谈话记录-20261123.pdf", "李四-社区矫正对象个别谈话记录-20261123（2）.pdf"],
+        "the second print stands beside the first"
+    );
 }

@@ -195,6 +195,9 @@ pub enum LeaveError {
     /// 市/县; a county-level (or township) code is needed.
     #[error("{field:?} division code {code} is not precise enough; a county-level code is needed")]
     DivisionCodeTooCoarse { field: DivisionField, code: String },
+    /// No destination address in words (实施办法 Art 27: the application names the destination).
+    #[error("leave destination has no address")]
+    DestinationMissing,
     /// No reason given in words (实施办法 Art 27: written application stating the reason).
     #[error("leave reason ({kind:?}) has no explanation")]
     ReasonMissing { kind: LeaveReasonKind },
@@ -712,6 +715,11 @@ pub fn assess_leave(
         }
     }
     check_destination(&request.destination, &ctx.residence_code)?;
+    // 实施办法 Art 27: the written application names where the subject goes; the 外出证明
+    // carries it to the destination's office.
+    if request.destination.detail.trim().is_empty() {
+        return Err(LeaveError::DestinationMissing);
+    }
     // 实施办法 Arts 26–27: a legitimate reason, stated in writing.
     if request.reason_text.trim().is_empty() {
         return Err(LeaveError::ReasonMissing { kind: request.reason_kind });
@@ -1472,6 +1480,14 @@ mod tests {
             assess(&req, &ctx(), &national()).unwrap_err(),
             LeaveError::Retroactive { start: d("2025-03-01"), applied_on: d("2025-03-02") }
         );
+    }
+
+    #[test]
+    fn refuses_missing_destination_address() {
+        // 实施办法 Art 27: the application names the destination, not only its area code.
+        let mut req = draft("2025-03-01", "2025-03-05");
+        req.destination.detail = " ".into();
+        assert_eq!(assess(&req, &ctx(), &national()).unwrap_err(), LeaveError::DestinationMissing);
     }
 
     #[test]

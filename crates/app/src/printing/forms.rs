@@ -188,21 +188,21 @@ fn leave_approval(office: &str, s: &Subject, l: &LeaveView) -> Form {
     let r = &l.leave;
     let mut f = Form::new("leave_approval", "社区矫正对象外出审批表", office);
     header(&mut f, s);
-    f.row(&[
-        ("申请日期", cn_date(r.applied_on)),
-        ("外出天数", format!("{}天", r.days)),
-        ("审批层级", label("authority", r.authority)),
-    ])
-    .row(&[("外出期间", format!("{}至{}", cn_date(r.start_date), cn_date(r.end_date)))])
-    .row(&[
-        ("目的地", format!("{}（{}）", r.destination_detail, r.destination_code)),
-        ("目的地联系人", opt(&r.destination_contact)),
-    ])
-    .row(&[
-        ("外出事由", format!("{}：{}", label("leave_reason", r.reason_kind), r.reason_text)),
-        ("交通方式", opt(&r.transport)),
-    ])
-    .block("本人申请及承诺", "本人保证外出期间遵守法律法规和监督管理规定，按时返回并办理销假手续。", 2);
+    // domain.md §18 (2012 national form): who the subject is, where he lives and how to reach him.
+    f.row(&[("出生日期", cn_date(s.birth_date)), ("联系电话", opt(&s.phone)), ("罪名", s.crime.clone())])
+        .row(&[("居住地", s.residence_detail.clone())])
+        .row(&[
+            ("申请日期", cn_date(r.applied_on)),
+            ("外出天数", format!("{}天", r.days)),
+            ("审批层级", label("authority", r.authority)),
+        ])
+        .row(&[("外出期间", format!("自{}至{}，共{}天", cn_date(r.start_date), cn_date(r.end_date), r.days))])
+        .row(&[("目的地", destination(r)), ("目的地联系人", opt(&r.destination_contact))])
+        .row(&[
+            ("外出事由", format!("{}：{}", label("leave_reason", r.reason_kind), r.reason_text)),
+            ("交通方式", opt(&r.transport)),
+        ])
+        .block("本人申请及承诺", "本人保证外出期间遵守法律法规和监督管理规定，按时返回并办理销假手续。", 2);
     let office_op = event(l, &[K::OfficeOpinion, K::OfficeDecide]);
     f.opinion(
         "司法所意见",
@@ -231,8 +231,22 @@ fn leave_approval(office: &str, s: &Subject, l: &LeaveView) -> Form {
             higher.map(|e| cn_date(e.event_date)),
         );
     }
+    // A withdrawn application stays in the dossier (it was made and signed), marked as such so
+    // nobody reads its opinions as a leave granted.
+    if let Some(c) = event(l, &[K::Cancel]) {
+        f.block("备注", format!("本申请已于{}撤回，未外出。撤回原因：{}", cn_date(c.event_date), opt(&c.note)), 2);
+    }
     f.footnote = Some("依据《社区矫正法实施办法》第二十七条：七日内由司法所批准（受委托），超过七日由县级社区矫正机构批准；每次不超过一个月。".into());
     f
+}
+
+/// 外出目的地 as printed: the address written on the application with its area code; an older
+/// record without an address shows the code alone, never a gap.
+fn destination(r: &LeaveRequest) -> String {
+    match r.destination_detail.trim() {
+        "" => format!("行政区划代码{}所辖地", r.destination_code),
+        d => format!("{d}（{}）", r.destination_code),
+    }
 }
 
 /// 外出证明, with a QR code the app checks against its own record.
@@ -242,21 +256,32 @@ fn leave_certificate(office: &str, county: &str, s: &Subject, l: &LeaveView) -> 
     f.doc_no = event(l, &[K::IssueCertificate, K::CountyDecide, K::OfficeDecide])
         .and_then(|e| e.note.clone())
         .filter(|n| n.contains('号'));
+    // domain.md §18: reason, destination, period, the duties while away and on return, seal, date.
+    let reason = match r.reason_text.trim() {
+        "" => label("leave_reason", r.reason_kind),
+        t => t.to_string(),
+    };
+    // Printed before 开具 is recorded, the date is left for the hand that seals it.
+    let issued =
+        event(l, &[K::IssueCertificate]).map(|e| cn_date(e.event_date)).unwrap_or_else(|| "　　年　　月　　日".into());
     f.text(format!(
-        "兹有社区矫正对象{}（身份证号：{}），矫正类别：{}，经批准于{}至{}前往{}，事由：{}。请于{}前返回并到{}办理销假手续。外出期间如有违法违规情形，请及时告知我单位。",
+        "兹有社区矫正对象{}（身份证号：{}），矫正类别：{}，因{}，经批准于{}至{}（共{}天）前往{}。",
         s.name,
         s.id_number,
         label("sentence_type", s.sentence_type),
+        reason,
         cn_date(r.start_date),
         cn_date(r.end_date),
-        r.destination_detail,
-        label("leave_reason", r.reason_kind),
+        r.days,
+        destination(r),
+    ))
+    .text(format!(
+        "外出期间，该社区矫正对象应遵守法律法规和监督管理规定，按要求通过电话或视频向{office}报告情况；         应于{}前返回，并到{office}办理销假手续。外出期间如有违法违规情形，请及时告知我单位。",
         cn_date(l.due_back),
-        office
     ))
     .qr("qr.svg", format!("扫码核验：矫务通“核验外出证明”可离线核对本证明与{office}的记录是否一致。"))
     .sign(&["经办人"]);
-    f.footnote = Some(format!("{office}（公章）　　{county}"));
+    f.footnote = Some(format!("{office}（公章）　　{county}　　开具日期：{issued}"));
     f
 }
 

@@ -9,7 +9,7 @@ mod ledgers;
 
 use jiaowu_documents::form::Form;
 use jiaowu_documents::{Document, FontSet, Template};
-use jiaowu_domain::ids::RecordId;
+use jiaowu_domain::ids::{RecordId, SubjectId};
 use serde::{Deserialize, Serialize};
 
 pub use dossier::{DossierGap, DossierRequest};
@@ -100,7 +100,7 @@ impl Core {
         let (mut form, files, subject) = self.build_form(req.kind, req.id, &names)?;
         form.watermark = Some(self.watermark());
         let title = form.title.clone();
-        let printed = self.typeset(
+        let mut printed = self.typeset(
             Template::Form,
             serde_json::to_value(&form).map_err(AppError::internal)?,
             files,
@@ -113,6 +113,12 @@ impl Core {
             &req.id.to_string(),
             serde_json::json!({ "form": req.kind.name(), "subject": subject, "pages": printed.pages }),
         )?;
+        // A folder of prints is read by file name: whose form it is comes first.
+        if let Some(name) =
+            subject.and_then(|id| SubjectId::parse(&id)).and_then(|id| self.store.subject(id).ok()).map(|s| s.name)
+        {
+            printed.file_name = format!("{name}-{}", printed.file_name);
+        }
         Ok(printed)
     }
 
@@ -161,6 +167,27 @@ impl Core {
         self.store.write(&session, now, |tx| tx.audit_only(action, "documents", entity_id, &detail))?;
         Ok(())
     }
+}
+
+/// The print folder: `JIAOWU_PRINT_DIR` when set, else `default`.
+pub fn print_dir_or(default: impl FnOnce() -> std::path::PathBuf) -> std::path::PathBuf {
+    std::env::var_os("JIAOWU_PRINT_DIR").map(std::path::PathBuf::from).unwrap_or_else(default)
+}
+
+/// Writes `bytes` as `name` in `dir`, never over an earlier print: a second print of the same
+/// day becomes `name（2）`, and so on.
+pub fn save_print(dir: &std::path::Path, name: &str, bytes: &[u8]) -> Result<std::path::PathBuf, AppError> {
+    let io = |e: std::io::Error| AppError::refused("", "print.write", zh::io_error(&e.to_string()));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, "pdf"));
+    let mut path = dir.join(name);
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("{stem}（{n}）.{ext}"));
+        n += 1;
+    }
+    std::fs::write(&path, bytes).map_err(io)?;
+    Ok(path)
 }
 
 /// A staff member's display name for a form, or the account id when the name is unknown.
