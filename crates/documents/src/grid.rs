@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::form::{Item, Opinion};
+use crate::width::{width_em, PT_PER_MM, TEXT_WIDTH_MM};
 
 /// The width is 24 units; a row of k label/value pairs shares it like the paper forms do.
 const UNITS: u32 = 24;
@@ -15,10 +16,18 @@ fn pair_units(k: usize) -> (u32, u32) {
     match k {
         1 => (LABEL, UNITS - LABEL),
         2 => (LABEL, 8),
-        3 => (LABEL, 4),
+        // Labels of up to four characters, and room for a date (2026年10月15日) or a time range
+        // on one line.
+        3 => (3, 5),
         _ => (3, 3),
     }
 }
+
+/// lib.typ's cell-pad on either side of a cell, and the sizes of a label and of a value.
+const INSET_X_PT: f64 = 4.0;
+// (The grid sets no cjk-latin-spacing, so widths are counted without it.)
+const LABEL_PT: f64 = 10.0;
+const VALUE_PT: f64 = 10.5;
 
 /// A run of grid items, laid out as one table.
 #[derive(Debug, Clone, Serialize)]
@@ -26,6 +35,22 @@ pub(crate) struct Grid<'a> {
     /// Column widths in units (the template makes them fractions of the line).
     widths: Vec<u32>,
     cells: Vec<Cell<'a>>,
+    /// Per table row, whether src knows its height: a row of labels and values each surely on
+    /// one line is one line high (an empty value too: typst gives it a line). An auto row costs
+    /// typst a measuring pass over its cells before the real one, and a dossier has thousands
+    /// (a tenth of its typesetting time).
+    one_line: Vec<bool>,
+}
+
+/// Whether a row surely holds one line (see `Grid::one_line`).
+fn one_line(item: &Item) -> bool {
+    let Item::Row(pairs) = item else { return false };
+    let (l, v) = pair_units(pairs.len());
+    let fits = |text: &str, units: u32, size: f64| {
+        let room = f64::from(units) * TEXT_WIDTH_MM / f64::from(UNITS) * PT_PER_MM - 2.0 * INSET_X_PT;
+        width_em(text, false).is_some_and(|em| em * size <= room - 0.5)
+    };
+    pairs.iter().all(|(label, value)| fits(label, l, LABEL_PT) && fits(value, v, VALUE_PT))
 }
 
 /// One cell; `s` is its column span. Short keys: the template reads thousands of these.
@@ -108,7 +133,7 @@ pub(crate) fn grid(items: &[Item]) -> Grid<'_> {
         }
     }
     let widths = all.windows(2).map(|w| w[1] - w[0]).collect();
-    Grid { widths, cells }
+    Grid { widths, cells, one_line: items.iter().map(one_line).collect() }
 }
 
 /// Whether `text` surely takes fewer than `lines` lines in a text box (20 of the 24 units:
@@ -140,10 +165,11 @@ mod tests {
         let items = [row(1), row(1)];
         let g = grid(&items);
         assert_eq!(g.widths, vec![4, 20]);
-        // With a row of three pairs (4+4 each), the single-pair row's value spans five columns.
+        // With a row of three pairs (3+5 each), the single-pair row's label spans two columns
+        // and its value five.
         let items = [row(3), row(1)];
         let g = grid(&items);
-        assert_eq!(g.widths, vec![4, 4, 4, 4, 4, 4]);
+        assert_eq!(g.widths, vec![3, 1, 4, 3, 5, 3, 5]);
         let spans: Vec<usize> = g
             .cells
             .iter()
@@ -152,7 +178,7 @@ mod tests {
                 _ => 0,
             })
             .collect();
-        assert_eq!(spans, vec![1, 1, 1, 1, 1, 1, 1, 5]);
+        assert_eq!(spans, vec![1, 2, 1, 1, 1, 1, 2, 5]);
         // Two pairs (4+8) and four pairs (3+3) share no edge but 0, 12 and 24.
         let items = [row(2), row(4)];
         let g = grid(&items);

@@ -13,6 +13,7 @@ pub mod ledger;
 pub mod pdf;
 pub mod qr;
 mod toc;
+mod width;
 mod world;
 
 pub use fonts::FontSet;

@@ -14,6 +14,7 @@ use typst_layout::PagedDocument;
 use crate::dossier::place_of;
 use crate::fonts::FontSet;
 use crate::pdf::{compile, with_data};
+use crate::width::{width_em, PT_PER_MM, TEXT_WIDTH_MM};
 use crate::DocError;
 
 const TEMPLATE: &str = include_str!("../templates/dossier_toc.typ");
@@ -23,12 +24,9 @@ const TEMPLATE: &str = include_str!("../templates/dossier_toc.typ");
 /// stay on one line. The templates take them from here.
 pub(crate) const COLUMNS_MM: [Option<f64>; 7] =
     [Some(11.0), Some(18.0), Some(24.0), None, Some(23.0), Some(16.0), Some(14.0)];
-/// lib.typ's page-setup: A4's 210 mm less its 28 mm binding and 20 mm outer margins.
-const TEXT_WIDTH_MM: f64 = 162.0;
 /// lib.typ's toc-inset on either side of a cell, and the rows' text size.
 const INSET_X_PT: f64 = 3.0;
 const SIZE_PT: f64 = 9.5;
-const PT_PER_MM: f64 = 72.0 / 25.4;
 
 /// Typesets the 目录's rows for `docs`, each 页号 cell holding a mark (label `jiaowu-toc-i`);
 /// returns the pages and where each mark landed. With `known_heights` false every row is auto
@@ -66,35 +64,8 @@ fn one_line(cells: &[String; 7]) -> bool {
     let fixed: f64 = COLUMNS_MM.iter().flatten().sum();
     cells.iter().zip(COLUMNS_MM).all(|(text, mm)| {
         let room = mm.unwrap_or(TEXT_WIDTH_MM - fixed) * PT_PER_MM - 2.0 * INSET_X_PT;
-        width_em(text).is_some_and(|em| em * SIZE_PT <= room - 0.5)
+        width_em(text, true).is_some_and(|em| em * SIZE_PT <= room - 0.5)
     })
-}
-
-/// An upper bound on the width of `text` in ems, in any of the faces the forms use (宋体 or
-/// Noto Serif CJK): full-width characters 1 em; digits and the punctuation of dates and numbers
-/// 0.6 em (both faces draw them at 0.5–0.55); other ASCII 1 em (Noto's Latin is proportional,
-/// W ≈ 0.96 em); a quarter em where CJK meets Latin (typst's cjk-latin-spacing). `None` for
-/// characters that may come from another face, with other widths and heights (rare name
-/// characters, ideographs GBK has not: 宋体 covers U+4E00–U+9FA5).
-fn width_em(text: &str) -> Option<f64> {
-    let mut em = 0.0;
-    let mut last_ascii = None;
-    for c in text.chars() {
-        let ascii = c.is_ascii();
-        em += match c as u32 {
-            _ if c.is_ascii_digit() || matches!(c, '-' | '.' | ':' | '/' | ' ' | '(' | ')') => 0.6,
-            _ if ascii => 1.0,
-            // CJK punctuation, unified ideographs of GBK, full-width forms, general punctuation
-            // (—“”), number forms (Ⅲ): full width in CJK faces.
-            0x3000..=0x303F | 0x4E00..=0x9FA5 | 0xFF00..=0xFFEF | 0x2010..=0x2027 | 0x2160..=0x217F => 1.0,
-            _ => return None,
-        };
-        if last_ascii.is_some_and(|was| was != ascii) {
-            em += 0.25;
-        }
-        last_ascii = Some(ascii);
-    }
-    Some(em)
 }
 
 #[cfg(test)]
@@ -112,10 +83,6 @@ mod tests {
         assert!(!one_line(&row("社区矫正对象走访（实地查访）记录表", "2025-03-15")));
         // A rare character may come from another face.
         assert!(!one_line(&row("王𪚥的报告", "2025-03-15")));
-        assert!(width_em("第1版").is_some_and(|em| em > 3.0));
-        // Capitals count full width (Noto's W is 0.96 em), digits of a date do not.
-        assert_eq!(width_em("WWW"), Some(3.0));
-        assert!(width_em("2025-03-15").is_some_and(|em| (em - 6.0).abs() < 1e-9));
     }
 
     /// The heights given outright are the heights the rows take when typst measures them: every

@@ -17,7 +17,7 @@ pub(crate) const SHARED: &[(&str, &str)] =
     &[("lib.typ", include_str!("../templates/lib.typ")), ("forms.typ", include_str!("../templates/forms.typ"))];
 
 pub(crate) struct DocWorld<'a> {
-    library: LazyHash<Library>,
+    library: &'static LazyHash<Library>,
     fonts: &'a FontSet,
     main: FileId,
     sources: HashMap<FileId, Source>,
@@ -39,13 +39,17 @@ impl<'a> DocWorld<'a> {
             sources.insert(id, Source::new(id, (*text).to_string()));
         }
         let files = files.iter().map(|(n, b)| (file_id(n), Bytes::new(b.clone()))).collect();
-        DocWorld { library: LazyHash::new(Library::default()), fonts, main: main_id, sources, files, today }
+        // The standard library is the same for every document: built (and hashed) once, not
+        // once for each of a dossier's parts.
+        static LIBRARY: std::sync::LazyLock<LazyHash<Library>> =
+            std::sync::LazyLock::new(|| LazyHash::new(Library::default()));
+        DocWorld { library: &LIBRARY, fonts, main: main_id, sources, files, today }
     }
 }
 
 impl World for DocWorld<'_> {
     fn library(&self) -> &LazyHash<Library> {
-        &self.library
+        self.library
     }
     fn book(&self) -> &LazyHash<FontBook> {
         &self.fonts.book

@@ -25,6 +25,21 @@ fn pages_text(pdf: &[u8]) -> Vec<String> {
     String::from_utf8(out.stdout).unwrap().split('\u{c}').map(str::to_owned).filter(|p| !p.trim().is_empty()).collect()
 }
 
+/// Each word of a PDF with its bounding box, as poppler's `pdftotext -bbox` gives them.
+fn word_boxes(pdf: &[u8]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = Command::new("pdftotext").arg("-bbox").arg(&path).arg("-").output().expect("pdftotext (poppler-utils)");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter(|l| l.trim_start().starts_with("<word"))
+        .map(str::to_owned)
+        .collect()
+}
+
 /// Keeps the PDF and a PNG of each page for review (`target/document-artifacts/`, issue 5).
 fn keep(name: &str, pdf: &[u8]) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/document-artifacts");
@@ -154,4 +169,40 @@ fn the_table_of_contents_gives_each_documents_real_page() {
     }
     let last = pages.last().unwrap();
     assert!(last.contains("备考表") && last.contains("外出务工") && last.contains("笔误"), "{last}");
+}
+
+/// src/grid.rs gives the rows it knows hold one line their height outright instead of letting
+/// typst measure them. The page must come out exactly as with every row measured: the same
+/// pixels, for rows of one to four pairs, empty values, a value that wraps and a rare character.
+#[test]
+fn rows_of_known_height_lay_out_as_measured_rows() {
+    let fonts = FontSet::shared().unwrap();
+    let mut f = Form::new("basic_info", "社区矫正对象基本信息表", "城关镇司法所");
+    f.row(&[("姓名", "张三".into()), ("性别", "男".into())])
+        .row(&[("身份证号", "11010519491231002X".into()), ("矫正类别", "缓刑".into())])
+        .row(&[("矫正期限", "2026年1月10日至2028年1月9日".into())])
+        .row(&[("曾用名", String::new()), ("民族", String::new()), ("出生日期", String::new())])
+        .row(&[("联系电话", "5550123".into()), ("文化程度", "初中".into()), ("工作单位", "无".into())])
+        .row(&[("居住地", "河北省石家庄市正定县正定镇某村某街某号，与父母同住，".repeat(3))])
+        .row(&[("罪名", "盗窃罪".into()), ("对象", "王𪚥".into())])
+        .row(&[("甲", "1".into()), ("乙", "2".into()), ("丙", String::new()), ("丁", "4".into())])
+        .row(&[("申请日期", "2026年11月16日".into()), ("外出天数", "3天".into()), ("审批层级", "司法所".into())])
+        .block("备注", "无", 2);
+    let known = serde_json::to_value(&f).unwrap();
+    let rows = |v: &serde_json::Value| v["parts"][0]["grid"]["one_line"].as_array().unwrap().clone();
+    let known_rows: Vec<bool> = rows(&known).iter().map(|r| r.as_bool().unwrap()).collect();
+    // The wrapping address, the rare character and the text box are measured; the rest are not.
+    assert_eq!(known_rows, [true, true, true, true, true, false, false, true, true, false]);
+    let mut measured = known.clone();
+    for r in measured["parts"][0]["grid"]["one_line"].as_array_mut().unwrap() {
+        *r = serde_json::json!(false);
+    }
+    // Where each word lands (poppler's bounding boxes, to a hundredth of a point).
+    let words = |data: serde_json::Value| {
+        let doc = Document { template: Template::Form, data, files: Vec::new(), today: today() };
+        word_boxes(&render(&fonts, &doc).unwrap().pdf)
+    };
+    let (a, b) = (words(known), words(measured));
+    assert!(a.len() > 25, "{a:?}");
+    assert_eq!(a, b, "a row of known height differs from the measured row");
 }
