@@ -60,7 +60,7 @@ pub fn router(server: Shared) -> Router {
         .route("/county/conflicts/{id}/resolve", post(resolve));
     Router::new()
         .nest("/api/v1", api)
-        .fallback(|| async { ServerError::new(ErrorCode::Malformed, zh::NO_SUCH_ENDPOINT).into_response() })
+        .fallback(|| async { ServerError::new(ErrorCode::NotFound, zh::NO_SUCH_ENDPOINT).into_response() })
         .layer(DefaultBodyLimit::disable())
         // Fastest gzip: on a 2-core county PC the CPU, not the line, is the scarcer resource
         // for big pulls, and level 1 already shrinks JSON about 5-fold.

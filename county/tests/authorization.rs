@@ -295,6 +295,11 @@ async fn oversized_and_malformed_pushes_get_a_structured_error_and_change_nothin
     assert_eq!(v["error"]["field"], "ops[0].op_id", "{v}");
     let (status, v) = a.call(&env.server, "POST", "/api/v1/push", b"<html>captive</html>".to_vec()).await;
     assert_eq!((status, v["error"]["code"].as_str()), (400, Some("malformed")));
+    // A path the server does not have: 404, in the same shape (§9).
+    for path in ["/api/v1/pushh", "/nothing"] {
+        let (status, v) = send(&env.server, "GET", path, vec![], vec![]).await;
+        assert_eq!((status, v["error"]["code"].as_str()), (404, Some("not_found")), "{path}: {v}");
+    }
     // A record whose payload breaks its type is rejected per op, and nothing is stored.
     let mut v1 = visit(&s);
     v1["visit_date"] = json!("2026-13-45");

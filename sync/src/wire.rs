@@ -197,6 +197,8 @@ pub struct PullResponse {
 pub enum ErrorCode {
     Malformed,
     Invalid,
+    /// No such endpoint (a wrong path, or a client newer than the server).
+    NotFound,
     DeviceUnknown,
     DeviceRevoked,
     BadSignature,
@@ -225,6 +227,7 @@ impl ErrorCode {
         use ErrorCode as E;
         match self {
             E::Malformed | E::Invalid => 400,
+            E::NotFound => 404,
             E::DeviceUnknown | E::DeviceRevoked | E::BadSignature | E::Replayed => 401,
             E::Forbidden
             | E::OutOfScope

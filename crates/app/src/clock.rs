@@ -24,7 +24,7 @@ impl Clock for SystemClock {
     }
 }
 
-/// A clock stopped at one instant: tests, demos and `--today` on the command line.
+/// A clock stopped at one instant: tests and demos.
 pub struct FixedClock(pub DateTime<Utc>);
 
 impl FixedClock {
@@ -53,8 +53,37 @@ impl ShiftedClock {
     }
 }
 
+impl ShiftedClock {
+    /// The system clock moved by whole days so that today is `day`, the time of day kept:
+    /// `--today` on the command line. Its records are stamped in the order they happen, and on
+    /// the real date nothing moves (the county sees no clock skew).
+    pub fn on_day(day: NaiveDate) -> Self {
+        let today = Utc::now().with_timezone(&shanghai()).date_naive();
+        ShiftedClock(chrono::Duration::days((day - today).num_days()))
+    }
+}
+
 impl Clock for ShiftedClock {
     fn now(&self) -> DateTime<Utc> {
         Utc::now() + self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clock_moved_to_a_day_keeps_the_time_of_day_and_runs() {
+        let real = SystemClock.now();
+        let today = SystemClock.today();
+        // On the real date, nothing moves.
+        let same = ShiftedClock::on_day(today);
+        assert!((same.now() - real).num_seconds().abs() < 60);
+        let moved = ShiftedClock::on_day(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+        assert_eq!(moved.today(), NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+        let (a, b) = (moved.now(), moved.now());
+        assert!(b >= a, "time runs");
+        assert_eq!((moved.now() - real).num_seconds().rem_euclid(86_400) / 60, 0, "same time of day");
     }
 }

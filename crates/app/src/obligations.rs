@@ -78,7 +78,7 @@ pub(crate) fn view(o: &Obligation) -> ObligationView {
         done_display: fmt(o.done),
         status: o.status,
         status_label: zh::obligation_status(o.status),
-        basis: o.basis.clone(),
+        basis: zh::basis_for_staff(&o.basis),
         pack_id: o.pack_id.clone(),
         prorated: o.prorated,
     }

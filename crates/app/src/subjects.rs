@@ -354,13 +354,34 @@ impl Core {
             return self.subject_in_office(id);
         }
         let norm = id_number::normalize(key);
-        match self.store.subject_by_id_number(&norm)? {
-            Some(s) if s.office_id == self.office.id => Ok(s),
-            _ => Err(AppError::new(
+        if let Some(s) = self.store.subject_by_id_number(&norm)? {
+            if s.office_id == self.office.id {
+                return Ok(s);
+            }
+        }
+        // By name, as clerks know their subjects; two of the same name need the ID number.
+        let name = key.trim();
+        let mut same: Vec<Subject> = Vec::new();
+        for row in self.store.subject_rows()?.into_iter().filter(|r| !name.is_empty() && r.name == name) {
+            if let Ok(s) = self.subject_in_office(row.id) {
+                same.push(s);
+            }
+        }
+        match same.len() {
+            1 => Ok(same.remove(0)),
+            0 => Err(AppError::new(
                 crate::ErrorKind::NotFound,
                 "subject_id",
                 "subject.not_in_office",
                 zh::subject_not_in_office(key),
+            )),
+            _ => Err(AppError::invalid(
+                "subject_id",
+                "subject.ambiguous_name",
+                zh::subject_name_ambiguous(
+                    name,
+                    &same.iter().map(|s| id_number::mask(&s.id_number)).collect::<Vec<_>>(),
+                ),
             )),
         }
     }

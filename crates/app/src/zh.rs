@@ -486,7 +486,9 @@ pub fn store_error(e: &StoreError) -> AppError {
         ),
         S::ForeignFile(_) => (ErrorKind::Damaged, "store.foreign", "该文件不是矫务通数据库。".to_string()),
         S::Corrupt(d) => (ErrorKind::Damaged, "store.corrupt", format!("数据库文件已损坏或不完整（{d}）。请勿继续写入，使用 jiaowu restore 从最近的备份恢复。")),
-        S::RecordNotFound { what, id } => (ErrorKind::NotFound, "record.not_found", format!("找不到记录（{what} {id}）。")),
+        S::RecordNotFound { what, id } => {
+            (ErrorKind::NotFound, "record.not_found", format!("找不到{}（编号 {id}）。", table_label(what)))
+        }
         S::AlreadySuperseded(id) => (ErrorKind::Conflict, "record.already_corrected", format!("记录 {id} 已被更正过，请在最新的记录上更正。")),
         S::StaleVersion { .. } => (ErrorKind::Conflict, "record.stale", "该记录已被他人修改，请刷新后重试。".to_string()),
         S::Duplicate(n) => (ErrorKind::Refused, "subject.duplicate", format!("公民身份号码 {n} 已登记，不能重复登记同一人。")),
@@ -552,7 +554,11 @@ pub fn medical_parole_only_outside() -> String {
 }
 
 pub fn subject_not_in_office(key: &str) -> String {
-    format!("社区矫正对象：找不到“{key}”，或该对象不属于本司法所。")
+    format!("社区矫正对象：找不到“{key}”（可用姓名或身份证号），或该对象不属于本司法所。")
+}
+
+pub fn subject_name_ambiguous(name: &str, ids: &[String]) -> String {
+    format!("社区矫正对象：本所有{}名“{name}”（身份证号 {}），请改用身份证号。", ids.len(), ids.join("、"))
 }
 
 /// The status shown for a subject the county moved to another office (kept as an archive).
@@ -1031,6 +1037,20 @@ pub fn chain_break(b: &jiaowu_store::audit::ChainBreak) -> String {
 
 /// Headings and prompts of the `jiaowu` command line.
 pub mod cli {
+    /// A command line clap refused, in words a clerk reads; `arg` and `value` as clap names them.
+    pub fn usage(kind: &str, arg: &str, value: &str) -> String {
+        let what = match kind {
+            "value" if value.contains('-') && value.chars().any(|c| c.is_ascii_digit()) => {
+                format!("参数 {arg} 的值“{value}”无效（日期写成 YYYY-MM-DD，且须是存在的日期）")
+            }
+            "value" => format!("参数 {arg} 的值“{value}”无效"),
+            "missing" => format!("缺少必需的参数：{arg}"),
+            "unknown" => format!("不认识的参数：{arg}"),
+            "subcommand" => format!("没有这个命令：{arg}"),
+            _ => format!("命令行有误：{arg}"),
+        };
+        format!("{what}。用法见 jiaowu --help（或在命令后加 --help）。")
+    }
     pub fn bad_form_kind(k: &str) -> String {
         format!("表格种类：没有“{k}”。可用：basic_info, leave_approval, leave_certificate, leave_return, visit, talk, study_sign_in, study_record, service_record, sanction_approval, monthly_assessment")
     }
@@ -1098,6 +1118,10 @@ pub mod cli {
     }
     pub fn bad_year(y: i32) -> String {
         format!("年度：{y} 无效。")
+    }
+    pub const PERIOD_BOTH_ENDS: &str = "统计期间：--from 和 --to 须同时给出（或改用 --month、--year）。";
+    pub fn period_reversed(from: &str, to: &str) -> String {
+        format!("统计期间：起始日期 {from} 晚于结束日期 {to}。")
     }
     pub fn approve_or_reject() -> String {
         "请在 --approve 和 --reject 中选择一个。".into()
@@ -1559,3 +1583,59 @@ pub const LEDGER_LEAVES: &str = "外出";
 pub const LEDGER_STUDY: &str = "教育学习";
 pub const LEDGER_SERVICE: &str = "公益活动";
 pub const LEDGER_SANCTIONS: &str = "奖惩";
+
+/// A rule's basis as staff read it. The rule packs mark where each rule comes from for those
+/// who maintain them ([LAW], [PRACTICE], [PROPOSAL], domain.md sections); staff see the law
+/// cited and, for a rule no law sets, that it is common practice or a suggested standard.
+pub fn basis_for_staff(basis: &str) -> String {
+    let (prefix, rest) = match basis.trim_start() {
+        b if b.starts_with("[PRACTICE]") => ("（基层通行做法）", &b["[PRACTICE]".len()..]),
+        b if b.starts_with("[PROPOSAL]") => ("（参考标准）", &b["[PROPOSAL]".len()..]),
+        b if b.starts_with("[LAW]") => ("", &b["[LAW]".len()..]),
+        b => ("", b),
+    };
+    // "（…，domain.md §7.2）" keeps what precedes the reference; "（domain.md §7.2）" goes.
+    let mut text = rest.trim().to_string();
+    while let Some(at) = text.find("domain.md") {
+        let open = text[..at].rfind('（');
+        let close = text[at..].find('）').map(|c| at + c);
+        match (open, close) {
+            (Some(o), Some(c)) => {
+                let inside = text[o + '（'.len_utf8()..at].trim_end_matches(['，', ',', ' ', '；']);
+                let kept = if inside.is_empty() { String::new() } else { format!("（{inside}）") };
+                text.replace_range(o..c + '）'.len_utf8(), &kept);
+            }
+            _ => {
+                let end = text[at..].find(['；', '）', ' ']).map_or(text.len(), |e| at + e);
+                text.replace_range(at..end, "");
+            }
+        }
+    }
+    let text = text.replace("[PROPOSAL]", "").replace("[PRACTICE]", "").replace("[LAW]", "");
+    let prefix = if text.contains(prefix.trim_matches(['（', '）'])) { "" } else { prefix };
+    format!("{prefix}{}", text.trim())
+}
+
+#[cfg(test)]
+mod basis_tests {
+    use super::basis_for_staff;
+
+    #[test]
+    fn staff_see_the_law_not_the_maintainers_tags() {
+        assert_eq!(
+            basis_for_staff("[PROPOSAL] 普管每月当面报告2次（domain.md §5.2）；实施办法第二十四条"),
+            "（参考标准）普管每月当面报告2次；实施办法第二十四条"
+        );
+        assert_eq!(
+            basis_for_staff(
+                "[PRACTICE] 每周电话报告1次（基层通行做法，domain.md §28）；实施办法第二十四条（定期报告）"
+            ),
+            "每周电话报告1次（基层通行做法）；实施办法第二十四条（定期报告）"
+        );
+        assert_eq!(
+            basis_for_staff("[PRACTICE] 期满前启动解矫准备；2012年实施办法第二十九条"),
+            "（基层通行做法）期满前启动解矫准备；2012年实施办法第二十九条"
+        );
+        assert_eq!(basis_for_staff("社区矫正法第二十六条"), "社区矫正法第二十六条");
+    }
+}

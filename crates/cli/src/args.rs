@@ -113,10 +113,13 @@ pub struct InitArgs {
 
 #[derive(Args, Debug)]
 pub struct DemoArgs {
+    /// 随机种子（同一种子生成同样的数据）
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// 演示对象人数
     #[arg(long, default_value_t = 60)]
     pub subjects: usize,
+    /// 演示数据年数
     #[arg(long, default_value_t = 2)]
     pub years: u32,
 }
@@ -125,8 +128,10 @@ pub struct DemoArgs {
 pub enum AccountCmd {
     /// 新增账号（负责人）
     Add {
+        /// 用户名
         #[arg(long)]
         username: String,
+        /// 显示姓名（签名用）
         #[arg(long)]
         display_name: String,
         /// head（负责人）或 staff（工作人员）
@@ -139,6 +144,7 @@ pub enum AccountCmd {
     Unlock { username: String },
     /// 用恢复密钥重设密码（恢复密钥从 JIAOWU_RECOVERY_KEY 读取或提示输入）
     Reset {
+        /// 用户名
         #[arg(long)]
         username: String,
     },
@@ -159,10 +165,13 @@ pub enum SubjectCmd {
         /// released_expiry, released_amnesty, revoked_probation, revoked_parole, returned_to_prison, died
         #[arg(long)]
         kind: String,
+        /// 日期（YYYY-MM-DD）
         #[arg(long)]
         date: NaiveDate,
+        /// 文号
         #[arg(long)]
         doc_no: Option<String>,
+        /// 说明
         #[arg(long)]
         detail: Option<String>,
     },
@@ -173,10 +182,13 @@ pub struct SubjectAddArgs {
     /// 从 JSON 文件读取全部字段（- 表示标准输入）
     #[arg(long)]
     pub input: Option<PathBuf>,
+    /// 姓名
     #[arg(long)]
     pub name: Option<String>,
+    /// 身份证号
     #[arg(long)]
     pub id_number: Option<String>,
+    /// 联系电话
     #[arg(long)]
     pub phone: Option<String>,
     /// 执行地（居住地）行政区划代码
@@ -185,6 +197,7 @@ pub struct SubjectAddArgs {
     /// 执行地详细地址
     #[arg(long)]
     pub residence: Option<String>,
+    /// 罪名
     #[arg(long)]
     pub crime: Option<String>,
     /// 原判刑罚，如“有期徒刑一年，缓刑二年”
@@ -193,17 +206,22 @@ pub struct SubjectAddArgs {
     /// 矫正类别：control（管制）probation（缓刑）parole（假释）temporary_outside（暂予监外执行）
     #[arg(long = "type")]
     pub sentence_type: Option<String>,
+    /// 矫正期限起始日期
     #[arg(long)]
     pub term_start: Option<NaiveDate>,
+    /// 矫正期限结束日期
     #[arg(long)]
     pub term_end: Option<NaiveDate>,
+    /// 判决生效日期
     #[arg(long)]
     pub judgment_effective: Option<NaiveDate>,
+    /// 报到日期
     #[arg(long)]
     pub reported_on: Option<NaiveDate>,
     /// 管理类别：strict（严管）ordinary（普管）lenient（宽管）
     #[arg(long)]
     pub class: Option<String>,
+    /// 暂予监外执行（保外就医）
     #[arg(long)]
     pub medical_parole: bool,
 }
@@ -212,18 +230,22 @@ pub struct SubjectAddArgs {
 pub enum RecordCmd {
     /// 走访（实地查访）
     Visit {
+        /// 社区矫正对象（姓名或身份证号）
         #[arg(long)]
         subject: String,
+        /// 日期（YYYY-MM-DD）
         #[arg(long)]
         date: NaiveDate,
         /// home, workplace, school, village_committee, other
         #[arg(long, default_value = "home")]
         place_type: String,
+        /// 地址
         #[arg(long)]
         address: String,
         /// 走访人员，逗号分隔
         #[arg(long)]
         visitors: String,
+        /// 走访情况
         #[arg(long)]
         findings: String,
         /// 对象不在场
@@ -235,27 +257,34 @@ pub enum RecordCmd {
     },
     /// 对象报告
     Report {
+        /// 社区矫正对象（姓名或身份证号）
         #[arg(long)]
         subject: String,
+        /// 日期（YYYY-MM-DD）
         #[arg(long)]
         date: NaiveDate,
         /// phone, in_person, written, video
         #[arg(long)]
         method: String,
+        /// 接收人
         #[arg(long)]
         received_by: String,
+        /// 内容
         #[arg(long)]
         content: String,
     },
     /// 个别谈话
     Talk {
+        /// 社区矫正对象（姓名或身份证号）
         #[arg(long)]
         subject: String,
+        /// 日期（YYYY-MM-DD）
         #[arg(long)]
         date: NaiveDate,
         /// entry, routine, violation, before_leave, on_return, pre_release, psychological
         #[arg(long = "type", default_value = "routine")]
         talk_type: String,
+        /// 地点
         #[arg(long)]
         place: String,
         /// 谈话人，逗号分隔
@@ -270,8 +299,10 @@ pub enum RecordCmd {
     },
     /// 信息化核查
     ItCheck {
+        /// 社区矫正对象（姓名或身份证号）
         #[arg(long)]
         subject: String,
+        /// 日期（YYYY-MM-DD）
         #[arg(long)]
         date: NaiveDate,
         /// app_checkin, phone_location, video_call, face_recognition, other
@@ -286,6 +317,7 @@ pub enum RecordCmd {
     /// place_change travel_permit travel_trip lost_contact_episode lost_contact_step hazard subject_event）
     Json {
         kind: String,
+        /// JSON 文件（“-”表示标准输入）
         #[arg(long)]
         input: PathBuf,
     },
@@ -293,10 +325,13 @@ pub enum RecordCmd {
 
 #[derive(Args, Debug)]
 pub struct CorrectArgs {
+    /// 种类
     #[arg(long)]
     pub kind: String,
+    /// 记录编号
     #[arg(long)]
     pub id: String,
+    /// 理由
     #[arg(long)]
     pub reason: String,
     /// 要更正的字段，JSON 对象，如 '{"findings":"…"}'
@@ -316,15 +351,19 @@ pub struct StudyArgs {
     /// 从 JSON 文件读取全部内容
     #[arg(long)]
     pub input: Option<PathBuf>,
+    /// 日期（YYYY-MM-DD）
     #[arg(long)]
     pub date: Option<NaiveDate>,
     /// 时长（分钟）
     #[arg(long)]
     pub minutes: Option<u32>,
+    /// 地点
     #[arg(long)]
     pub place: Option<String>,
+    /// 组织人
     #[arg(long)]
     pub organiser: Option<String>,
+    /// 主题
     #[arg(long)]
     pub topic: Option<String>,
     /// in_person, online, video
@@ -340,16 +379,22 @@ pub struct StudyArgs {
 
 #[derive(Args, Debug)]
 pub struct ServiceArgs {
+    /// JSON 文件（“-”表示标准输入）
     #[arg(long)]
     pub input: Option<PathBuf>,
+    /// 日期（YYYY-MM-DD）
     #[arg(long)]
     pub date: Option<NaiveDate>,
+    /// 时长（分钟）
     #[arg(long)]
     pub minutes: Option<u32>,
+    /// 地点
     #[arg(long)]
     pub place: Option<String>,
+    /// 内容
     #[arg(long)]
     pub content: Option<String>,
+    /// 监督人
     #[arg(long)]
     pub supervisor: Option<String>,
     /// 参加对象（身份证号或编号），逗号分隔
@@ -375,48 +420,60 @@ pub enum LeaveCmd {
     /// 司法所批准（负责人，限县级委托的7日以内）
     Approve {
         leave: String,
+        /// 理由
         #[arg(long, default_value = "")]
         reason: String,
     },
     /// 司法所不予批准（负责人，须写明理由）
     Reject {
         leave: String,
+        /// 理由
         #[arg(long)]
         reason: String,
     },
     /// 签署司法所意见，报县级审批（负责人）
     Opinion {
         leave: String,
+        /// 司法所意见
         #[arg(long)]
         text: String,
     },
     /// 登记县级审批结果（负责人，须填文号）
     County {
         leave: String,
+        /// 批准
         #[arg(long)]
         approve: bool,
+        /// 不批准
         #[arg(long)]
         reject: bool,
+        /// 文号
         #[arg(long)]
         doc_no: String,
+        /// 理由
         #[arg(long, default_value = "")]
         reason: String,
     },
     /// 登记县级报上一级审批
     Escalate {
         leave: String,
+        /// 文号
         #[arg(long)]
         doc_no: String,
     },
     /// 登记上一级审批结果
     Higher {
         leave: String,
+        /// 批准
         #[arg(long)]
         approve: bool,
+        /// 不批准
         #[arg(long)]
         reject: bool,
+        /// 文号
         #[arg(long)]
         doc_no: String,
+        /// 理由
         #[arg(long, default_value = "")]
         reason: String,
     },
@@ -425,57 +482,69 @@ pub enum LeaveCmd {
     /// 登记离开
     Depart {
         leave: String,
+        /// 日期（YYYY-MM-DD）
         #[arg(long)]
         date: NaiveDate,
     },
     /// 申请延期
     Extend {
         leave: String,
+        /// 延期至（日期）
         #[arg(long)]
         new_end: NaiveDate,
+        /// 理由
         #[arg(long)]
         reason: String,
     },
     /// 延期审批结果（负责人）
     Extension {
         leave: String,
+        /// 批准
         #[arg(long)]
         approve: bool,
+        /// 不批准
         #[arg(long)]
         reject: bool,
         /// office（司法所）或 county（县级，须填文号）
         #[arg(long, default_value = "office")]
         by: String,
+        /// 文号
         #[arg(long)]
         doc_no: Option<String>,
     },
     /// 销假
     Return {
         leave: String,
+        /// 日期（YYYY-MM-DD）
         #[arg(long)]
         date: NaiveDate,
         /// in_person, phone, video, written
         #[arg(long, default_value = "in_person")]
         method: String,
+        /// 外出情况
         #[arg(long)]
         summary: String,
     },
     /// 责令返回
     Recall {
         leave: String,
+        /// 日期（YYYY-MM-DD）
         #[arg(long)]
         date: NaiveDate,
+        /// 理由
         #[arg(long)]
         reason: String,
     },
     /// 撤回申请（离开前）
     Cancel {
         leave: String,
+        /// 理由
         #[arg(long)]
         reason: String,
     },
     /// 外出申请列表
     List {
+        /// 社区矫正对象（姓名或身份证号）
         #[arg(long)]
         subject: Option<String>,
         /// 只看逾期未归
@@ -488,10 +557,13 @@ pub enum LeaveCmd {
 
 #[derive(Args, Debug)]
 pub struct LeaveFormArgs {
+    /// 社区矫正对象（姓名或身份证号）
     #[arg(long)]
     pub subject: String,
+    /// 外出起始日期
     #[arg(long)]
     pub start: NaiveDate,
+    /// 外出结束日期
     #[arg(long)]
     pub end: NaiveDate,
     /// 申请日期（默认今天）
@@ -506,8 +578,10 @@ pub struct LeaveFormArgs {
     /// medical, study, litigation, family, work, other
     #[arg(long, default_value = "family")]
     pub reason_kind: String,
+    /// 理由
     #[arg(long)]
     pub reason: String,
+    /// 紧急事由（就医、家庭重大变故等来不及提前申请）
     #[arg(long)]
     pub urgent: bool,
     /// 目的地在境外
@@ -520,6 +594,7 @@ pub struct ObligationsArgs {
     /// 月份 YYYY-MM（默认本月）
     #[arg(long)]
     pub month: Option<String>,
+    /// 社区矫正对象（姓名或身份证号）
     #[arg(long)]
     pub subject: Option<String>,
     /// all（全部）、open（待办、逾期、不足，默认）、overdue（逾期和不足）
@@ -529,8 +604,10 @@ pub struct ObligationsArgs {
 
 #[derive(Args, Debug)]
 pub struct StatsArgs {
+    /// 统计期间起始日期（与 --to 同用）
     #[arg(long)]
     pub from: Option<NaiveDate>,
+    /// 统计期间结束日期（与 --from 同用）
     #[arg(long)]
     pub to: Option<NaiveDate>,
     /// 月份 YYYY-MM
@@ -553,6 +630,7 @@ pub struct FormArgs {
 #[derive(Args, Debug)]
 pub struct DossierArgs {
     pub subject: String,
+    /// 保存为（文件路径；默认存入打印目录 JIAOWU_PRINT_DIR 或当前目录）
     #[arg(long, short)]
     pub out: Option<PathBuf>,
     /// 打印用途（未成年对象必填，记入日志）
@@ -567,6 +645,7 @@ pub struct DossierArgs {
 pub struct LedgerArgs {
     #[command(flatten)]
     pub period: StatsArgs,
+    /// 保存为（文件路径；默认存入打印目录 JIAOWU_PRINT_DIR 或当前目录）
     #[arg(long, short)]
     pub out: Option<PathBuf>,
 }

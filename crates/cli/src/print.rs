@@ -13,50 +13,50 @@ use jiaowu_app::zh::{self, cli as t};
 use jiaowu_app::{CheckIdView, InitOfficeView, SessionView, StaffView};
 
 pub fn init(v: &InitOfficeView, path: &Path) {
-    println!("{}：{}（{}）", t::INIT_DONE, v.office.name, v.office.county_name);
-    println!("{}：{}", t::DB_FILE, path.display());
-    println!("{}：{}", t::ACCOUNT, v.username);
-    println!();
-    println!("{}", t::RECOVERY_TITLE);
-    println!("    {}", v.recovery_key);
-    println!();
-    println!("{}", t::KEY_FILE_NOTE);
+    say!("{}：{}（{}）", t::INIT_DONE, v.office.name, v.office.county_name);
+    say!("{}：{}", t::DB_FILE, path.display());
+    say!("{}：{}", t::ACCOUNT, v.username);
+    say!();
+    say!("{}", t::RECOVERY_TITLE);
+    say!("    {}", v.recovery_key);
+    say!();
+    say!("{}", t::KEY_FILE_NOTE);
 }
 
 pub fn demo(v: &jiaowu_app::demo::DemoSummary) {
     let list = |m: &std::collections::BTreeMap<String, usize>| {
         m.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join("，")
     };
-    println!("{}（{} 至 {}，种子 {}）", t::DEMO_DONE, v.from, v.today, v.seed);
-    println!("  {}：{}（{}）", t::DEMO_SUBJECTS, v.subjects, list(&v.by_type));
-    println!("  {}：{}", t::CLASS, list(&v.by_class));
-    println!("  {}：{}", t::STATUS, list(&v.by_status));
-    println!("  {}", t::demo_people(v.women, v.minors, v.medical_parole));
-    println!("  {}：{}", t::DEMO_RECORDS, v.records_total);
-    println!("  {}：{}；{}", t::DEMO_LEAVES, list(&v.leaves), t::demo_overdue(v.overdue_leaves));
+    say!("{}（{} 至 {}，种子 {}）", t::DEMO_DONE, v.from, v.today, v.seed);
+    say!("  {}：{}（{}）", t::DEMO_SUBJECTS, v.subjects, list(&v.by_type));
+    say!("  {}：{}", t::CLASS, list(&v.by_class));
+    say!("  {}：{}", t::STATUS, list(&v.by_status));
+    say!("  {}", t::demo_people(v.women, v.minors, v.medical_parole));
+    say!("  {}：{}", t::DEMO_RECORDS, v.records_total);
+    say!("  {}：{}；{}", t::DEMO_LEAVES, list(&v.leaves), t::demo_overdue(v.overdue_leaves));
 }
 
 pub fn whoami(v: &SessionView) {
-    println!("{}：{}（{}）", t::ACCOUNT, v.username, v.role_label);
-    println!("{}：{}（{}）", t::OFFICE, v.office.name, v.office.county_name);
+    say!("{}：{}（{}）", t::ACCOUNT, v.username, v.role_label);
+    say!("{}：{}（{}）", t::OFFICE, v.office.name, v.office.county_name);
 }
 
 pub fn staff(v: &StaffView) {
-    println!("{}：{} {}（{}）", t::SAVED, v.username, v.display_name, zh::role(v.role));
+    say!("{}：{} {}（{}）", t::SAVED, v.username, v.display_name, zh::role(v.role));
 }
 
 pub fn done() {
-    println!("{}", t::OK);
+    say!("{}", t::OK);
 }
 
 pub fn saved<T: serde::Serialize>(v: &T) {
     let v = serde_json::to_value(v).unwrap_or_default();
     let id = v.get("id").and_then(|i| i.as_str()).unwrap_or("");
-    println!("{}，{}：{id}", t::SAVED, t::NUMBER);
+    say!("{}，{}：{id}", t::SAVED, t::NUMBER);
 }
 
 pub fn subject_list(v: &[SubjectSummary]) {
-    println!(
+    say!(
         "{:<8}\t{:<4}\t{:<20}\t{:<8}\t{:<4}\t{:<6}\t{}",
         t::NAME,
         t::SEX,
@@ -67,7 +67,7 @@ pub fn subject_list(v: &[SubjectSummary]) {
         t::TERM
     );
     for s in v {
-        println!(
+        say!(
             "{:<8}\t{:<4}\t{:<20}\t{:<8}\t{:<4}\t{:<6}\t{} 至 {}",
             s.name,
             s.sex,
@@ -79,14 +79,14 @@ pub fn subject_list(v: &[SubjectSummary]) {
             s.term_end
         );
     }
-    println!("{}{}{}", t::TOTAL, v.len(), t::PEOPLE);
+    say!("{}{}{}", t::TOTAL, v.len(), t::PEOPLE);
 }
 
 pub fn subject_detail(v: &SubjectDetail) {
     let s = &v.subject;
     let m = &v.summary;
-    println!("{}：{}（{}）  {}：{}", t::NAME, s.name, m.sex, t::ID_NUMBER, s.id_number);
-    println!(
+    say!("{}：{}（{}）  {}：{}", t::NAME, s.name, m.sex, t::ID_NUMBER, s.id_number);
+    say!(
         "{}：{}  {}：{}  {}：{}  {}：{}",
         t::TYPE,
         m.sentence_type_label,
@@ -97,8 +97,8 @@ pub fn subject_detail(v: &SubjectDetail) {
         t::PHASE,
         m.phase_label
     );
-    println!("{}：{} 至 {}（{}：{}）", t::TERM, s.term_start, s.term_end, t::REMAINING, m.days_remaining);
-    println!("{}：{}", t::NUMBER, s.id);
+    say!("{}：{} 至 {}（{}：{}）", t::TERM, s.term_start, s.term_end, t::REMAINING, m.days_remaining);
+    say!("{}：{}", t::NUMBER, s.id);
 }
 
 pub fn obligations(v: &MonthObligations, show: &str) {
@@ -108,8 +108,8 @@ pub fn obligations(v: &MonthObligations, show: &str) {
         "overdue" => matches!(st, S::Overdue | S::Shortfall),
         _ => matches!(st, S::Overdue | S::Shortfall | S::Due),
     };
-    println!("{}年{}月{}（{} {}）", v.year, v.month, t::MONTH_DUTIES, t::DUE_BY, v.today);
-    println!(
+    say!("{}年{}月{}（{} {}）", v.year, v.month, t::MONTH_DUTIES, t::DUE_BY, v.today);
+    say!(
         "{}：{}  {}：{}  {}：{}  {}：{}",
         t::OVERDUE,
         v.overdue,
@@ -125,10 +125,10 @@ pub fn obligations(v: &MonthObligations, show: &str) {
         if items.is_empty() {
             continue;
         }
-        println!();
-        println!("{}（{}，{}，{}）", s.name, s.id_number_masked, s.sentence_type_label, s.class_label);
+        say!();
+        say!("{}（{}，{}，{}）", s.name, s.id_number_masked, s.sentence_type_label, s.class_label);
         for o in items {
-            println!(
+            say!(
                 "  [{}] {}  {} {}  {} {}/{}{}",
                 o.status_label,
                 o.label,
@@ -139,31 +139,31 @@ pub fn obligations(v: &MonthObligations, show: &str) {
                 o.required_display,
                 o.unit_label
             );
-            println!("      {}：{}", t::BASIS, o.basis);
+            say!("      {}：{}", t::BASIS, o.basis);
         }
     }
 }
 
 pub fn leave_assessment(v: &LeaveAssessmentView) {
-    println!("{}：{}  {}：{}", t::DAYS, v.days, t::APPROVER, v.authority_label);
-    println!("{}", v.approver);
+    say!("{}：{}  {}：{}", t::DAYS, v.days, t::APPROVER, v.authority_label);
+    say!("{}", v.approver);
     for n in &v.notices {
-        println!("{}：{}", t::NOTICES, n.message);
+        say!("{}：{}", t::NOTICES, n.message);
     }
 }
 
 pub fn leave(v: &LeaveView) {
     let l = &v.leave;
-    println!("{}：{}", t::NUMBER, l.id);
-    println!("{}：{}  {}：{} 至 {}（{}天）", t::NAME, v.subject_name, t::PERIOD, l.start_date, l.end_date, l.days);
-    println!("{}：{} {}", t::DESTINATION, l.destination_code, l.destination_detail);
-    println!("{}：{}  {}：{}", t::STATE, v.state_label, t::APPROVER, zh::authority(l.authority));
+    say!("{}：{}", t::NUMBER, l.id);
+    say!("{}：{}  {}：{} 至 {}（{}天）", t::NAME, v.subject_name, t::PERIOD, l.start_date, l.end_date, l.days);
+    say!("{}：{} {}", t::DESTINATION, l.destination_code, l.destination_detail);
+    say!("{}：{}  {}：{}", t::STATE, v.state_label, t::APPROVER, zh::authority(l.authority));
     if let Some(d) = v.days_overdue {
-        println!("{}：{}  {}：{}", t::DUE_BACK, v.due_back, t::OVERDUE_DAYS, d);
+        say!("{}：{}  {}：{}", t::DUE_BACK, v.due_back, t::OVERDUE_DAYS, d);
     }
-    println!("{}：", t::EVENTS);
+    say!("{}：", t::EVENTS);
     for e in &v.events {
-        println!(
+        say!(
             "  {} {}（{}）{}",
             e.event_date,
             zh::leave_event(e.kind),
@@ -176,53 +176,52 @@ pub fn leave(v: &LeaveView) {
 pub fn leave_list(v: &[LeaveView]) {
     for l in v {
         let overdue = l.days_overdue.map(|d| format!("  {}{}", t::OVERDUE_DAYS, d)).unwrap_or_default();
-        println!(
+        say!(
             "{}  {}  {} 至 {}（{}天）  {}{}",
-            l.leave.id, l.subject_name, l.leave.start_date, l.leave.end_date, l.leave.days, l.state_label, overdue
+            l.leave.id,
+            l.subject_name,
+            l.leave.start_date,
+            l.leave.end_date,
+            l.leave.days,
+            l.state_label,
+            overdue
         );
     }
-    println!("{}{}{}", t::TOTAL, v.len(), t::ITEMS);
+    say!("{}{}{}", t::TOTAL, v.len(), t::ITEMS);
 }
 
 pub fn stats(v: &StatisticsView) {
     let l = &v.ledger;
-    println!("{} {}（{} 至 {}）", v.office, t::STATS_TITLE, l.from, l.to);
+    say!("{} {}（{} 至 {}）", v.office, t::STATS_TITLE, l.from, l.to);
     for sec in &v.sections {
-        println!("\n{}", sec.title);
+        say!("\n{}", sec.title);
         for r in &sec.rows {
-            println!("  {}：{}", r.label, r.value);
+            say!("  {}：{}", r.label, r.value);
         }
     }
-    println!();
+    say!();
     if v.identities_ok {
-        println!("{}", t::IDENTITIES_OK);
+        say!("{}", t::IDENTITIES_OK);
     } else {
-        println!("{}{}", t::IDENTITIES_BAD, v.identity_messages.join("；"));
+        say!("{}{}", t::IDENTITIES_BAD, v.identity_messages.join("；"));
     }
 }
 
 pub fn advice(v: &AdviceView) {
-    println!("{}：{}  {}：{}", t::NAME, v.name, t::ADVICE, v.suggestion_label);
-    println!("{}：{}", t::DECIDED_BY, v.decided_by_label);
+    say!("{}：{}  {}：{}", t::NAME, v.name, t::ADVICE, v.suggestion_label);
+    say!("{}：{}", t::DECIDED_BY, v.decided_by_label);
     for r in &v.reasons {
-        println!("  {}：{}", t::REASONS, r);
+        say!("  {}：{}", t::REASONS, r);
     }
-    println!("{}", t::ADVISORY);
+    say!("{}", t::ADVISORY);
 }
 
 pub fn study(v: &StudySessionView) {
-    println!(
-        "{}：{} {}（{}{}）",
-        t::STUDY_DONE,
-        v.session.session_date,
-        v.session.topic,
-        v.attendance.len(),
-        t::PEOPLE
-    );
+    say!("{}：{} {}（{}{}）", t::STUDY_DONE, v.session.session_date, v.session.topic, v.attendance.len(), t::PEOPLE);
 }
 
 pub fn service(v: &ServiceActivityView) {
-    println!(
+    say!(
         "{}：{} {}（{}{}）",
         t::SERVICE_DONE,
         v.activity.activity_date,
@@ -233,46 +232,46 @@ pub fn service(v: &ServiceActivityView) {
 }
 
 pub fn backup(v: &BackupView) {
-    println!("{} {}（{} {}）", t::BACKUP_DONE, v.path.display(), v.bytes, t::BYTES);
-    println!("{}：{}", t::AUDIT_HEAD, v.audit_head);
+    say!("{} {}（{} {}）", t::BACKUP_DONE, v.path.display(), v.bytes, t::BYTES);
+    say!("{}：{}", t::AUDIT_HEAD, v.audit_head);
 }
 
 pub fn restored(target: &Path, aside: &Path) {
-    println!("{}：{}", t::RESTORED, aside.display());
-    println!("{}：{}", t::DB_FILE, target.display());
+    say!("{}：{}", t::RESTORED, aside.display());
+    say!("{}：{}", t::DB_FILE, target.display());
 }
 
 pub fn verify(v: &VerifyView) {
     if v.ok {
-        println!("{}", t::VERIFY_OK);
+        say!("{}", t::VERIFY_OK);
     } else {
-        println!("{}", t::VERIFY_BAD);
+        say!("{}", t::VERIFY_BAD);
         for p in &v.problems {
-            println!("  {p}");
+            say!("  {p}");
         }
     }
-    println!("{}：{}  {}：{}", t::AUDIT_ENTRIES, v.audit_entries, t::AUDIT_HEAD, v.audit_head);
+    say!("{}：{}  {}：{}", t::AUDIT_ENTRIES, v.audit_entries, t::AUDIT_HEAD, v.audit_head);
 }
 
 pub fn check_id(v: &CheckIdView) {
-    println!("{}：{}", t::VALID_ID, v.number);
-    println!("{}：{}  {}：{}  {}：{}", t::BIRTH, v.birth_date, t::SEX, v.sex_label, t::ADDRESS_CODE, v.address_code);
+    say!("{}：{}", t::VALID_ID, v.number);
+    say!("{}：{}  {}：{}  {}：{}", t::BIRTH, v.birth_date, t::SEX, v.sex_label, t::ADDRESS_CODE, v.address_code);
     if let Some(f) = &v.converted_from {
-        println!("{}：{f}", t::CONVERTED_FROM);
+        say!("{}：{f}", t::CONVERTED_FROM);
     }
 }
 
 pub fn raw_key(k: &str) {
-    println!("{}", t::RAW_KEY_NOTE);
-    println!("{k}");
+    say!("{}", t::RAW_KEY_NOTE);
+    say!("{k}");
 }
 
 pub fn enrolled(v: &jiaowu_sync::wire::EnrolResponse) {
-    println!("{}：{}（{}）", t::ENROLLED, v.office.name, v.county.name);
+    say!("{}：{}（{}）", t::ENROLLED, v.office.name, v.county.name);
 }
 
 pub fn synced(r: &jiaowu_sync::engine::SyncReport) {
-    println!("{}", t::SYNC_DONE);
+    say!("{}", t::SYNC_DONE);
     let line = t::SYNC_LINE
         .replace("{pushed}", &r.pushed.to_string())
         .replace("{acked}", &r.acknowledged.to_string())
@@ -282,12 +281,12 @@ pub fn synced(r: &jiaowu_sync::engine::SyncReport) {
         .replace("{applied}", &r.applied.applied.to_string())
         .replace("{gated}", &r.applied.gated.to_string())
         .replace("{trips}", &r.round_trips.to_string());
-    println!("{line}");
+    say!("{line}");
 }
 
 pub fn sync_status(s: &jiaowu_app::sync::SyncStatusView) {
     if !s.enrolled {
-        println!("{}", t::NOT_ENROLLED);
+        say!("{}", t::NOT_ENROLLED);
         return;
     }
     let line = t::SYNC_STATUS
@@ -296,9 +295,9 @@ pub fn sync_status(s: &jiaowu_app::sync::SyncStatusView) {
         .replace("{waiting}", &s.waiting.to_string())
         .replace("{attention}", &s.needs_attention.to_string())
         .replace("{conflicts}", &s.open_conflicts.to_string());
-    println!("{line}");
+    say!("{line}");
     if let Some(w) = &s.clock_warning {
-        println!("{w}");
+        say!("{w}");
     }
 }
 
@@ -306,32 +305,32 @@ pub fn rejected_ops(ops: &Vec<jiaowu_app::sync::RejectedOpView>) {
     if ops.is_empty() {
         return;
     }
-    println!("{}", t::NEEDS_ATTENTION);
+    say!("{}", t::NEEDS_ATTENTION);
     for o in ops {
-        println!("  #{} {} {}：{}", o.seq, o.entity_label, o.entity_id, o.message);
+        say!("  #{} {} {}：{}", o.seq, o.entity_label, o.entity_id, o.message);
     }
 }
 
 pub fn bundle_written(path: &Path) {
-    println!("{}：{}", t::BUNDLE_WRITTEN, path.display());
+    say!("{}：{}", t::BUNDLE_WRITTEN, path.display());
 }
 
 pub fn file_saved(path: &Path, v: Option<&jiaowu_app::printing::Printed>) {
     match v {
-        Some(v) => println!("{}", t::printed(&path.display().to_string(), v.pages)),
-        None => println!("{}", t::saved(&path.display().to_string())),
+        Some(v) => say!("{}", t::printed(&path.display().to_string(), v.pages)),
+        None => say!("{}", t::saved(&path.display().to_string())),
     }
     if let Some(v) = v.filter(|v| !v.missing_glyphs.is_empty()) {
-        println!("{}", t::missing_glyphs(&v.missing_glyphs.join("")));
+        say!("{}", t::missing_glyphs(&v.missing_glyphs.join("")));
     }
 }
 
 pub fn gaps(g: &Vec<jiaowu_app::printing::DossierGap>) {
     if g.is_empty() {
-        println!("{}", t::NO_GAPS);
+        say!("{}", t::NO_GAPS);
     }
     for x in g {
-        println!("【{}】{}", x.section, x.message);
+        say!("【{}】{}", x.section, x.message);
     }
 }
 
@@ -339,14 +338,14 @@ pub fn gaps(g: &Vec<jiaowu_app::printing::DossierGap>) {
 pub fn dossier_order(o: &jiaowu_app::county_settings::DossierOrderView) {
     let sections: Vec<String> = o.sections.iter().enumerate().map(|(i, s)| format!("{}.{}", i + 1, s.label)).collect();
     let by = if o.set_by_county { t::ORDER_BY_COUNTY } else { t::ORDER_DEFAULT };
-    println!("{}（{by}）：{}", t::ORDER, sections.join(" "));
+    say!("{}（{by}）：{}", t::ORDER, sections.join(" "));
 }
 
 pub fn certificate(c: &jiaowu_app::printing::CertificateCheck) {
-    println!("{}", c.message);
+    say!("{}", c.message);
     for (k, v) in [(t::CERT_NAME, &c.subject_name), (t::CERT_PERIOD, &c.period), (t::CERT_DEST, &c.destination)] {
         if let Some(v) = v {
-            println!("{k}：{v}");
+            say!("{k}：{v}");
         }
     }
 }

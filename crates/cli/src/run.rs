@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use jiaowu_app::advice::AdviceQuery;
-use jiaowu_app::clock::{FixedClock, SharedClock, SystemClock};
+use jiaowu_app::clock::{SharedClock, ShiftedClock, SystemClock};
 use jiaowu_app::domain::ids::{RecordId, SubjectId};
 use jiaowu_app::leave::{LeaveForm, LeaveStep, LeaveStepInput};
 use jiaowu_app::obligations::ObligationsQuery;
@@ -26,7 +26,7 @@ type R<T> = Result<T, AppError>;
 
 fn clock(cli: &Cli) -> SharedClock {
     match cli.today {
-        Some(d) => Arc::new(FixedClock::on(d)),
+        Some(d) => Arc::new(ShiftedClock::on_day(d)),
         None => Arc::new(SystemClock),
     }
 }
@@ -93,7 +93,7 @@ fn leave_id(key: &str) -> R<RecordId> {
 
 fn out<T: Serialize>(cli: &Cli, v: &T, human: impl FnOnce(&T)) {
     if cli.json {
-        println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+        say!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
     } else {
         human(v);
     }
@@ -454,8 +454,15 @@ fn save_printed(cli: &Cli, v: &jiaowu_app::printing::Printed, to: Option<&std::p
 }
 
 fn period(a: &StatsArgs, today: chrono::NaiveDate) -> R<(chrono::NaiveDate, chrono::NaiveDate)> {
-    if let (Some(f), Some(t)) = (a.from, a.to) {
-        return Ok((f, t));
+    match (a.from, a.to) {
+        (Some(from), Some(to)) if from > to => {
+            return Err(AppError::invalid("from", "cli.period", t::period_reversed(&from.to_string(), &to.to_string())))
+        }
+        (Some(from), Some(to)) => return Ok((from, to)),
+        (Some(_), None) | (None, Some(_)) => {
+            return Err(AppError::invalid("from", "cli.period", t::PERIOD_BOTH_ENDS.to_string()))
+        }
+        (None, None) => {}
     }
     if let Some(y) = a.year {
         let f = chrono::NaiveDate::from_ymd_opt(y, 1, 1)

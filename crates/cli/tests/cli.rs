@@ -168,6 +168,12 @@ fn verify_finds_an_audit_entry_edited_behind_the_apps_back() {
 fn a_talk_names_its_recorder_and_prints_land_in_the_print_folder_by_subject_name() {
     let o = office();
     let s = add_subject(&o.db, "李四", "13012319800101002");
+    // A clerk names the subject; the list shows names and masked ID numbers only.
+    let by_name = json(&o.db, &["subject", "show", "李四"]);
+    assert_eq!(by_name["subject"]["id"].as_str(), Some(s.as_str()), "{by_name}");
+    let none = run(&o.db, &["subject", "show", "王五"]);
+    assert_eq!(none.status.code(), Some(7));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("找不到“王五”"));
     let t = json(
         &o.db,
         &[
@@ -205,4 +211,29 @@ fn a_talk_names_its_recorder_and_prints_land_in_the_print_folder_by_subject_name
         ["李四-社区矫正对象个别谈话记录-20261123.pdf", "李四-社区矫正对象个别谈话记录-20261123（2）.pdf"],
         "the second print stands beside the first"
     );
+    // Two of the same name: the clerk is asked for the ID number.
+    add_subject(&o.db, "李四", "13012319800101003");
+    let two = run(&o.db, &["subject", "show", "李四"]);
+    assert_eq!(two.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&two.stderr).contains("2名“李四”"), "{}", String::from_utf8_lossy(&two.stderr));
+}
+
+/// `jiaowu … | head`: once the reader has gone, the program ends quietly with success, not
+/// with a panic and exit 101.
+#[test]
+fn output_cut_short_by_the_reader_is_not_a_failure() {
+    let o = office();
+    ok(&o.db, &["demo", "--subjects", "12", "--years", "1"]);
+    let mut child = jiaowu(&o.db)
+        .args(["--json", "obligations", "--show", "all"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }

@@ -340,7 +340,7 @@ impl KeyFile {
         let body = serde_json::to_vec_pretty(self).map_err(|e| StoreError::Encoding(e.to_string()))?;
         {
             use std::io::Write;
-            let mut f = std::fs::File::create(&tmp)?;
+            let mut f = private_file(&tmp)?;
             f.write_all(&body)?;
             f.sync_all()?;
         }
@@ -356,6 +356,16 @@ impl KeyFile {
     pub fn usernames(&self) -> impl Iterator<Item = &String> {
         self.accounts.keys()
     }
+}
+
+/// A new file only its owner may read or write (on Unix; Windows keeps a user's files in their
+/// profile): the key file wraps the database key, and the database holds the office's cases.
+pub(crate) fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o.open(path)
 }
 
 #[cfg(test)]
@@ -433,3 +443,4 @@ mod tests {
         assert!(matches!(kf.unlock("wang", "pw2", t0()), Err(StoreError::WrongPassword { .. })));
     }
 }
+

@@ -144,6 +144,8 @@ impl Store {
         let staff_id = uuid::Uuid::now_v7().to_string();
         let (kf, key, recovery) = KeyFile::create(username, password, &staff_id, Role::Head.as_str(), kdf)?;
         let result = (|| {
+            // Made private before SQLite writes to it; its -wal and -shm take the same mode.
+            crate::keyfile::private_file(path)?;
             let mut conn = connection::open_keyed(path, &key, true)?;
             conn.pragma_update(None, "application_id", APPLICATION_ID)?;
             migrate::migrate(&mut conn)?;
@@ -437,6 +439,7 @@ fn insert_staff(tx: &Tx<'_>, id: &str, username: &str, display_name: &str, role:
 pub(crate) fn backup_conn(src: &Connection, dest: &Path, key: &DbKey) -> Result<()> {
     let tmp = PathBuf::from(format!("{}.partial", dest.display()));
     let _ = std::fs::remove_file(&tmp);
+    crate::keyfile::private_file(&tmp)?;
     {
         let mut dst = connection::open_keyed(&tmp, key, true)?;
         {

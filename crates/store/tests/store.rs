@@ -158,6 +158,22 @@ fn the_file_is_unreadable_without_the_key() {
     assert!(raw.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_err());
 }
 
+/// The database, its WAL, its key file and a backup are the office's alone: on a shared PC no
+/// other account may read them (reliability-security.md: data at rest).
+#[cfg(unix)]
+#[test]
+fn the_files_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let f = fixture();
+    let backup = f.path.with_file_name("backup.db");
+    f.store.backup_to(&backup).unwrap();
+    let keys = f.path.with_file_name("office.db.keys");
+    for p in [&f.path, &f.path.with_file_name("office.db-wal"), &keys, &backup] {
+        let mode = std::fs::metadata(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())).permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{} has mode {:o}", p.display(), mode & 0o777);
+    }
+}
+
 #[test]
 fn a_wrong_password_changes_nothing_in_the_database() {
     let f = fixture();
