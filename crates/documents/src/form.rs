@@ -35,6 +35,9 @@ pub enum Item {
     Opinion(Opinion),
     /// A full-width line of small print inside the grid.
     Note(String),
+    /// A box for the subject's photo (贴照片处) at the right of the next rows (up to this many,
+    /// each of one or two pairs), as the paper 基本信息表 has it.
+    Photo(u32),
     Table(ListTable),
     Qr(Qr),
     /// A paragraph outside the grid (the body of a certificate).
@@ -118,6 +121,11 @@ impl Form {
             seal,
             date,
         }));
+        self
+    }
+    /// A photo box beside the next `rows` rows (see `Item::Photo`).
+    pub fn photo(&mut self, rows: u32) -> &mut Self {
+        self.items.push(Item::Photo(rows));
         self
     }
     pub fn note(&mut self, text: impl Into<String>) -> &mut Self {

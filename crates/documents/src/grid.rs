@@ -12,6 +12,17 @@ const UNITS: u32 = 24;
 /// The label column of a one-pair row, a text box or an opinion.
 const LABEL: u32 = 4;
 
+/// The photo column (贴照片处): 4 units, 27 mm, a one-inch photo's width.
+const PHOTO: u32 = 4;
+
+/// A row's pairs beside the photo: the 20 units left of it.
+fn narrow_pair_units(k: usize) -> (u32, u32) {
+    match k {
+        1 => (LABEL, UNITS - PHOTO - LABEL),
+        _ => (LABEL, 6),
+    }
+}
+
 fn pair_units(k: usize) -> (u32, u32) {
     match k {
         1 => (LABEL, UNITS - LABEL),
@@ -81,38 +92,90 @@ enum Cell<'a> {
         note: &'a str,
         s: usize,
     },
+    /// The photo box, over `p` rows.
+    Photo {
+        p: u32,
+        s: usize,
+    },
+}
+
+/// How each item is laid out: rows beside a photo box are narrower (see `Item::Photo`).
+#[derive(Clone, Copy, PartialEq)]
+enum Place {
+    Full,
+    /// Beside the photo; the first such row carries the photo cell over `rows` rows.
+    BesidePhoto {
+        first: Option<u32>,
+    },
+    /// The photo marker itself: no table row.
+    Marker,
+}
+
+fn places(items: &[Item]) -> Vec<Place> {
+    let mut out = vec![Place::Full; items.len()];
+    let mut i = 0;
+    while i < items.len() {
+        if let Item::Photo(n) = items[i] {
+            out[i] = Place::Marker;
+            // Rows of one or two pairs fit beside the photo; the first other item ends the span.
+            let beside = items[i + 1..]
+                .iter()
+                .take(n as usize)
+                .take_while(|it| matches!(it, Item::Row(p) if p.len() <= 2))
+                .count();
+            for (k, place) in out[i + 1..i + 1 + beside].iter_mut().enumerate() {
+                *place = Place::BesidePhoto { first: (k == 0).then_some(beside as u32) };
+            }
+            i += 1 + beside;
+        } else {
+            i += 1;
+        }
+    }
+    out
 }
 
 /// Where an item's cells start and end, in units.
-fn edges(item: &Item) -> Vec<u32> {
-    match item {
-        Item::Row(pairs) => {
+fn edges(item: &Item, place: Place) -> Vec<u32> {
+    match (item, place) {
+        (_, Place::Marker) => vec![],
+        (Item::Row(pairs), Place::BesidePhoto { .. }) => {
+            let (l, v) = narrow_pair_units(pairs.len());
+            (0..pairs.len() as u32).flat_map(|i| [i * (l + v), i * (l + v) + l]).chain([UNITS - PHOTO, UNITS]).collect()
+        }
+        (Item::Row(pairs), _) => {
             let (l, v) = pair_units(pairs.len());
             (0..pairs.len() as u32).flat_map(|i| [i * (l + v), i * (l + v) + l]).chain([UNITS]).collect()
         }
-        Item::Note(_) => vec![0, UNITS],
+        (Item::Note(_), _) => vec![0, UNITS],
         _ => vec![0, LABEL, UNITS],
     }
 }
 
-/// The grid of consecutive grid items (rows, blocks, opinions, notes). The table gets only the
-/// columns its rows need (the union of their edges), not all 24 units: typst's cost grows
-/// with the column count.
+/// The grid of consecutive grid items (rows, blocks, opinions, notes, a photo box). The table
+/// gets only the columns its rows need (the union of their edges), not all 24 units: typst's
+/// cost grows with the column count.
 pub(crate) fn grid(items: &[Item]) -> Grid<'_> {
-    let mut all: Vec<u32> = items.iter().flat_map(edges).collect();
+    let places = places(items);
+    let mut all: Vec<u32> = items.iter().zip(&places).flat_map(|(it, p)| edges(it, *p)).collect();
     all.sort_unstable();
     all.dedup();
     // Columns between unit a and unit b.
     let span = |a: u32, b: u32| all.iter().filter(|&&e| e > a && e <= b).count();
     let mut cells = Vec::new();
-    for item in items {
+    for (item, place) in items.iter().zip(&places) {
         match item {
             Item::Row(pairs) => {
-                let (l, v) = pair_units(pairs.len());
+                let (l, v) = match place {
+                    Place::BesidePhoto { .. } => narrow_pair_units(pairs.len()),
+                    _ => pair_units(pairs.len()),
+                };
                 for (i, (label, value)) in pairs.iter().enumerate() {
                     let x = i as u32 * (l + v);
                     cells.push(Cell::Label { l: label, s: span(x, x + l) });
                     cells.push(Cell::Value { v: value, s: span(x + l, x + l + v) });
+                }
+                if let Place::BesidePhoto { first: Some(rows) } = place {
+                    cells.push(Cell::Photo { p: *rows, s: span(UNITS - PHOTO, UNITS) });
                 }
             }
             Item::Block((label, text, lines)) => {
@@ -129,11 +192,19 @@ pub(crate) fn grid(items: &[Item]) -> Grid<'_> {
                 cells.push(Cell::Opinion { o, s: span(LABEL, UNITS) });
             }
             Item::Note(text) => cells.push(Cell::Note { note: text, s: span(0, UNITS) }),
-            Item::Table(_) | Item::Qr(_) | Item::Text(_) | Item::Sign(_) => {}
+            Item::Photo(_) | Item::Table(_) | Item::Qr(_) | Item::Text(_) | Item::Sign(_) => {}
         }
     }
     let widths = all.windows(2).map(|w| w[1] - w[0]).collect();
-    Grid { widths, cells, one_line: items.iter().map(one_line).collect() }
+    // One entry per table row: the photo marker makes none, and rows beside the photo are
+    // measured (the photo's height goes into the last of them).
+    let one_line = items
+        .iter()
+        .zip(&places)
+        .filter(|(_, p)| **p != Place::Marker)
+        .map(|(it, p)| *p == Place::Full && one_line(it))
+        .collect();
+    Grid { widths, cells, one_line }
 }
 
 /// Whether `text` surely takes fewer than `lines` lines in a text box (20 of the 24 units:
@@ -148,7 +219,7 @@ fn surely_short(text: &str, lines: u32) -> bool {
 
 /// True for the items a grid holds.
 pub(crate) fn in_grid(item: &Item) -> bool {
-    matches!(item, Item::Row(_) | Item::Block(_) | Item::Opinion(_) | Item::Note(_))
+    matches!(item, Item::Row(_) | Item::Block(_) | Item::Opinion(_) | Item::Note(_) | Item::Photo(_))
 }
 
 #[cfg(test)]
@@ -184,6 +255,34 @@ mod tests {
         let g = grid(&items);
         assert_eq!(g.widths.iter().sum::<u32>(), UNITS);
         assert_eq!(g.widths, vec![3, 1, 2, 3, 3, 3, 1, 2, 3, 3]);
+    }
+
+    #[test]
+    fn a_photo_box_stands_beside_the_rows_of_one_or_two_pairs_after_it() {
+        let items = [Item::Photo(4), row(2), row(1), row(3), row(1)];
+        let g = grid(&items);
+        // The photo spans the two rows before the row of three pairs, in the last 4 units.
+        let photo: Vec<(u32, usize)> =
+            g.cells.iter().filter_map(|c| if let Cell::Photo { p, s } = c { Some((*p, *s)) } else { None }).collect();
+        assert_eq!(photo, vec![(2, 1)]);
+        assert_eq!(*g.widths.last().unwrap(), PHOTO);
+        assert_eq!(g.widths.iter().sum::<u32>(), UNITS);
+        // Four table rows; those beside the photo are measured.
+        assert_eq!(g.one_line.len(), 4);
+        assert!(!g.one_line[0] && !g.one_line[1]);
+        // Each table row's cells fill every column once: the photo's column counts for the
+        // second row too.
+        let cols = g.widths.len();
+        let spans: Vec<usize> = g
+            .cells
+            .iter()
+            .map(|c| match c {
+                Cell::Label { s, .. } | Cell::Value { s, .. } | Cell::Photo { s, .. } => *s,
+                _ => 0,
+            })
+            .collect();
+        assert_eq!(spans[..5].iter().sum::<usize>(), cols, "first row and the photo");
+        assert_eq!(spans[5..7].iter().sum::<usize>() + 1, cols, "second row beside the photo");
     }
 
     #[test]

@@ -443,4 +443,3 @@ mod tests {
         assert!(matches!(kf.unlock("wang", "pw2", t0()), Err(StoreError::WrongPassword { .. })));
     }
 }
-

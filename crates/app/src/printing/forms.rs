@@ -91,9 +91,12 @@ impl Core {
     fn basic_info(&self, s: &Subject) -> Result<Form, AppError> {
         let mut f = Form::new("basic_info", "社区矫正对象基本信息表", &self.office.name);
         f.subtitle = Some(format!("（{}）", self.office.county_name));
+        // domain.md §18 F1: the master data and a photo (贴照片处 beside the first rows).
+        f.photo(4);
         header(&mut f, s);
-        f.row(&[("曾用名", opt(&s.former_name)), ("民族", opt(&s.ethnicity)), ("出生日期", cn_date(s.birth_date))])
-            .row(&[("联系电话", opt(&s.phone)), ("文化程度", opt(&s.education)), ("工作单位", opt(&s.employer))])
+        f.row(&[("出生日期", cn_date(s.birth_date)), ("民族", opt(&s.ethnicity))])
+            .row(&[("曾用名", opt(&s.former_name)), ("联系电话", opt(&s.phone)), ("文化程度", opt(&s.education))])
+            .row(&[("工作单位", opt(&s.employer))])
             .row(&[("居住地", format!("{}（{}）", s.residence_detail, s.residence_code))])
             .row(&[(
                 "户籍地",
