@@ -303,8 +303,9 @@ impl Server {
         })
     }
 
-    /// 县级审批: the county's decision on a leave of 8–30 days the office sent up with its
-    /// opinion (实施办法 Art 27).
+    /// 县级审批: the county's decision on a leave the office sent up with its opinion: 8–30
+    /// days, any leave of an office not entrusted, or a short one the office was entrusted with
+    /// until the county withdrew that (实施办法 Art 27).
     pub fn decide_leave(&self, leave_id: Uuid, d: &LeaveDecision, user: &User) -> Result<Value> {
         self.leave_step(leave_id, LeaveEventKind::CountyDecide, Some(d.approve), &d.note, d.decided_on, user)
     }
@@ -322,8 +323,8 @@ impl Server {
     }
 
     /// One county step on a leave, in the state that step needs: a decision of the county on a
-    /// county leave waiting for it, the sending up of a leave decided above, or the decision from
-    /// above on one sent up.
+    /// leave waiting for it, the sending up of a leave decided above, or the decision from above
+    /// on one sent up.
     fn leave_step(
         &self,
         leave_id: Uuid,

@@ -197,7 +197,8 @@ async fn a_short_leave_goes_to_the_county_once_the_delegation_is_withdrawn() {
     )
     .await;
     a.sync().await;
-    assert_eq!(a.core.leave_view(id).unwrap().state, LeaveState::Approved { by: Authority::County });
+    let v = a.core.leave_view(id).unwrap();
+    assert_eq!((v.state, v.decided_by), (LeaveState::Approved { by: Authority::County }, Authority::County));
 }
 
 /// domain.md §19, 档案法实施条例 2024 Art 19: the county fixes the order of its offices' work

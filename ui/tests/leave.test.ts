@@ -21,7 +21,7 @@ function leave(id: string, st: string, authority: 'office' | 'county' | 'higher'
       id, subject_id: 'subject-1', applied_on: '2026-11-20', start_date: '2026-12-01', end_date: '2026-12-12', days: 12,
       destination_code: '110105', destination_detail: '北京市朝阳区某医院', reason_kind: 'medical', reason_text: '复查', authority,
     },
-    subject_name: '张三', state: { state: st }, state_label: st, due_back: '2026-12-12', days_overdue: null,
+    subject_name: '张三', state: { state: st }, state_label: st, due_back: '2026-12-12', days_overdue: null, decided_by: authority,
     events: [{ id: `${id}-e1`, kind: 'submit', actor_level: 'office', event_date: '2026-11-20', approve: null, new_end: null, note: null }],
     ...over,
   }

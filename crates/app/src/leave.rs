@@ -71,6 +71,9 @@ pub struct LeaveView {
     pub due_back: NaiveDate,
     /// Days overdue when away past `due_back` without 销假 (domain.md §8.2 OVERDUE).
     pub days_overdue: Option<i64>,
+    /// Who decides (or decided) it: the level assessed at submission, or the county when the
+    /// office sent up a leave it was once entrusted with (实施办法 Art 27).
+    pub decided_by: Authority,
     pub events: Vec<LeaveEvent>,
 }
 
@@ -637,6 +640,7 @@ impl Core {
             },
             due_back: due,
             days_overdue: overdue,
+            decided_by: decider(state, &l.events, l.leave.authority),
             events: l.events.clone(),
         }
     }
@@ -682,5 +686,25 @@ impl Core {
             v.sort_by_key(|l| (l.leave.recorded.recorded_at, l.leave.id));
         }
         Ok(out)
+    }
+}
+
+/// The level that decides a leave, as its state and steps show it: the one that decided, the
+/// one it waits on, or the one it was sent up to; else the level assessed at submission.
+fn decider(state: LeaveState, events: &[LeaveEvent], submitted_for: Authority) -> Authority {
+    match state {
+        LeaveState::Approved { by } | LeaveState::Rejected { by } => by,
+        LeaveState::AwaitingCounty => Authority::County,
+        LeaveState::AwaitingHigher => Authority::Higher,
+        _ => {
+            let has = |kinds: &[LeaveEventKind]| events.iter().any(|e| kinds.contains(&e.kind));
+            if has(&[LeaveEventKind::HigherDecide, LeaveEventKind::EscalateToHigher]) {
+                Authority::Higher
+            } else if has(&[LeaveEventKind::CountyDecide, LeaveEventKind::OfficeOpinion]) {
+                submitted_for.max(Authority::County)
+            } else {
+                submitted_for
+            }
+        }
     }
 }

@@ -348,7 +348,8 @@ impl Core {
         Ok(s)
     }
 
-    /// Finds a subject by ID number (for the CLI, where people type ID numbers, not UUIDs).
+    /// Finds a subject by id, ID number or name (for the CLI, where people type names and ID
+    /// numbers, not UUIDs); a name two subjects share is refused with both masked numbers.
     pub fn find_subject(&self, key: &str) -> Result<Subject, AppError> {
         if let Some(id) = SubjectId::parse(key) {
             return self.subject_in_office(id);

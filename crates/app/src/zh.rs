@@ -823,7 +823,7 @@ pub fn leave_error(e: &jiaowu_domain::leave::LeaveError) -> AppError {
         L::DestinationMissing => invalid(
             "destination_detail",
             "leave.destination_missing",
-            "目的地：请写明详细地址（实施办法第二十七条：申请应写明外出目的地）。".into(),
+            "目的地：请写明详细地址（外出证明上须写明前往何处）。".into(),
         ),
         L::ReasonMissing { .. } => invalid("reason_text", "leave.reason_missing", "外出事由：请写明具体事由（实施办法第二十七条：书面申请并说明理由）。".into()),
         L::LeaveClosed { state } => refused("leave_id", "leave.closed", format!("该外出申请已结束（{}），不能再办理。", leave_state(*state))),
@@ -859,10 +859,18 @@ pub fn leave_error(e: &jiaowu_domain::leave::LeaveError) -> AppError {
         ),
         L::EscalationNotRequired { required } => refused("step", "leave.escalation_not_required", format!("该申请由{}审批即可，无需报上一级。", authority(*required))),
         L::RejectionWithoutReason { .. } => invalid("reason", "leave.reject_reason", "不予批准：必须写明理由，并及时告知社区矫正对象。".into()),
+        L::SubmittedAbove { decided_by } => refused(
+            "step",
+            "leave.submitted_above",
+            format!(
+                "该申请提交时须由{}审批（实施办法第二十七条），司法所不能批准；请签署司法所意见后上报。",
+                authority(*decided_by)
+            ),
+        ),
         L::OfficeDecidesItself => refused(
             "step",
             "leave.office_decides",
-            "本申请在7日以内，县级社区矫正机构已委托本所审批，请直接作出批准或不予批准的决定，无需报县（实施办法第二十七条）。".into(),
+            "本申请在7日以内，由本所依县级社区矫正机构的委托审批（实施办法第二十七条），请直接作出批准或不予批准的决定；县级机构撤回委托后才报县审批。".into(),
         ),
         L::OpinionEmpty => invalid("text", "leave.opinion_empty", "司法所意见：不能为空。".into()),
         L::NotApproved { state } => refused("step", "leave.not_approved", format!("该外出申请尚未批准（{}）。", leave_state(*state))),
@@ -1047,6 +1055,8 @@ pub mod cli {
             "missing" => format!("缺少必需的参数：{arg}"),
             "unknown" => format!("不认识的参数：{arg}"),
             "subcommand" => format!("没有这个命令：{arg}"),
+            "conflict" => format!("参数 {arg} 给了两次，或与另一参数不能同用"),
+            "no_command" => "缺少命令".to_string(),
             _ => format!("命令行有误：{arg}"),
         };
         format!("{what}。用法见 jiaowu --help（或在命令后加 --help）。")

@@ -141,6 +141,24 @@ fn every_form_prints_from_the_demo_office_and_reads_back() {
         printed += 1;
     }
     assert_eq!(printed, 11);
+    // A print's file name says whose it is, except a minor's (社区矫正法 Art 54: initials).
+    let adult_form = core
+        .print_form(FormRequest {
+            kind: FormKind::BasicInfo,
+            id: RecordId::parse(&adult.id.to_string()).unwrap(),
+            preview: false,
+        })
+        .unwrap();
+    assert!(adult_form.file_name.starts_with(&format!("{}-", adult.name)), "{}", adult_form.file_name);
+    let minor = subjects.iter().find(|s| s.is_minor_case).expect("the demo office has a minor");
+    let minor_form = core
+        .print_form(FormRequest {
+            kind: FormKind::BasicInfo,
+            id: RecordId::parse(&minor.id.to_string()).unwrap(),
+            preview: false,
+        })
+        .unwrap();
+    assert!(!minor_form.file_name.contains(&minor.name), "{}", minor_form.file_name);
 }
 
 #[test]

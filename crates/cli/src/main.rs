@@ -10,11 +10,19 @@ macro_rules! say {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
         if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                std::process::exit(0);
-            }
+            $crate::output_failed(e);
         }
     }};
+}
+
+/// The output could not be written: a reader that has gone is no failure (exit 0); anything
+/// else (a full disk under `--json > file`) is, and says so (exit 1).
+fn output_failed(e: std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("{}", jiaowu_app::zh::cli::error_prefix(&jiaowu_app::zh::io_error(&e.to_string())));
+    std::process::exit(1);
 }
 
 mod args;
@@ -35,12 +43,14 @@ fn usage_error(e: clap::Error) -> ! {
         ErrorKind::MissingRequiredArgument => "missing",
         ErrorKind::UnknownArgument => "unknown",
         ErrorKind::InvalidSubcommand => "subcommand",
+        ErrorKind::ArgumentConflict => "conflict",
+        ErrorKind::MissingSubcommand => "no_command",
         _ => "other",
     };
     let context = |k: ContextKind| e.get(k).map(|v| v.to_string()).unwrap_or_default();
     let arg = match kind {
         "subcommand" => context(ContextKind::InvalidSubcommand),
-        "unknown" => context(ContextKind::InvalidArg),
+        "unknown" | "conflict" => context(ContextKind::InvalidArg),
         "other" => e.kind().to_string(),
         _ => context(ContextKind::InvalidArg),
     };
@@ -58,7 +68,9 @@ fn main() {
         Ok(()) => {}
         Err(e) => {
             if json {
-                say!("{}", serde_json::json!({ "error": e }));
+                // The failure's own exit code, even when the reader has gone.
+                use std::io::Write as _;
+                let _ = writeln!(std::io::stdout(), "{}", serde_json::json!({ "error": e }));
             } else {
                 eprintln!("{}", jiaowu_app::zh::cli::error_prefix(&e.message()));
             }

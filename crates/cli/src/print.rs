@@ -157,7 +157,7 @@ pub fn leave(v: &LeaveView) {
     say!("{}：{}", t::NUMBER, l.id);
     say!("{}：{}  {}：{} 至 {}（{}天）", t::NAME, v.subject_name, t::PERIOD, l.start_date, l.end_date, l.days);
     say!("{}：{} {}", t::DESTINATION, l.destination_code, l.destination_detail);
-    say!("{}：{}  {}：{}", t::STATE, v.state_label, t::APPROVER, zh::authority(l.authority));
+    say!("{}：{}  {}：{}", t::STATE, v.state_label, t::APPROVER, zh::authority(v.decided_by));
     if let Some(d) = v.days_overdue {
         say!("{}：{}  {}：{}", t::DUE_BACK, v.due_back, t::OVERDUE_DAYS, d);
     }

@@ -429,7 +429,6 @@ pub fn run(cli: Cli) -> R<()> {
     Ok(())
 }
 
-/// Writes a printed PDF where asked (or under its own name) and says so.
 /// Writes a print to `--out`, or else under its own name in the print folder
 /// (`JIAOWU_PRINT_DIR`, else the current directory) beside, never over, earlier prints.
 fn write_print(to: Option<&std::path::Path>, name: &str, bytes: &[u8]) -> R<PathBuf> {
@@ -445,6 +444,7 @@ fn write_print(to: Option<&std::path::Path>, name: &str, bytes: &[u8]) -> R<Path
     }
 }
 
+/// Writes a printed PDF where asked (or under its own name) and says so.
 fn save_printed(cli: &Cli, v: &jiaowu_app::printing::Printed, to: Option<&std::path::Path>) -> R<()> {
     let path = write_print(to, &v.file_name, &v.pdf)?;
     out(cli, &serde_json::json!({ "file": path, "pages": v.pages, "missing_glyphs": v.missing_glyphs }), |_| {

@@ -223,6 +223,7 @@ fn a_talk_names_its_recorder_and_prints_land_in_the_print_folder_by_subject_name
 #[test]
 fn output_cut_short_by_the_reader_is_not_a_failure() {
     let o = office();
+    // About 95 KB of JSON below: more than a pipe holds, so the write meets the closed pipe.
     ok(&o.db, &["demo", "--subjects", "12", "--years", "1"]);
     let mut child = jiaowu(&o.db)
         .args(["--json", "obligations", "--show", "all"])

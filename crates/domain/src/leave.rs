@@ -229,6 +229,10 @@ pub enum LeaveError {
     /// A rejection must give the reason, which the subject is told (福建 rule: 及时告知并说明理由).
     #[error("rejection by {by:?} has no reason")]
     RejectionWithoutReason { by: Authority },
+    /// An office decision on a leave submitted for a level above (while the office was not
+    /// entrusted, or for more than 7 days): that level decides it (实施办法 Art 27).
+    #[error("the leave was submitted for {decided_by:?} to decide")]
+    SubmittedAbove { decided_by: Authority },
     /// An opinion for the county on a leave the office itself decides under delegation
     /// (实施办法 Art 27).
     #[error("the office decides this leave itself")]
@@ -1065,8 +1069,13 @@ pub fn apply(
             if state != S::Submitted {
                 return Err(invalid);
             }
-            // 实施办法 Art 27: the office decides ≤ 7 days, only under delegation.
+            // 实施办法 Art 27: the office decides ≤ 7 days, only under delegation. A leave
+            // submitted for the county stays the county's, as the county holds it (a
+            // delegation given later does not reach back).
             check_decider(actor, &authority(), *approve, facts.rules)?;
+            if facts.decided_by != Authority::Office {
+                return Err(LeaveError::SubmittedAbove { decided_by: facts.decided_by });
+            }
             decision(*approve, reason, Authority::Office)
         }
         E::OfficeOpinion { text } => {
@@ -1075,8 +1084,9 @@ pub fn apply(
                 return Err(invalid);
             }
             // 实施办法 Art 27: the 司法所 signs an opinion before the county decides. A leave
-            // the office was entrusted with and may still decide is its own decision: an
-            // opinion would send it to a county that does not take it.
+            // the office was entrusted with and may still decide, it decides (our rule: the
+            // county's delegation is for such leave; the county takes it up only when the
+            // office no longer can, its delegation withdrawn).
             if facts.decided_by == Authority::Office && check_decider(actor, &authority(), true, facts.rules).is_ok() {
                 return Err(LeaveError::OfficeDecidesItself);
             }
@@ -1770,6 +1780,11 @@ mod tests {
         // Entrusted at submission, withdrawn since: the office may no longer decide, so it reports up.
         let withdrawn = Actor::Office { delegated: false };
         assert_eq!(apply(LeaveState::Submitted, &opinion(), withdrawn, &f), Ok(LeaveState::AwaitingCounty));
+        // Submitted for the county, entrusted since: the county still decides it.
+        assert_eq!(
+            apply(LeaveState::Submitted, &approve(), OFFICE, &f_county),
+            Err(LeaveError::SubmittedAbove { decided_by: Authority::County })
+        );
     }
 
     #[test]

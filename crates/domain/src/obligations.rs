@@ -344,7 +344,7 @@ pub fn month_range(year: i32, month: u32) -> Option<DateRange> {
 // ---------------------------------------------------------------------------------------------
 
 // \[PROPOSAL\]: prorating around custody is this module's proposal; the note cites the law.
-const CUSTODY_NOTE: &str = "被羁押期间不计（社区矫正法第三十二条）";
+const CUSTODY_NOTE: &str = "（参考标准）被羁押期间不计；羁押情形见社区矫正法第三十二条";
 const LEAVE_NOTE: &str = "经批准外出期间免除（实施办法第二十八条：外出期间以电话、视频等方式监管）";
 
 struct Engine<'a> {

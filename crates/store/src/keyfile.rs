@@ -358,6 +358,23 @@ impl KeyFile {
     }
 }
 
+/// Takes group and other access away from an existing file (Unix; nothing elsewhere, and
+/// nothing if the file is missing or not ours to change).
+pub(crate) fn make_private(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(m) = std::fs::metadata(path) {
+            let mode = m.permissions().mode();
+            if mode & 0o077 != 0 {
+                let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode & 0o700));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
 /// A new file only its owner may read or write (on Unix; Windows keeps a user's files in their
 /// profile): the key file wraps the database key, and the database holds the office's cases.
 pub(crate) fn private_file(path: &Path) -> std::io::Result<std::fs::File> {

@@ -181,6 +181,10 @@ impl Store {
             return Err(StoreError::NotFound(path.display().to_string()));
         }
         let kpath = key_path(path);
+        // Files made by an older version were readable by every account on the PC.
+        for p in [path.to_path_buf(), kpath.clone(), wal(path, "-wal"), wal(path, "-shm")] {
+            crate::keyfile::make_private(&p);
+        }
         let mut kf = KeyFile::load(&kpath)?;
         let had_failures = kf.lockout(username).failures > 0;
         let unlocked = kf.unlock(username, password, now);

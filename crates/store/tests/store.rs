@@ -172,6 +172,15 @@ fn the_files_are_readable_by_their_owner_only() {
         let mode = std::fs::metadata(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())).permissions().mode();
         assert_eq!(mode & 0o077, 0, "{} has mode {:o}", p.display(), mode & 0o777);
     }
+    // A database an older version left readable to all is made private when next opened.
+    let path = f.path.clone();
+    drop(f.store);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::set_permissions(&keys, std::fs::Permissions::from_mode(0o644)).unwrap();
+    Store::open(&path, "zhang", "正确的密码", now()).unwrap();
+    for p in [&path, &keys] {
+        assert_eq!(std::fs::metadata(p).unwrap().permissions().mode() & 0o777, 0o600, "{}", p.display());
+    }
 }
 
 #[test]

@@ -351,6 +351,8 @@ export interface LeaveView {
   state_label: string
   due_back: IsoDate
   days_overdue: number | null
+  /** Who decides or decided it (the county, once the office sent up a leave it was entrusted with). */
+  decided_by: 'office' | 'county' | 'higher'
   events: LeaveEvent[]
 }
 

@@ -197,7 +197,7 @@ fn leave_approval(office: &str, s: &Subject, l: &LeaveView) -> Form {
         .row(&[
             ("申请日期", cn_date(r.applied_on)),
             ("外出天数", format!("{}天", r.days)),
-            ("审批层级", label("authority", r.authority)),
+            ("审批层级", label("authority", l.decided_by)),
         ])
         .row(&[("外出期间", format!("自{}至{}，共{}天", cn_date(r.start_date), cn_date(r.end_date), r.days))])
         .row(&[("目的地", destination(r)), ("目的地联系人", opt(&r.destination_contact))])
@@ -214,7 +214,9 @@ fn leave_approval(office: &str, s: &Subject, l: &LeaveView) -> Form {
         true,
         office_op.map(|e| cn_date(e.event_date)),
     );
-    if r.authority != jiaowu_domain::leave::Authority::Office {
+    // The county's box whenever the county decides: by the leave's length, or because the
+    // office sent up one it could no longer decide.
+    if l.decided_by != jiaowu_domain::leave::Authority::Office {
         let county = event(l, &[K::CountyDecide]);
         f.opinion(
             "县级社区矫正机构意见",
@@ -224,7 +226,7 @@ fn leave_approval(office: &str, s: &Subject, l: &LeaveView) -> Form {
             county.map(|e| cn_date(e.event_date)),
         );
     }
-    if r.authority == jiaowu_domain::leave::Authority::Higher {
+    if l.decided_by == jiaowu_domain::leave::Authority::Higher {
         let higher = event(l, &[K::HigherDecide]);
         f.opinion(
             "上一级社区矫正机构意见",
@@ -236,7 +238,7 @@ fn leave_approval(office: &str, s: &Subject, l: &LeaveView) -> Form {
     }
     // A withdrawn application stays in the dossier (it was made and signed), marked as such so
     // nobody reads its opinions as a leave granted.
-    if let Some(c) = event(l, &[K::Cancel]) {
+    if let (jiaowu_domain::leave::LeaveState::Cancelled, Some(c)) = (l.state, event(l, &[K::Cancel])) {
         f.block("备注", format!("本申请已于{}撤回，未外出。撤回原因：{}", cn_date(c.event_date), opt(&c.note)), 2);
     }
     f.footnote = Some("依据《社区矫正法实施办法》第二十七条：七日内由司法所批准（受委托），超过七日由县级社区矫正机构批准；每次不超过一个月。".into());

@@ -74,7 +74,7 @@ impl Core {
                     i64::from(l.leave.days).into(),
                     l.leave.destination_detail.clone().into(),
                     label("leave_reason", l.leave.reason_kind).into(),
-                    label("authority", l.leave.authority).into(),
+                    label("authority", l.decided_by).into(),
                     l.state_label.clone().into(),
                 ]
             })

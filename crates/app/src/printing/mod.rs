@@ -114,10 +114,10 @@ impl Core {
             serde_json::json!({ "form": req.kind.name(), "subject": subject, "pages": printed.pages }),
         )?;
         // A folder of prints is read by file name: whose form it is comes first.
-        if let Some(name) =
-            subject.and_then(|id| SubjectId::parse(&id)).and_then(|id| self.store.subject(id).ok()).map(|s| s.name)
-        {
-            printed.file_name = format!("{name}-{}", printed.file_name);
+        // A minor's name stays off the file (社区矫正法 Art 54): initials instead.
+        if let Some(s) = subject.and_then(|id| SubjectId::parse(&id)).and_then(|id| self.store.subject(id).ok()) {
+            let who = if s.is_minor_case { s.name_initials.to_uppercase() } else { s.name };
+            printed.file_name = format!("{}-{}", file_safe(&who), printed.file_name);
         }
         Ok(printed)
     }
@@ -175,19 +175,43 @@ pub fn print_dir_or(default: impl FnOnce() -> std::path::PathBuf) -> std::path::
 }
 
 /// Writes `bytes` as `name` in `dir`, never over an earlier print: a second print of the same
-/// day becomes `name（2）`, and so on.
+/// day becomes `name（2）`, and so on. The name is taken only if the file is new, so two
+/// prints at the same moment (the desktop and the command line) each get their own.
 pub fn save_print(dir: &std::path::Path, name: &str, bytes: &[u8]) -> Result<std::path::PathBuf, AppError> {
+    use std::io::Write as _;
     let io = |e: std::io::Error| AppError::refused("", "print.write", zh::io_error(&e.to_string()));
     std::fs::create_dir_all(dir).map_err(io)?;
     let (stem, ext) = name.rsplit_once('.').unwrap_or((name, "pdf"));
     let mut path = dir.join(name);
     let mut n = 2;
-    while path.exists() {
-        path = dir.join(format!("{stem}（{n}）.{ext}"));
-        n += 1;
+    loop {
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(mut f) => {
+                f.write_all(bytes).map_err(io)?;
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                path = dir.join(format!("{stem}（{n}）.{ext}"));
+                n += 1;
+            }
+            Err(e) => return Err(io(e)),
+        }
     }
-    std::fs::write(&path, bytes).map_err(io)?;
-    Ok(path)
+}
+
+/// A name as part of a file name: characters no file system takes become "_".
+fn file_safe(name: &str) -> String {
+    name.chars()
+        .map(
+            |c| {
+                if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
+                    '_'
+                } else {
+                    c
+                }
+            },
+        )
+        .collect()
 }
 
 /// A staff member's display name for a form, or the account id when the name is unknown.
