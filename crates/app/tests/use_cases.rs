@@ -179,8 +179,8 @@ fn a_five_day_leave_is_decided_in_the_office_and_closes_on_return() {
     let a = t.core.assess_leave(leave(s, "2026-11-24", "2026-11-28")).unwrap();
     assert_eq!((a.days, a.authority), (5, Authority::Office));
     let l = t.core.submit_leave_request(leave(s, "2026-11-24", "2026-11-28")).unwrap().leave.id;
-    // 实施办法 Art 27: entrusted, the office decides it; an opinion for the county would leave it
-    // waiting on a county that does not take it.
+    // 实施办法 Art 27: entrusted, the office decides it itself; the county takes such a leave up
+    // only once it withdraws the delegation.
     let before = ops(&t);
     let e = step(&mut t, l, LeaveStep::OfficeOpinion { text: "同意".into() }).unwrap_err();
     assert_eq!(e.code(), "leave.office_decides");

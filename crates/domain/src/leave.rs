@@ -195,7 +195,8 @@ pub enum LeaveError {
     /// 市/县; a county-level (or township) code is needed.
     #[error("{field:?} division code {code} is not precise enough; a county-level code is needed")]
     DivisionCodeTooCoarse { field: DivisionField, code: String },
-    /// No destination address in words (实施办法 Art 27: the application names the destination).
+    /// No destination address in words: the application and the 外出证明 name where the
+    /// subject goes (the destination's office may be asked to help supervise, 实施办法 Art 28).
     #[error("leave destination has no address")]
     DestinationMissing,
     /// No reason given in words (实施办法 Art 27: written application stating the reason).
@@ -719,8 +720,8 @@ pub fn assess_leave(
         }
     }
     check_destination(&request.destination, &ctx.residence_code)?;
-    // 实施办法 Art 27: the written application names where the subject goes; the 外出证明
-    // carries it to the destination's office.
+    // The written application (实施办法 Art 27) names where the subject goes; the 外出证明
+    // carries it to the destination's office (Art 28).
     if request.destination.detail.trim().is_empty() {
         return Err(LeaveError::DestinationMissing);
     }
@@ -1494,7 +1495,7 @@ mod tests {
 
     #[test]
     fn refuses_missing_destination_address() {
-        // 实施办法 Art 27: the application names the destination, not only its area code.
+        // The application names the destination, not only its area code (实施办法 Arts 27–28).
         let mut req = draft("2025-03-01", "2025-03-05");
         req.destination.detail = " ".into();
         assert_eq!(assess(&req, &ctx(), &national()).unwrap_err(), LeaveError::DestinationMissing);
@@ -1769,7 +1770,8 @@ mod tests {
     #[test]
     fn an_entrusted_office_decides_its_short_leave_itself() {
         // 实施办法 Art 27: a leave of 7 days or fewer the county has entrusted to the office is
-        // the office's to decide; an opinion would send it to a county that does not take it.
+        // the office's to decide (our rule: the county takes it up only once it withdraws the
+        // delegation).
         let rules = national();
         let f = facts(r("2025-03-01", "2025-03-05"), &[], &rules);
         assert_eq!(f.decided_by, Authority::Office);

@@ -281,7 +281,7 @@ fn leave_certificate(office: &str, county: &str, s: &Subject, l: &LeaveView) -> 
         destination(r),
     ))
     .text(format!(
-        "外出期间，该社区矫正对象应遵守法律法规和监督管理规定，按要求通过电话或视频向{office}报告情况；         应于{}前返回，并到{office}办理销假手续。外出期间如有违法违规情形，请及时告知我单位。",
+        "外出期间，该社区矫正对象应遵守法律法规和监督管理规定，按要求通过电话或视频向{office}报告情况；应于{}前返回，并到{office}办理销假手续。外出期间如有违法违规情形，请及时告知我单位。",
         cn_date(l.due_back),
     ))
     .qr("qr.svg", format!("扫码核验：矫务通“核验外出证明”可离线核对本证明与{office}的记录是否一致。"))
