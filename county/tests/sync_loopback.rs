@@ -186,8 +186,10 @@ async fn a_short_leave_goes_to_the_county_once_the_delegation_is_withdrawn() {
     let opinion = LeaveStepInput { leave_id: id, step: LeaveStep::OfficeOpinion { text: "同意".into() }, on: None };
     assert_eq!(a.core.record_leave_step(opinion.clone()).unwrap_err().code(), "leave.office_decides");
 
+    assert!(a.core.leave_view(id).unwrap().office_decides);
     c.console("POST", &format!("/offices/{a_id}/leave-delegation"), json!({"leave_delegated": false})).await;
     a.sync().await;
+    assert!(!a.core.leave_view(id).unwrap().office_decides, "the screen now offers the opinion");
     assert_eq!(a.core.record_leave_step(opinion).unwrap().state, LeaveState::AwaitingCounty);
     a.sync().await;
     c.console(

@@ -21,7 +21,7 @@ function leave(id: string, st: string, authority: 'office' | 'county' | 'higher'
       id, subject_id: 'subject-1', applied_on: '2026-11-20', start_date: '2026-12-01', end_date: '2026-12-12', days: 12,
       destination_code: '110105', destination_detail: '北京市朝阳区某医院', reason_kind: 'medical', reason_text: '复查', authority,
     },
-    subject_name: '张三', state: { state: st }, state_label: st, due_back: '2026-12-12', days_overdue: null, decided_by: authority,
+    subject_name: '张三', state: { state: st }, state_label: st, due_back: '2026-12-12', days_overdue: null, decided_by: authority, office_decides: authority === 'office',
     events: [{ id: `${id}-e1`, kind: 'submit', actor_level: 'office', event_date: '2026-11-20', approve: null, new_end: null, note: null }],
     ...over,
   }
@@ -118,7 +118,6 @@ describe('外出审批流程', () => {
       leave('l3', 'on_leave', 'county', { days_overdue: 2, state_label: '外出中（逾期未归）' }),
       leave('l4', 'returned', 'county'),
     ]
-    b.syncState = { ...b.syncState, leave_delegated: true }
     const { w } = await mountWith(LeavesView, b)
     expect(actions(0)).toContain('office_opinion')
     expect(actions(0)).not.toContain('office_decide_approve')
@@ -135,9 +134,9 @@ describe('外出审批流程', () => {
     w.unmount()
 
     // 实施办法第二十七条: once the county withdraws its delegation, the office can no longer
-    // decide the short leave it was entrusted with; it reports it up with its opinion.
+    // decide the short leave it was entrusted with (the backend says so); it reports it up.
     document.body.innerHTML = ''
-    b.syncState = { ...b.syncState, leave_delegated: false }
+    b.leaves = [b.leaves[0], { ...b.leaves[1], office_decides: false }]
     const again = await mountWith(LeavesView, b)
     expect(actions(1)).toEqual(['office_opinion', 'cancel'])
     again.w.unmount()
@@ -176,7 +175,6 @@ describe('外出审批流程', () => {
   it('does not let staff other than the 负责人 take decisions', async () => {
     const b = fakeBackend()
     state.session = { ...b.sessionView!, role: 'staff', role_label: '工作人员' }
-    b.syncState = { ...b.syncState, leave_delegated: true }
     b.leaves = [leave('l1', 'submitted', 'office'), leave('l2', 'approved', 'office')]
     const { w } = await mountWith(LeavesView, b)
     const approve = $<HTMLButtonElement>('.leave-action[data-action="office_decide_approve"]')!

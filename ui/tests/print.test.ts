@@ -16,7 +16,7 @@ function leave(id: string, events: LeaveView['events']): LeaveView {
       id, subject_id: 'subject-1', applied_on: '2026-11-20', start_date: '2026-12-01', end_date: '2026-12-05', days: 5,
       destination_code: '110105', destination_detail: '北京', reason_kind: 'medical', reason_text: '复查', authority: 'office',
     },
-    subject_name: '张三', state: { state: 'returned' }, state_label: '已销假', due_back: '2026-12-05', days_overdue: null, decided_by: 'office', events,
+    subject_name: '张三', state: { state: 'returned' }, state_label: '已销假', due_back: '2026-12-05', days_overdue: null, decided_by: 'office', office_decides: false, events,
   }
 }
 const ev = (kind: string, approve: boolean | null = null) =>

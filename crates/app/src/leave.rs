@@ -74,6 +74,10 @@ pub struct LeaveView {
     /// Who decides (or decided) it: the level assessed at submission, or the county when the
     /// office sent up a leave it was once entrusted with (实施办法 Art 27).
     pub decided_by: Authority,
+    /// Waiting on the office, may the office decide it itself (实施办法 Art 27: entrusted, at
+    /// most 7 days, within the two-month total)? Otherwise its step is the opinion for the
+    /// county. The screen offers what this says, not its own reading of the rules.
+    pub office_decides: bool,
     pub events: Vec<LeaveEvent>,
 }
 
@@ -619,10 +623,37 @@ impl Core {
         let me = all.iter().find(|l| l.leave.id == id).ok_or_else(|| AppError::internal("leave vanished"))?;
         let others = self.others(&all, Some(id), term);
         let state = self.fold(me, &others, term);
-        Ok(self.view_of(me, &s.name, state))
+        let decides = self.office_decides(me, state, &others, term, self.leave_delegated()?);
+        Ok(self.view_of(me, &s.name, state, decides))
     }
 
-    fn view_of(&self, l: &Loaded, name: &str, state: LeaveState) -> LeaveView {
+    /// Whether the office's own decision would be accepted on a leave waiting on it.
+    fn office_decides(
+        &self,
+        l: &Loaded,
+        state: LeaveState,
+        others: &[OtherLeave],
+        term: DateRange,
+        delegated: bool,
+    ) -> bool {
+        let Some(pack) = self.rules.pack_for(l.leave.start_date) else { return false };
+        if state != LeaveState::Submitted {
+            return false;
+        }
+        let mut rules = pack.leave.clone();
+        rules.office_delegated = delegated;
+        let facts = LeaveFacts {
+            period: DateRange::new(l.leave.start_date, l.leave.end_date),
+            term,
+            others,
+            rules: &rules,
+            decided_by: l.leave.authority,
+        };
+        let approve = DomainEvent::OfficeDecide { approve: true, reason: String::new() };
+        leave::apply(state, &approve, actor_for(Authority::Office, delegated), &facts).is_ok()
+    }
+
+    fn view_of(&self, l: &Loaded, name: &str, state: LeaveState, office_decides: bool) -> LeaveView {
         let today = self.today();
         let due = state.effective_end(l.leave.end_date);
         let overdue = match leave::derived_status(state, l.leave.end_date, today) {
@@ -641,6 +672,7 @@ impl Core {
             due_back: due,
             days_overdue: overdue,
             decided_by: decider(state, &l.events, l.leave.authority),
+            office_decides,
             events: l.events.clone(),
         }
     }
@@ -657,12 +689,15 @@ impl Core {
             None => (self.store.subjects()?, self.all_leaves()?),
         };
         let mut out = Vec::new();
+        let delegated = self.leave_delegated()?;
         for s in subjects {
             let term = DateRange::new(s.term_start, s.term_end);
             let all = loaded.remove(&s.id).unwrap_or_default();
             for l in &all {
                 let others = self.others(&all, Some(l.leave.id), term);
-                out.push(self.view_of(l, &s.name, self.fold(l, &others, term)));
+                let state = self.fold(l, &others, term);
+                let decides = self.office_decides(l, state, &others, term, delegated);
+                out.push(self.view_of(l, &s.name, state, decides));
             }
         }
         out.sort_by_key(|l| std::cmp::Reverse(l.leave.start_date));

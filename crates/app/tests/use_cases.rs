@@ -185,6 +185,7 @@ fn a_five_day_leave_is_decided_in_the_office_and_closes_on_return() {
     let e = step(&mut t, l, LeaveStep::OfficeOpinion { text: "同意".into() }).unwrap_err();
     assert_eq!(e.code(), "leave.office_decides");
     assert_eq!((ops(&t), t.core.leave_view(l).unwrap().state), (before, LeaveState::Submitted));
+    assert!(t.core.leave_view(l).unwrap().office_decides, "the screen offers the office's decision");
     step(&mut t, l, LeaveStep::OfficeDecide { approve: true, reason: String::new() }).unwrap();
     step(&mut t, l, LeaveStep::IssueCertificate).unwrap();
     // Departure cannot be dated in the future relative to the clock (2026-11-23).
@@ -220,6 +221,7 @@ fn an_eight_day_leave_without_delegation_and_a_31_day_leave_go_up() {
     let mut t = office(false);
     let s = t.core.register_subject(person("张三", "13012319800101001")).unwrap().subject.id;
     let l = t.core.submit_leave_request(leave(s, "2026-12-01", "2026-12-08")).unwrap().leave.id;
+    assert!(!t.core.leave_view(l).unwrap().office_decides, "the screen offers the opinion for the county");
     let e = step(&mut t, l, LeaveStep::OfficeDecide { approve: true, reason: String::new() }).unwrap_err();
     assert!(matches!(e.code(), "leave.not_delegated" | "leave.office_lacks_authority"), "{}", e.code());
     // Without delegation even 3 days go to the county.

@@ -112,7 +112,7 @@ export class MemoryBackend implements Backend {
     this.run('submitLeaveRequest', [form], () => {
       const v: T.LeaveView = {
         leave: { id: `l${this.leaves.length + 1}`, subject_id: form.subject_id, applied_on: form.applied_on ?? this.info.today, start_date: form.start_date, end_date: form.end_date, days: 0, destination_code: form.destination_code, destination_detail: form.destination_detail, reason_kind: form.reason_kind, reason_text: form.reason_text, authority: this.assessment?.authority ?? 'office' },
-        subject_name: '', state: { state: 'submitted' }, state_label: '已提交', due_back: form.end_date, days_overdue: null, decided_by: this.assessment?.authority ?? 'office', events: [],
+        subject_name: '', state: { state: 'submitted' }, state_label: '已提交', due_back: form.end_date, days_overdue: null, decided_by: this.assessment?.authority ?? 'office', office_decides: (this.assessment?.authority ?? 'office') === 'office', events: [],
       }
       this.leaves.push(v)
       return v

@@ -353,6 +353,8 @@ export interface LeaveView {
   days_overdue: number | null
   /** Who decides or decided it (the county, once the office sent up a leave it was entrusted with). */
   decided_by: 'office' | 'county' | 'higher'
+  /** Waiting on the office: may it decide the leave itself (else it signs an opinion for the county)? */
+  office_decides: boolean
   events: LeaveEvent[]
 }
 
