@@ -157,9 +157,13 @@ pub enum SubjectCmd {
     /// 列表（可按姓名、拼音首字母、身份证号查找）
     List { query: Option<String> },
     /// 查看一名对象的档案（查看行为记入审计日志）
-    Show { subject: String },
+    Show {
+        /// 社区矫正对象（姓名或身份证号）
+        subject: String,
+    },
     /// 登记报到、羁押、解除、终止等状态事项
     Event {
+        /// 社区矫正对象（姓名或身份证号）
         subject: String,
         /// reported, entry_announced, detained, detention_ended, transferred_in, transferred_out,
         /// released_expiry, released_amnesty, revoked_probation, revoked_parole, returned_to_prison, died
@@ -316,6 +320,7 @@ pub enum RecordCmd {
     /// correction_plan assessment release_step ledger_entry counselling help sanction class_change
     /// place_change travel_permit travel_trip lost_contact_episode lost_contact_step hazard subject_event）
     Json {
+        /// 种类
         kind: String,
         /// JSON 文件（“-”表示标准输入）
         #[arg(long)]
@@ -419,6 +424,7 @@ pub enum LeaveCmd {
     Submit(LeaveFormArgs),
     /// 司法所批准（负责人，限县级委托的7日以内）
     Approve {
+        /// 外出申请编号
         leave: String,
         /// 理由
         #[arg(long, default_value = "")]
@@ -426,6 +432,7 @@ pub enum LeaveCmd {
     },
     /// 司法所不予批准（负责人，须写明理由）
     Reject {
+        /// 外出申请编号
         leave: String,
         /// 理由
         #[arg(long)]
@@ -433,6 +440,7 @@ pub enum LeaveCmd {
     },
     /// 签署司法所意见，报县级审批（负责人）
     Opinion {
+        /// 外出申请编号
         leave: String,
         /// 司法所意见
         #[arg(long)]
@@ -440,6 +448,7 @@ pub enum LeaveCmd {
     },
     /// 登记县级审批结果（负责人，须填文号）
     County {
+        /// 外出申请编号
         leave: String,
         /// 批准
         #[arg(long)]
@@ -456,6 +465,7 @@ pub enum LeaveCmd {
     },
     /// 登记县级报上一级审批
     Escalate {
+        /// 外出申请编号
         leave: String,
         /// 文号
         #[arg(long)]
@@ -463,6 +473,7 @@ pub enum LeaveCmd {
     },
     /// 登记上一级审批结果
     Higher {
+        /// 外出申请编号
         leave: String,
         /// 批准
         #[arg(long)]
@@ -478,9 +489,13 @@ pub enum LeaveCmd {
         reason: String,
     },
     /// 开具外出证明
-    Certificate { leave: String },
+    Certificate {
+        /// 外出申请编号
+        leave: String,
+    },
     /// 登记离开
     Depart {
+        /// 外出申请编号
         leave: String,
         /// 日期（YYYY-MM-DD）
         #[arg(long)]
@@ -488,6 +503,7 @@ pub enum LeaveCmd {
     },
     /// 申请延期
     Extend {
+        /// 外出申请编号
         leave: String,
         /// 延期至（日期）
         #[arg(long)]
@@ -498,6 +514,7 @@ pub enum LeaveCmd {
     },
     /// 延期审批结果（负责人）
     Extension {
+        /// 外出申请编号
         leave: String,
         /// 批准
         #[arg(long)]
@@ -514,6 +531,7 @@ pub enum LeaveCmd {
     },
     /// 销假
     Return {
+        /// 外出申请编号
         leave: String,
         /// 日期（YYYY-MM-DD）
         #[arg(long)]
@@ -527,6 +545,7 @@ pub enum LeaveCmd {
     },
     /// 责令返回
     Recall {
+        /// 外出申请编号
         leave: String,
         /// 日期（YYYY-MM-DD）
         #[arg(long)]
@@ -537,6 +556,7 @@ pub enum LeaveCmd {
     },
     /// 撤回申请（离开前）
     Cancel {
+        /// 外出申请编号
         leave: String,
         /// 理由
         #[arg(long)]
@@ -552,7 +572,10 @@ pub enum LeaveCmd {
         overdue: bool,
     },
     /// 查看一份外出申请
-    Show { leave: String },
+    Show {
+        /// 外出申请编号
+        leave: String,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -620,15 +643,18 @@ pub struct StatsArgs {
 
 #[derive(Args, Debug)]
 pub struct FormArgs {
+    /// 种类
     pub kind: String,
+    /// 记录编号（基本信息表给对象的姓名或身份证号）
     pub id: String,
-    /// 保存为（默认：表名-日期.pdf）
+    /// 保存为（文件路径；默认以“姓名-表名-日期.pdf”存入打印目录 JIAOWU_PRINT_DIR 或当前目录）
     #[arg(long, short)]
     pub out: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
 pub struct DossierArgs {
+    /// 社区矫正对象（姓名或身份证号）
     pub subject: String,
     /// 保存为（文件路径；默认存入打印目录 JIAOWU_PRINT_DIR 或当前目录）
     #[arg(long, short)]
@@ -652,6 +678,7 @@ pub struct LedgerArgs {
 
 #[derive(Args, Debug)]
 pub struct AdviseArgs {
+    /// 社区矫正对象（姓名或身份证号）
     pub subject: String,
     /// 正在考虑的违规情形：minor, not_attending_education, more_serious, injunction_minor,
     /// injunction_serious, missed_reexam, missed_reexam_after_warning, warrants_police_penalty,

@@ -30,7 +30,46 @@ mod print;
 mod run;
 
 use clap::error::{ContextKind, ErrorKind};
-use clap::Parser;
+use clap::{Arg, ArgAction, Command, CommandFactory, FromArgMatches};
+
+/// The help screens in Chinese: clap's headings, its -h/-V lines and its [default]/[env] notes
+/// are English, and a clerk reads these screens.
+fn chinese(cmd: Command) -> Command {
+    let cmd = cmd
+        .help_template("{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}")
+        .subcommand_help_heading("命令")
+        .disable_help_subcommand(true)
+        .disable_help_flag(true)
+        .arg(Arg::new("help").short('h').long("help").action(ArgAction::Help).help("显示帮助"));
+    let cmd = if cmd.get_version().is_some() {
+        cmd.disable_version_flag(true)
+            .arg(Arg::new("version").short('V').long("version").action(ArgAction::Version).help("显示版本"))
+    } else {
+        cmd
+    };
+    let ids: Vec<clap::Id> = cmd.get_arguments().map(|a| a.get_id().clone()).collect();
+    let cmd = ids.into_iter().fold(cmd, |cmd, id| {
+        cmd.mut_arg(id, |mut a| {
+            let mut help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
+            let takes_value = a.get_action().takes_values();
+            if takes_value && !a.get_default_values().is_empty() {
+                let d: Vec<String> = a.get_default_values().iter().map(|v| v.to_string_lossy().into_owned()).collect();
+                if d.iter().any(|v| !v.is_empty()) {
+                    help = format!("{help}（默认：{}）", d.join(","));
+                }
+                a = a.hide_default_value(true);
+            }
+            if let Some(env) = a.get_env() {
+                help = format!("{help}（环境变量 {}）", env.to_string_lossy());
+                a = a.hide_env(true);
+            }
+            let heading = if a.is_positional() { "参数" } else { "选项" };
+            a.help(help).help_heading(heading)
+        })
+    });
+    let subs: Vec<String> = cmd.get_subcommands().map(|c| c.get_name().to_string()).collect();
+    subs.into_iter().fold(cmd, |cmd, name| cmd.mut_subcommand(name, chinese))
+}
 
 /// clap's own words are English: help and version pass through, a refused command line is
 /// said in Chinese (exit 2, usage).
@@ -62,7 +101,8 @@ fn usage_error(e: clap::Error) -> ! {
 }
 
 fn main() {
-    let cli = args::Cli::try_parse().unwrap_or_else(|e| usage_error(e));
+    let matches = chinese(args::Cli::command()).try_get_matches().unwrap_or_else(|e| usage_error(e));
+    let cli = args::Cli::from_arg_matches(&matches).unwrap_or_else(|e| usage_error(e));
     let json = cli.json;
     match run::run(cli) {
         Ok(()) => {}

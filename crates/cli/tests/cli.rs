@@ -238,3 +238,22 @@ fn output_cut_short_by_the_reader_is_not_a_failure() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
+
+/// A clerk reads the help and the refusals of the command line: in Chinese, clap's English
+/// headings and notes replaced, a bad date named with its option.
+#[test]
+fn help_and_usage_errors_are_in_chinese() {
+    let db = PathBuf::from("/nonexistent/never-created.db");
+    for args in [&["--help"][..], &["leave", "county", "--help"], &["record", "visit", "--help"]] {
+        let help = ok(&db, args);
+        assert!(help.contains("用法：") && help.contains("选项") && help.contains("显示帮助"), "{help}");
+        for english in ["Usage:", "Options:", "Arguments:", "Commands:", "Print help", "[default", "[env"] {
+            assert!(!help.contains(english), "{args:?} shows {english}:\n{help}");
+        }
+    }
+    let o = run(&db, &["record", "visit", "--subject", "张三", "--date", "2026-13-01"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("--date") && err.contains("2026-13-01") && err.contains("YYYY-MM-DD"), "{err}");
+    assert!(!err.contains("error:") && !err.contains("invalid value"), "{err}");
+}
