@@ -381,7 +381,7 @@ impl Core {
                 "subject.ambiguous_name",
                 zh::subject_name_ambiguous(
                     name,
-                    &same.iter().map(|s| id_number::mask(&s.id_number)).collect::<Vec<_>>(),
+                    &same.iter().map(|s| (id_number::mask(&s.id_number), s.id.to_string())).collect::<Vec<_>>(),
                 ),
             )),
         }

@@ -557,8 +557,10 @@ pub fn subject_not_in_office(key: &str) -> String {
     format!("社区矫正对象：找不到“{key}”（可用姓名或身份证号），或该对象不属于本司法所。")
 }
 
-pub fn subject_name_ambiguous(name: &str, ids: &[String]) -> String {
-    format!("社区矫正对象：本所有{}名“{name}”（身份证号 {}），请改用身份证号。", ids.len(), ids.join("、"))
+/// `who`: each subject's masked ID number and its 编号, which the clerk may type instead.
+pub fn subject_name_ambiguous(name: &str, who: &[(String, String)]) -> String {
+    let list: Vec<String> = who.iter().map(|(masked, id)| format!("身份证号 {masked}，编号 {id}")).collect();
+    format!("社区矫正对象：本所有{}名“{name}”（{}），请改用身份证号或编号。", who.len(), list.join("；"))
 }
 
 /// The status shown for a subject the county moved to another office (kept as an archive).

@@ -211,6 +211,7 @@ fn a_leave_certificate_verifies_against_the_store_and_an_altered_one_does_not() 
     let place: String = leave.destination_detail.chars().filter(|c| !c.is_whitespace()).take(6).collect();
     assert!(text.contains(&reason) && text.contains(&place), "{reason} / {place} not in {text}");
     assert!(text.contains("电话或视频"), "{text}");
+    assert!(!text.contains("编号：文号"), "the number once: {text}");
 }
 
 #[test]
@@ -222,6 +223,7 @@ fn the_dossier_lists_each_document_on_its_real_page_and_minors_are_restricted() 
         .print_dossier(DossierRequest { subject_id: adult.id, order: None, purpose: None, preview: false })
         .unwrap();
     keep("dossier-demo", &p.pdf);
+    assert!(p.file_name.starts_with(&format!("{}-社区矫正工作档案-", adult.name)), "{}", p.file_name);
     let pages = text_of(&p.pdf);
     assert!(pages[0].contains("社区矫正工作档案") && pages[0].contains(&adult.name));
     // The documents' pages are stamped 1, 2, 3… in order, from the first document's page to the
@@ -254,6 +256,7 @@ fn the_dossier_lists_each_document_on_its_real_page_and_minors_are_restricted() 
             .unwrap();
         let cover = &text_of(&p.pdf)[0];
         assert!(cover.contains("未成年人案件"), "{cover}");
+        assert!(!p.file_name.contains(&minor.name), "a minor's name stays off the file: {}", p.file_name);
     }
 }
 

@@ -215,7 +215,10 @@ fn a_talk_names_its_recorder_and_prints_land_in_the_print_folder_by_subject_name
     add_subject(&o.db, "李四", "13012319800101003");
     let two = run(&o.db, &["subject", "show", "李四"]);
     assert_eq!(two.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&two.stderr).contains("2名“李四”"), "{}", String::from_utf8_lossy(&two.stderr));
+    let err = String::from_utf8_lossy(&two.stderr);
+    assert!(err.contains("2名“李四”") && err.contains(&format!("编号 {s}")), "{err}");
+    // The 编号 it names finds the one meant.
+    assert_eq!(json(&o.db, &["subject", "show", &s])["subject"]["name"], "李四");
 }
 
 /// `jiaowu … | head`: once the reader has gone, the program ends quietly with success, not

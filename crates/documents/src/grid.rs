@@ -36,7 +36,7 @@ fn pair_units(k: usize) -> (u32, u32) {
 
 /// lib.typ's cell-pad on either side of a cell, and the sizes of a label and of a value.
 const INSET_X_PT: f64 = 4.0;
-// (The grid sets no cjk-latin-spacing, so widths are counted without it.)
+// (Forms set no cjk-latin-spacing, so widths are counted without it.)
 const LABEL_PT: f64 = 10.0;
 const VALUE_PT: f64 = 10.5;
 

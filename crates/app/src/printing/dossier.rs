@@ -181,6 +181,9 @@ impl Core {
             &format!("{}社区矫正工作档案", s.name),
             req.preview,
         )?;
+        // Named like the forms; a minor's by initials (社区矫正法 Art 54).
+        let mut printed = printed;
+        printed.file_name = format!("{}-社区矫正工作档案-{}.pdf", super::file_label(&s), self.today().format("%Y%m%d"));
         self.log_print(
             "print_dossier",
             &s.id.to_string(),

@@ -205,7 +205,7 @@ fn leave_approval(office: &str, s: &Subject, l: &LeaveView) -> Form {
             ("外出事由", format!("{}：{}", label("leave_reason", r.reason_kind), r.reason_text)),
             ("交通方式", opt(&r.transport)),
         ])
-        .block("本人申请及承诺", "本人保证外出期间遵守法律法规和监督管理规定，按时返回并办理销假手续。", 2);
+        .block("本人承诺", "本人保证外出期间遵守法律法规和监督管理规定，按时返回并办理销假手续。", 2);
     let office_op = event(l, &[K::OfficeOpinion, K::OfficeDecide]);
     f.opinion(
         "司法所意见",
@@ -260,7 +260,9 @@ fn leave_certificate(office: &str, county: &str, s: &Subject, l: &LeaveView) -> 
     let mut f = Form::new("leave_certificate", "社区矫正对象外出证明", office);
     f.doc_no = event(l, &[K::IssueCertificate, K::CountyDecide, K::OfficeDecide])
         .and_then(|e| e.note.clone())
-        .filter(|n| n.contains('号'));
+        .filter(|n| n.contains('号'))
+        // The decision's note reads "文号：…；理由": the heading prints 编号 before it.
+        .map(|n| n.trim_start_matches("文号：").split('；').next().unwrap_or_default().to_string());
     // domain.md §18: reason, destination, period, the duties while away and on return, seal, date.
     let reason = match r.reason_text.trim() {
         "" => label("leave_reason", r.reason_kind),

@@ -116,8 +116,7 @@ impl Core {
         // A folder of prints is read by file name: whose form it is comes first.
         // A minor's name stays off the file (社区矫正法 Art 54): initials instead.
         if let Some(s) = subject.and_then(|id| SubjectId::parse(&id)).and_then(|id| self.store.subject(id).ok()) {
-            let who = if s.is_minor_case { s.name_initials.to_uppercase() } else { s.name };
-            printed.file_name = format!("{}-{}", file_safe(&who), printed.file_name);
+            printed.file_name = format!("{}-{}", file_label(&s), printed.file_name);
         }
         Ok(printed)
     }
@@ -197,6 +196,11 @@ pub fn save_print(dir: &std::path::Path, name: &str, bytes: &[u8]) -> Result<std
             Err(e) => return Err(io(e)),
         }
     }
+}
+
+/// Whose print a file is, as its name begins: the subject's name, a minor's initials.
+pub(crate) fn file_label(s: &jiaowu_store::Subject) -> String {
+    file_safe(&if s.is_minor_case { s.name_initials.to_uppercase() } else { s.name.clone() })
 }
 
 /// A name as part of a file name: characters no file system takes become "_".
