@@ -6,10 +6,9 @@
 //! time: three times the work of the pages themselves (measured on the 348-page benchmark
 //! dossier: 1.5 s against 0.5 s). Instead:
 //!
-//! 1. side by side, each on its own thread: the documents, in as many shares as the PC has
-//!    cores, and the 目录's rows with a mark in each 页号 cell (rows do not depend on the
-//!    numbers). Each document's first page is read back from its label, each mark's place from
-//!    its own;
+//! 1. side by side on rayon's pool: the documents, in as many shares as the PC has cores, and
+//!    the 目录's rows with a mark in each 页号 cell (rows do not depend on the numbers). Each
+//!    document's first page is read back from its label, each mark's place from its own;
 //! 2. the frame is typeset with those numbers and places as plain data: cover, one layer per
 //!    目录 page with the numbers where the marks are, one stamp page per document page, 备考表;
 //! 3. the pages are put together: cover, 目录 pages with their layers over them, document
@@ -44,7 +43,9 @@ pub(crate) fn typeset(
     let docs = dossier["docs"].as_array().map(Vec::as_slice).unwrap_or_default();
     let watermark = &dossier["watermark"];
 
-    // 1. The documents, in shares, and the 目录's rows, typeset side by side.
+    // 1. The documents, in shares, and the 目录's rows, typeset side by side on rayon's pool
+    // (typst lays pages out on it too; parts on threads of their own made ten times the
+    // context switches, and the dossier waited on them).
     let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
     let shares = cores.min(docs.len() / MIN_SHARE).max(1);
     let per_share = docs.len().div_ceil(shares).max(1);
@@ -57,13 +58,13 @@ pub(crate) fn typeset(
         Ok((out, starts))
     };
     let typeset_toc = || crate::toc::typeset(fonts, docs, watermark, files, today, true);
-    let (toc, typeset) = std::thread::scope(|s| {
-        let toc = s.spawn(typeset_toc);
-        let handles: Vec<_> = docs.chunks(per_share).map(|share| s.spawn(move || typeset_share(share))).collect();
-        let typeset: Vec<Result<(PagedDocument, Vec<usize>), DocError>> =
-            handles.into_iter().map(|h| joined(h.join())).collect();
-        (joined(toc.join()), typeset)
-    });
+    let (toc, typeset) = rayon::join(
+        || unpanicked(typeset_toc),
+        || {
+            use rayon::prelude::*;
+            docs.par_chunks(per_share).map(|share| unpanicked(|| typeset_share(share))).collect::<Vec<_>>()
+        },
+    );
     let (toc, marks) = toc?;
     let mut doc_pages: Vec<Page> = Vec::new();
     let mut firsts: Vec<usize> = Vec::with_capacity(docs.len());
@@ -111,9 +112,11 @@ pub(crate) fn typeset(
     Ok(PagedDocument::new(pages.into_iter().collect(), DocumentInfo::default()))
 }
 
-/// A part's result, or an error if its thread panicked.
-fn joined<T>(r: std::thread::Result<Result<T, DocError>>) -> Result<T, DocError> {
-    r.unwrap_or_else(|_| Err(DocError::Typeset("a dossier part panicked".into())))
+/// A part's result, or an error if it panicked (a bug in typst or a template must not take
+/// the app down with it).
+fn unpanicked<T>(part: impl FnOnce() -> Result<T, DocError>) -> Result<T, DocError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(part))
+        .unwrap_or_else(|_| Err(DocError::Typeset("a dossier part panicked".into())))
 }
 
 /// The page (from 1) on which the element labelled `name` landed, and where on it.

@@ -122,9 +122,23 @@ impl FontSet {
     /// app warns before printing rather than let a box reach the paper.
     /// Each character is looked up once, in the order it first appears.
     pub fn missing_glyphs(&self, text: &str) -> Vec<char> {
-        let mut seen = std::collections::HashSet::new();
+        // A dossier's text is hundreds of kilobytes of a few thousand distinct characters: a
+        // bit per BMP character tells the new ones cheaply (a hash set took milliseconds).
+        let mut bmp = vec![0u64; 0x10000 / 64];
+        let mut astral = std::collections::HashSet::new();
+        let mut first_time = |c: char| {
+            let n = c as usize;
+            if n < 0x10000 {
+                let (word, bit) = (n / 64, 1u64 << (n % 64));
+                let new = bmp[word] & bit == 0;
+                bmp[word] |= bit;
+                new
+            } else {
+                astral.insert(c)
+            }
+        };
         text.chars()
-            .filter(|c| !c.is_whitespace() && !c.is_control() && seen.insert(*c))
+            .filter(|c| !c.is_whitespace() && !c.is_control() && first_time(*c))
             .filter(|c| !self.fonts.iter().any(|f| f.info().coverage.contains(*c as u32)))
             .collect()
     }

@@ -79,6 +79,10 @@ fn parts<S: serde::Serializer>(items: &[Item], ser: S) -> Result<S::Ok, S::Error
     struct GridPart<'a> {
         grid: crate::grid::Grid<'a>,
     }
+    #[derive(Serialize)]
+    struct TablePart<'a> {
+        table: crate::grid::List<'a>,
+    }
     let mut seq = ser.serialize_seq(None)?;
     let mut rest = items;
     while let Some(first) = rest.first() {
@@ -86,6 +90,9 @@ fn parts<S: serde::Serializer>(items: &[Item], ser: S) -> Result<S::Ok, S::Error
             let n = rest.iter().take_while(|i| crate::grid::in_grid(i)).count();
             seq.serialize_element(&GridPart { grid: crate::grid::grid(&rest[..n]) })?;
             rest = &rest[n..];
+        } else if let Item::Table(t) = first {
+            seq.serialize_element(&TablePart { table: crate::grid::list(t) })?;
+            rest = &rest[1..];
         } else {
             seq.serialize_element(first)?;
             rest = &rest[1..];

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::form::{Item, Opinion};
+use crate::form::{Item, ListTable, Opinion};
 use crate::width::{width_em, PT_PER_MM, TEXT_WIDTH_MM};
 
 /// The width is 24 units; a row of k label/value pairs shares it like the paper forms do.
@@ -46,14 +46,15 @@ pub(crate) struct Grid<'a> {
     /// Column widths in units (the template makes them fractions of the line).
     widths: Vec<u32>,
     cells: Vec<Cell<'a>>,
-    /// Per table row, whether src knows its height: a row of labels and values each surely on
-    /// one line is one line high (an empty value too: typst gives it a line). An auto row costs
-    /// typst a measuring pass over its cells before the real one, and a dossier has thousands
-    /// (a tenth of its typesetting time).
-    one_line: Vec<bool>,
+    /// Per table row, its height when this crate knows it: an auto row costs typst a measuring
+    /// pass over its cells before the real one, and a dossier has thousands (a tenth of its
+    /// typesetting time). `0`: measured; `1`: one line (a row of labels and values each surely
+    /// on one line; an empty value too: typst gives it a line); `n` ≥ 2: a text box of `n`
+    /// lines whose text surely fits (the box is exactly that high, so the row is too).
+    rows: Vec<u32>,
 }
 
-/// Whether a row surely holds one line (see `Grid::one_line`).
+/// Whether a row surely holds one line (see `Grid::rows`).
 fn one_line(item: &Item) -> bool {
     let Item::Row(pairs) = item else { return false };
     let (l, v) = pair_units(pairs.len());
@@ -198,13 +199,18 @@ pub(crate) fn grid(items: &[Item]) -> Grid<'_> {
     let widths = all.windows(2).map(|w| w[1] - w[0]).collect();
     // One entry per table row: the photo marker makes none, and rows beside the photo are
     // measured (the photo's height goes into the last of them).
-    let one_line = items
+    let rows = items
         .iter()
         .zip(&places)
         .filter(|(_, p)| **p != Place::Marker)
-        .map(|(it, p)| *p == Place::Full && one_line(it))
+        .map(|(it, p)| match it {
+            _ if *p != Place::Full => 0,
+            Item::Row(_) => u32::from(one_line(it)),
+            Item::Block((_, text, lines)) if surely_short(text, *lines) => *lines,
+            _ => 0,
+        })
         .collect();
-    Grid { widths, cells, one_line }
+    Grid { widths, cells, rows }
 }
 
 /// Whether `text` surely takes fewer than `lines` lines in a text box (20 of the 24 units:
@@ -215,6 +221,24 @@ fn surely_short(text: &str, lines: u32) -> bool {
     const PER_LINE: usize = 30;
     let needed: usize = text.split('\n').map(|p| p.chars().count().div_ceil(PER_LINE).max(1)).sum();
     needed < lines as usize
+}
+
+/// A list table (sign-in sheet, participants) as the template reads it: its rows, and per row
+/// whether every cell surely holds one line (its columns share the line equally), so typst
+/// need not measure it. A three-year dossier has hundreds of such rows.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct List<'a> {
+    columns: &'a [String],
+    rows: &'a [Vec<String>],
+    one_line: Vec<bool>,
+}
+
+pub(crate) fn list(t: &ListTable) -> List<'_> {
+    let columns = t.columns.len().max(1) as f64;
+    let room = TEXT_WIDTH_MM / columns * PT_PER_MM - 2.0 * INSET_X_PT;
+    let fits = |text: &String| width_em(text, false).is_some_and(|em| em * VALUE_PT <= room - 0.5);
+    let one_line = t.rows.iter().map(|row| row.len() == t.columns.len() && row.iter().all(fits)).collect();
+    List { columns: &t.columns, rows: &t.rows, one_line }
 }
 
 /// True for the items a grid holds.
@@ -268,8 +292,8 @@ mod tests {
         assert_eq!(*g.widths.last().unwrap(), PHOTO);
         assert_eq!(g.widths.iter().sum::<u32>(), UNITS);
         // Four table rows; those beside the photo are measured.
-        assert_eq!(g.one_line.len(), 4);
-        assert!(!g.one_line[0] && !g.one_line[1]);
+        assert_eq!(g.rows.len(), 4);
+        assert!(g.rows[0] == 0 && g.rows[1] == 0);
         // Each table row's cells fill every column once: the photo's column counts for the
         // second row too.
         let cols = g.widths.len();

@@ -73,6 +73,8 @@ fn a_form_reads_back_with_its_fields_and_a_rare_name_character() {
     // A character no font draws (a private-use code point) is reported once, however often it
     // appears: the warning lists characters, not occurrences.
     assert_eq!(fonts.missing_glyphs("\u{10FFFD}王\u{10FFFD}祥"), vec!['\u{10FFFD}']);
+    // Each missing character once, in the order met, in the BMP (U+0378 is unassigned) too.
+    assert_eq!(fonts.missing_glyphs("\u{378}王\u{10FFFD}\u{378}"), vec!['\u{378}', '\u{10FFFD}']);
     let doc = Document {
         template: Template::Form,
         data: serde_json::to_value(visit_form(name, 1)).unwrap(),
@@ -171,9 +173,10 @@ fn the_table_of_contents_gives_each_documents_real_page() {
     assert!(last.contains("备考表") && last.contains("外出务工") && last.contains("笔误"), "{last}");
 }
 
-/// src/grid.rs gives the rows it knows hold one line their height outright instead of letting
-/// typst measure them. The page must come out exactly as with every row measured: the same
-/// pixels, for rows of one to four pairs, empty values, a value that wraps and a rare character.
+/// src/grid.rs gives the rows whose height it knows (one line, a short text box, a list row of
+/// one line) that height outright instead of letting typst measure them. The page must come out
+/// exactly as with every row measured: the same places, for rows of one to four pairs, empty
+/// values, a value that wraps, a rare character, text boxes and a sign-in list.
 #[test]
 fn rows_of_known_height_lay_out_as_measured_rows() {
     let fonts = FontSet::shared().unwrap();
@@ -187,14 +190,32 @@ fn rows_of_known_height_lay_out_as_measured_rows() {
         .row(&[("罪名", "盗窃罪".into()), ("对象", "王𪚥".into())])
         .row(&[("甲", "1".into()), ("乙", "2".into()), ("丙", String::new()), ("丁", "4".into())])
         .row(&[("申请日期", "2026年11月16日".into()), ("外出天数", "3天".into()), ("审批层级", "司法所".into())])
-        .block("备注", "无", 2);
+        .block("备注", "无", 2)
+        .block("谈话内容", "近期在家务农，按时报告。\n家属配合监督。", 4)
+        .block("情况说明", "长".repeat(130), 4)
+        .table(
+            &["序号", "姓名", "签到时间", "签退时间", "本人签名", "备注"],
+            vec![
+                vec!["1".into(), "张三".into(), "09:00".into(), "11:00".into(), String::new(), String::new()],
+                vec!["2".into(), "王𪚥".into(), "09:05".into(), "11:00".into(), String::new(), String::new()],
+                vec!["3".into(), "李四".into(), "09:10".into(), "11:00".into(), String::new(), "因病请假，由家属代为说明".into()],
+                vec!["4".into(), "赵五".into(), String::new(), String::new(), String::new(), String::new()],
+            ],
+        );
     let known = serde_json::to_value(&f).unwrap();
-    let rows = |v: &serde_json::Value| v["parts"][0]["grid"]["one_line"].as_array().unwrap().clone();
-    let known_rows: Vec<bool> = rows(&known).iter().map(|r| r.as_bool().unwrap()).collect();
-    // The wrapping address, the rare character and the text box are measured; the rest are not.
-    assert_eq!(known_rows, [true, true, true, true, true, false, false, true, true, false]);
+    let grid_rows: Vec<u64> =
+        known["parts"][0]["grid"]["rows"].as_array().unwrap().iter().map(|r| r.as_u64().unwrap()).collect();
+    // The wrapping address, the rare character and the long text box are measured; the short
+    // boxes are as high as their lines; the rest are one line.
+    assert_eq!(grid_rows, [1, 1, 1, 1, 1, 0, 0, 1, 1, 2, 4, 0]);
+    let list_rows: Vec<bool> =
+        known["parts"][1]["table"]["one_line"].as_array().unwrap().iter().map(|r| r.as_bool().unwrap()).collect();
+    assert_eq!(list_rows, [true, false, false, true], "a rare character and a long remark are measured");
     let mut measured = known.clone();
-    for r in measured["parts"][0]["grid"]["one_line"].as_array_mut().unwrap() {
+    for r in measured["parts"][0]["grid"]["rows"].as_array_mut().unwrap() {
+        *r = serde_json::json!(0);
+    }
+    for r in measured["parts"][1]["table"]["one_line"].as_array_mut().unwrap() {
         *r = serde_json::json!(false);
     }
     // Where each word lands (poppler's bounding boxes, to a hundredth of a point).
@@ -203,6 +224,6 @@ fn rows_of_known_height_lay_out_as_measured_rows() {
         word_boxes(&render(&fonts, &doc).unwrap().pdf)
     };
     let (a, b) = (words(known), words(measured));
-    assert!(a.len() > 25, "{a:?}");
+    assert!(a.len() > 40, "{a:?}");
     assert_eq!(a, b, "a row of known height differs from the measured row");
 }

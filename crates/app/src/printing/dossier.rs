@@ -12,7 +12,7 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::{cn_date, label, staff_name, FormKind, Printed};
+use super::{cn_date, label, staff_name, FormKind, Lookups, Printed};
 use crate::{zh, AppError, Core};
 
 use jiaowu_domain::dossier::check_order;
@@ -124,19 +124,20 @@ impl Core {
             }
             None => self.dossier_order()?.sections.into_iter().map(|s| s.section).collect(),
         };
-        let names = self.store.staff_names()?;
+        let look = Lookups::new(self.store.staff_names()?);
+        let names = &look.names;
         let mut docs = Vec::new();
         for section in &order {
-            let mut part = self.section_docs(&s, *section, &names)?;
+            let mut part = self.section_docs(&s, *section, &look)?;
             part.sort_by(|a, b| a.0.cmp(&b.0));
             docs.extend(part.into_iter().map(|(_, d)| d));
         }
-        let corrections = self.corrections(&s, &names)?;
+        let corrections = self.corrections(&s, names)?;
         // 起止日期: the earliest and latest document, whatever order the sections are in (ISO
         // dates compare as text).
         let dated = || docs.iter().map(|d| d.date.clone()).filter(|d| !d.is_empty());
         let (first, last) = (dated().min().unwrap_or_default(), dated().max().unwrap_or_default());
-        let me = staff_name(&names, &self.session.staff_id);
+        let me = staff_name(names, &self.session.staff_id);
         let dossier = Dossier {
             cover: Cover {
                 title: "社区矫正工作档案".into(),
@@ -173,7 +174,7 @@ impl Core {
         };
         let data = serde_json::to_value(&dossier).map_err(AppError::internal)?;
         let all_text = data.to_string();
-        let printed = self.typeset(
+        let mut printed = self.typeset(
             Template::Dossier,
             data,
             Vec::new(),
@@ -182,7 +183,6 @@ impl Core {
             req.preview,
         )?;
         // Named like the forms; a minor's by initials (社区矫正法 Art 54).
-        let mut printed = printed;
         printed.file_name = format!("{}-社区矫正工作档案-{}.pdf", super::file_label(&s), self.today().format("%Y%m%d"));
         self.log_print(
             "print_dossier",
@@ -197,8 +197,9 @@ impl Core {
         &mut self,
         s: &Subject,
         section: Section,
-        names: &std::collections::HashMap<String, String>,
+        look: &Lookups,
     ) -> Result<Vec<(String, DossierDoc)>, AppError> {
+        let names = &look.names;
         let mut out = Vec::new();
         let office = self.office.name.clone();
         let sid = s.id;
@@ -215,7 +216,7 @@ impl Core {
             Section::Intake => {
                 let id = RecordId::parse(&sid.to_string()).expect("ids are uuids");
                 out.push(self.form_doc(
-                    names,
+                    look,
                     FormKind::BasicInfo,
                     id,
                     s.reported_on.unwrap_or(s.term_start),
@@ -238,19 +239,19 @@ impl Core {
             }
             Section::Visits => {
                 for v in current(self.store.records_of::<Visit>(sid)?) {
-                    out.push(self.form_doc(names, FormKind::Visit, v.id, v.visit_date, office.clone())?);
+                    out.push(self.form_doc(look, FormKind::Visit, v.id, v.visit_date, office.clone())?);
                 }
                 for c in current(self.store.records_of::<ItCheck>(sid)?) {
                     generic(&mut out, "信息化核查记录", c.check_date, &c);
                 }
                 for t in current(self.store.records_of::<Talk>(sid)?) {
-                    out.push(self.form_doc(names, FormKind::Talk, t.id, t.talk_date, office.clone())?);
+                    out.push(self.form_doc(look, FormKind::Talk, t.id, t.talk_date, office.clone())?);
                 }
             }
             Section::Leaves => {
                 for l in self.list_leaves(Some(sid))? {
                     out.push(self.form_doc(
-                        names,
+                        look,
                         FormKind::LeaveApproval,
                         l.leave.id,
                         l.leave.applied_on,
@@ -258,7 +259,7 @@ impl Core {
                     )?);
                     if l.events.iter().any(|e| e.kind == jiaowu_domain::leave::LeaveEventKind::Return) {
                         out.push(self.form_doc(
-                            names,
+                            look,
                             FormKind::LeaveReturn,
                             l.leave.id,
                             l.due_back,
@@ -273,7 +274,7 @@ impl Core {
                 for x in
                     current(self.store.all_records::<StudySession>()?).into_iter().filter(|x| attended.contains(&x.id))
                 {
-                    out.push(self.form_doc(names, FormKind::StudyRecord, x.id, x.session_date, office.clone())?);
+                    out.push(self.form_doc(look, FormKind::StudyRecord, x.id, x.session_date, office.clone())?);
                 }
                 let served: HashSet<RecordId> = current(self.store.records_of::<ServiceParticipation>(sid)?)
                     .into_iter()
@@ -282,7 +283,7 @@ impl Core {
                 for a in
                     current(self.store.all_records::<ServiceActivity>()?).into_iter().filter(|a| served.contains(&a.id))
                 {
-                    out.push(self.form_doc(names, FormKind::ServiceRecord, a.id, a.activity_date, office.clone())?);
+                    out.push(self.form_doc(look, FormKind::ServiceRecord, a.id, a.activity_date, office.clone())?);
                 }
             }
             Section::Help => {
@@ -295,10 +296,10 @@ impl Core {
             }
             Section::Assessments => {
                 for a in current(self.store.records_of::<Assessment>(sid)?) {
-                    out.push(self.form_doc(names, FormKind::MonthlyAssessment, a.id, a.period_end, office.clone())?);
+                    out.push(self.form_doc(look, FormKind::MonthlyAssessment, a.id, a.period_end, office.clone())?);
                 }
                 for x in current(self.store.records_of::<Sanction>(sid)?) {
-                    out.push(self.form_doc(names, FormKind::SanctionApproval, x.id, x.proposed_on, office.clone())?);
+                    out.push(self.form_doc(look, FormKind::SanctionApproval, x.id, x.proposed_on, office.clone())?);
                 }
             }
             Section::Release => {
@@ -312,13 +313,13 @@ impl Core {
 
     fn form_doc(
         &mut self,
-        names: &std::collections::HashMap<String, String>,
+        look: &Lookups,
         kind: FormKind,
         id: RecordId,
         date: chrono::NaiveDate,
         author: String,
     ) -> Result<(String, DossierDoc), AppError> {
-        let (form, _, _) = self.build_form(kind, id, names)?;
+        let (form, _, _) = self.build_form(kind, id, look)?;
         Ok((date.to_string(), doc(form, author, date)))
     }
 

@@ -7,21 +7,17 @@ use jiaowu_store::*;
 use serde::Serialize;
 use sha2::Digest;
 
-use super::{cn_date, label, opt, staff_name, Built, FormKind};
+use super::{cn_date, label, opt, staff_name, Built, FormKind, Lookups};
 use crate::leave::LeaveView;
 use crate::{zh, AppError, Core};
 
 const QR_PREFIX: &str = "JWT-WCZM:1";
 
 impl Core {
-    /// The form `kind` for record `id`; `names` are the office's staff names (a dossier reads
-    /// them once for all its forms).
-    pub(super) fn build_form(
-        &mut self,
-        kind: FormKind,
-        id: RecordId,
-        names: &std::collections::HashMap<String, String>,
-    ) -> Result<Built, AppError> {
+    /// The form `kind` for record `id`; `look` holds what the forms of one print share (a
+    /// dossier reads the staff names once, and each participant once, for all its forms).
+    pub(super) fn build_form(&mut self, kind: FormKind, id: RecordId, look: &Lookups) -> Result<Built, AppError> {
+        let names = &look.names;
         let office = self.office.name.clone();
         let mut files = Vec::new();
         let (form, subject) = match kind {
@@ -65,12 +61,12 @@ impl Core {
             }
             FormKind::StudySignIn | FormKind::StudyRecord => {
                 let (session, _) = self.store.record::<StudySession>(id)?;
-                let rows = self.attendance_rows(&session)?;
+                let rows = self.attendance_rows(&session, look)?;
                 return Ok((study(kind, &office, &session, rows), files, None));
             }
             FormKind::ServiceRecord => {
                 let (a, _) = self.store.record::<ServiceActivity>(id)?;
-                let rows = self.participant_rows(&a)?;
+                let rows = self.participant_rows(&a, look)?;
                 return Ok((service(&office, &a, rows), files, None));
             }
             FormKind::SanctionApproval => {
@@ -137,20 +133,33 @@ impl Core {
         Ok(f)
     }
 
-    fn attendance_rows(&self, session: &StudySession) -> Result<Vec<(Subject, StudyAttendance)>, AppError> {
-        self.members("session_id", session.id)
+    fn attendance_rows(
+        &self,
+        session: &StudySession,
+        look: &Lookups,
+    ) -> Result<Vec<(Subject, StudyAttendance)>, AppError> {
+        self.members("session_id", session.id, look)
     }
 
-    fn participant_rows(&self, a: &ServiceActivity) -> Result<Vec<(Subject, ServiceParticipation)>, AppError> {
-        self.members("activity_id", a.id)
+    fn participant_rows(
+        &self,
+        a: &ServiceActivity,
+        look: &Lookups,
+    ) -> Result<Vec<(Subject, ServiceParticipation)>, AppError> {
+        self.members("activity_id", a.id, look)
     }
 
     /// The current rows of a group record (attendance, participation) whose `column` is
     /// `parent`, with their subjects, in pinyin order as sign-in sheets list them.
-    fn members<R: Record>(&self, column: &'static str, parent: RecordId) -> Result<Vec<(Subject, R)>, AppError> {
+    fn members<R: Record>(
+        &self,
+        column: &'static str,
+        parent: RecordId,
+        look: &Lookups,
+    ) -> Result<Vec<(Subject, R)>, AppError> {
         let mut out: Vec<(Subject, R)> = jiaowu_store::queries::current(self.store.records_in::<R>(column, parent)?)
             .into_iter()
-            .filter_map(|r| r.subject().and_then(|id| self.store.subject(id).ok()).map(|s| (s, r)))
+            .filter_map(|r| r.subject().and_then(|id| look.subject(&self.store, id)).map(|s| (s, r)))
             .collect();
         out.sort_by(|a, b| a.0.name_initials.cmp(&b.0.name_initials));
         Ok(out)

@@ -96,8 +96,8 @@ const PREVIEW_PAGES: usize = 3;
 impl Core {
     /// 打印表格: one form filled from its record, with the user and time as watermark.
     pub fn print_form(&mut self, req: FormRequest) -> Result<Printed, AppError> {
-        let names = self.store.staff_names()?;
-        let (mut form, files, subject) = self.build_form(req.kind, req.id, &names)?;
+        let look = Lookups::new(self.store.staff_names()?);
+        let (mut form, files, subject) = self.build_form(req.kind, req.id, &look)?;
         form.watermark = Some(self.watermark());
         let title = form.title.clone();
         let mut printed = self.typeset(
@@ -216,6 +216,33 @@ fn file_safe(name: &str) -> String {
             },
         )
         .collect()
+}
+
+/// What the forms of one print look up again and again: the office's staff names, and the
+/// subjects that sign-in sheets list (a three-year dossier lists each participant on dozens).
+pub(super) struct Lookups {
+    pub(super) names: std::collections::HashMap<String, String>,
+    subjects: std::cell::RefCell<std::collections::HashMap<jiaowu_domain::ids::SubjectId, jiaowu_store::Subject>>,
+}
+
+impl Lookups {
+    pub(super) fn new(names: std::collections::HashMap<String, String>) -> Self {
+        Lookups { names, subjects: Default::default() }
+    }
+
+    /// Subject `id`, read from the store once per print; `None` if it is not there.
+    pub(super) fn subject(
+        &self,
+        store: &jiaowu_store::Store,
+        id: jiaowu_domain::ids::SubjectId,
+    ) -> Option<jiaowu_store::Subject> {
+        if let Some(s) = self.subjects.borrow().get(&id) {
+            return Some(s.clone());
+        }
+        let s = store.subject(id).ok()?;
+        self.subjects.borrow_mut().insert(id, s.clone());
+        Some(s)
+    }
 }
 
 /// A staff member's display name for a form, or the account id when the name is unknown.
