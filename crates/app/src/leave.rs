@@ -623,7 +623,10 @@ impl Core {
         let me = all.iter().find(|l| l.leave.id == id).ok_or_else(|| AppError::internal("leave vanished"))?;
         let others = self.others(&all, Some(id), term);
         let state = self.fold(me, &others, term);
-        let decides = self.office_decides(me, state, &others, term, self.leave_delegated()?);
+        // Only a leave still waiting on a decision asks who may take it (reading the office's
+        // delegation then, not for every leave a dossier prints).
+        let decides = state == LeaveState::Submitted
+            && self.office_decides(me, state, &others, term, self.leave_delegated()?);
         Ok(self.view_of(me, &s.name, state, decides))
     }
 

@@ -40,11 +40,21 @@ fn demo() -> (tempfile::TempDir, Core) {
 }
 
 fn text_of(pdf: &[u8]) -> Vec<String> {
+    pages_of(pdf, "-layout")
+}
+
+/// Each page's text in the order it was drawn, whitespace dropped: the diagonal watermark
+/// reads as one run this way (-layout scatters its rotated characters among the rows).
+fn raw_text_of(pdf: &[u8]) -> Vec<String> {
+    pages_of(pdf, "-raw")
+}
+
+fn pages_of(pdf: &[u8], mode: &str) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("x.pdf");
     std::fs::write(&p, pdf).unwrap();
     let out = Command::new("pdftotext")
-        .args(["-layout", "-enc", "UTF-8"])
+        .args([mode, "-enc", "UTF-8"])
         .arg(&p)
         .arg("-")
         .output()
@@ -211,6 +221,24 @@ fn a_leave_certificate_verifies_against_the_store_and_an_altered_one_does_not() 
     let place: String = leave.destination_detail.chars().filter(|c| !c.is_whitespace()).take(6).collect();
     assert!(text.contains(&reason) && text.contains(&place), "{reason} / {place} not in {text}");
     assert!(text.contains("电话或视频"), "{text}");
+
+    // A leave the county decided prints the county's document number once, after 编号.
+    let form: jiaowu_app::leave::LeaveForm = serde_json::from_value(serde_json::json!({
+        "subject_id": someone.id, "start_date": "2027-01-04", "end_date": "2027-01-15", "applied_on": "2026-11-23",
+        "destination_code": "440106", "destination_detail": "广州市天河区", "abroad": false,
+        "reason_kind": "medical", "reason_text": "住院治疗", "urgent": false
+    }))
+    .unwrap();
+    let long = core.submit_leave_request(form).unwrap().leave.id;
+    for step in [
+        LeaveStep::OfficeOpinion { text: "情况属实，建议批准".into() },
+        LeaveStep::CountyDecide { approve: true, reason: "同意".into(), doc_no: "某司矫〔2026〕8号".into() },
+    ] {
+        core.record_leave_step(LeaveStepInput { leave_id: long, step, on: None }).unwrap();
+    }
+    let p = core.print_form(FormRequest { kind: FormKind::LeaveCertificate, id: long, preview: false }).unwrap();
+    let text: String = text_of(&p.pdf).join("").chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(text.contains("编号：某司矫〔2026〕8号"), "{text}");
     assert!(!text.contains("编号：文号"), "the number once: {text}");
 }
 
@@ -226,6 +254,14 @@ fn the_dossier_lists_each_document_on_its_real_page_and_minors_are_restricted() 
     assert!(p.file_name.starts_with(&format!("{}-社区矫正工作档案-", adult.name)), "{}", p.file_name);
     let pages = text_of(&p.pdf);
     assert!(pages[0].contains("社区矫正工作档案") && pages[0].contains(&adult.name));
+    // Every page carries who printed it and when (domain.md §19), the documents' pages too
+    // (they are typeset apart from the frame that stamps them).
+    let watermark = "城关镇司法所张所长2026年11月23日";
+    let raw = raw_text_of(&p.pdf);
+    assert_eq!(raw.len(), pages.len());
+    for (i, page) in raw.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
+        assert!(page.contains(watermark) && page.contains("打印"), "page {}: {page}", i + 1);
+    }
     // The documents' pages are stamped 1, 2, 3… in order, from the first document's page to the
     // page before the 备考表 (crates/documents/tests/render.rs checks the 目录 against them).
     let start = pages.iter().position(|t| t.contains("填表单位")).expect("a document page");
