@@ -6,9 +6,9 @@
 //! time: three times the work of the pages themselves (measured on the 348-page benchmark
 //! dossier: 1.5 s against 0.5 s). Instead:
 //!
-//! 1. side by side on rayon's pool: the documents, in two shares per core, and the 目录's rows
-//!    with a mark in each 页号 cell (rows do not depend on the numbers). Each document's first
-//!    page is read back from its label, each mark's place from its own;
+//! 1. side by side on rayon's pool: the documents, in as many shares as the PC has cores, and
+//!    the 目录's rows with a mark in each 页号 cell (rows do not depend on the numbers). Each
+//!    document's first page is read back from its label, each mark's place from its own;
 //! 2. the frame is typeset with those numbers and places as plain data: cover, one layer per
 //!    目录 page with the numbers where the marks are, one stamp page per document page, 备考表;
 //! 3. the pages are put together: cover, 目录 pages with their layers over them, document
@@ -32,9 +32,6 @@ const DOCS_TEMPLATE: &str = include_str!("../templates/dossier_docs.typ");
 
 /// Shares below this many documents are not worth a typst run of their own.
 const MIN_SHARE: usize = 8;
-/// Two shares a core, so that the shares and the 目录 even out across the pool (on the
-/// benchmark dossier, 2 cores: ratio 1.77 against 1.87 with one share a core, 1.82 with four).
-const SHARES_PER_CORE: usize = 2;
 
 /// Typesets a dossier whose data is `dossier` (the shape of `form::Dossier`).
 pub(crate) fn typeset(
@@ -46,11 +43,11 @@ pub(crate) fn typeset(
     let docs = dossier["docs"].as_array().map(Vec::as_slice).unwrap_or_default();
     let watermark = &dossier["watermark"];
 
-    // 1. The documents, in shares, and the 目录's rows, typeset side by side on rayon's pool
-    // (typst lays pages out on it too; parts on threads of their own made ten times the
-    // context switches, and the dossier waited on them).
+    // 1. The documents, in shares, and the 目录's rows, typeset side by side on rayon's pool,
+    // where typst lays out their pages too (parts on threads of their own each handed their
+    // pages to the pool and waited).
     let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
-    let shares = (SHARES_PER_CORE * cores).min(docs.len() / MIN_SHARE).max(1);
+    let shares = cores.min(docs.len() / MIN_SHARE).max(1);
     let per_share = docs.len().div_ceil(shares).max(1);
     let typeset_share = |share: &[Value]| -> Result<(PagedDocument, Vec<usize>), DocError> {
         let data = json!({ "docs": share, "watermark": watermark });

@@ -85,13 +85,6 @@ pub fn render(fonts: &FontSet, doc: &Document) -> Result<Rendered, DocError> {
 
 /// As `render`, with PNGs of the first `previews` pages at 96 dpi for a preview on screen.
 pub fn render_with_previews(fonts: &FontSet, doc: &Document, previews: usize) -> Result<Rendered, DocError> {
-    // On rayon's pool from the start: typst and its PDF writer hand their parallel work to that
-    // pool, and from a thread outside it each hand-over is a wait and a wake-up (measured:
-    // 4,600 context switches a dossier against 300).
-    rayon::scope(|_| render_on_pool(fonts, doc, previews))
-}
-
-fn render_on_pool(fonts: &FontSet, doc: &Document, previews: usize) -> Result<Rendered, DocError> {
     let compiled = match doc.template {
         Template::Dossier => crate::dossier::typeset(fonts, &doc.data, &doc.files, doc.today)?,
         template => compile(fonts, template.main(), &with_data(&doc.files, &doc.data)?, doc.today)?,
