@@ -1048,8 +1048,9 @@ pub fn chain_break(b: &jiaowu_store::audit::ChainBreak) -> String {
 /// Headings and prompts of the `jiaowu` command line.
 pub mod cli {
     /// A command line clap refused, in words a clerk reads; `arg` and `value` as clap names them.
-    pub fn usage(kind: &str, arg: &str, value: &str) -> String {
+    pub fn usage(kind: &str, arg: &str, value: &str, valid: &str) -> String {
         let what = match kind {
+            "value" if !valid.is_empty() => format!("参数 {arg} 的值“{value}”无效（可选：{valid}）"),
             "value" if value.contains('-') && value.chars().any(|c| c.is_ascii_digit()) => {
                 format!("参数 {arg} 的值“{value}”无效（日期写成 YYYY-MM-DD，且须是存在的日期）")
             }
@@ -1116,8 +1117,16 @@ pub mod cli {
     pub fn recovery_prompt() -> String {
         "请输入恢复密钥：".into()
     }
-    pub fn bad_choice(field: &str, v: &str) -> String {
-        format!("{}：“{v}”不是可选值，请查看 --help。", super::field(field))
+    pub fn bad_choice(field: &str, v: &str, allowed: &str) -> String {
+        if allowed.is_empty() {
+            format!("{}：“{v}”不是可选值，请查看 --help。", super::field(field))
+        } else {
+            format!("{}：“{v}”不是可选值。可选：{allowed}（中文或括号内代码均可）。", super::field(field))
+        }
+    }
+    /// An option's help line: what it is, and its choices.
+    pub fn choices_help(what: &str, listed: &str) -> String {
+        format!("{what}。可选：{listed}（中文或括号内代码均可）")
     }
     pub fn cannot_read(path: &str, e: &str) -> String {
         format!("无法读取文件 {path}：{e}")

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser, Debug)]
 #[command(name = "jiaowu", version, about = "矫务通：司法所社区矫正工作台（命令行）", long_about = None)]
@@ -134,8 +134,7 @@ pub enum AccountCmd {
         /// 显示姓名（签名用）
         #[arg(long)]
         display_name: String,
-        /// head（负责人）或 staff（工作人员）
-        #[arg(long, default_value = "staff")]
+        #[arg(long, default_value = "staff", help = choices("角色", "role"))]
         role: String,
     },
     /// 修改自己的密码（新密码从 JIAOWU_NEW_PASSWORD 读取或提示输入）
@@ -165,9 +164,7 @@ pub enum SubjectCmd {
     Event {
         /// 社区矫正对象（姓名或身份证号）
         subject: String,
-        /// reported, entry_announced, detained, detention_ended, transferred_in, transferred_out,
-        /// released_expiry, released_amnesty, revoked_probation, revoked_parole, returned_to_prison, died
-        #[arg(long)]
+        #[arg(long, help = choices("事件种类", "subject_event_kind"))]
         kind: String,
         /// 日期（YYYY-MM-DD）
         #[arg(long)]
@@ -207,8 +204,7 @@ pub struct SubjectAddArgs {
     /// 原判刑罚，如“有期徒刑一年，缓刑二年”
     #[arg(long)]
     pub sentence: Option<String>,
-    /// 矫正类别：control（管制）probation（缓刑）parole（假释）temporary_outside（暂予监外执行）
-    #[arg(long = "type")]
+    #[arg(long = "type", help = choices("矫正类别", "sentence_type"))]
     pub sentence_type: Option<String>,
     /// 矫正期限起始日期
     #[arg(long)]
@@ -222,8 +218,7 @@ pub struct SubjectAddArgs {
     /// 报到日期
     #[arg(long)]
     pub reported_on: Option<NaiveDate>,
-    /// 管理类别：strict（严管）ordinary（普管）lenient（宽管）
-    #[arg(long)]
+    #[arg(long, help = choices("管理类别", "class"))]
     pub class: Option<String>,
     /// 暂予监外执行（保外就医）
     #[arg(long)]
@@ -240,8 +235,7 @@ pub enum RecordCmd {
         /// 日期（YYYY-MM-DD）
         #[arg(long)]
         date: NaiveDate,
-        /// home, workplace, school, village_committee, other
-        #[arg(long, default_value = "home")]
+        #[arg(long, default_value = "home", help = choices("走访地点", "place_type"))]
         place_type: String,
         /// 地址
         #[arg(long)]
@@ -255,8 +249,7 @@ pub enum RecordCmd {
         /// 对象不在场
         #[arg(long)]
         absent: bool,
-        /// in_person, phone, video
-        #[arg(long, default_value = "in_person")]
+        #[arg(long, default_value = "in_person", help = choices("走访方式", "contact_method"))]
         method: String,
     },
     /// 对象报告
@@ -267,8 +260,7 @@ pub enum RecordCmd {
         /// 日期（YYYY-MM-DD）
         #[arg(long)]
         date: NaiveDate,
-        /// phone, in_person, written, video
-        #[arg(long)]
+        #[arg(long, help = choices("报告方式", "report_method"))]
         method: String,
         /// 接收人
         #[arg(long)]
@@ -285,8 +277,7 @@ pub enum RecordCmd {
         /// 日期（YYYY-MM-DD）
         #[arg(long)]
         date: NaiveDate,
-        /// entry, routine, violation, before_leave, on_return, pre_release, psychological
-        #[arg(long = "type", default_value = "routine")]
+        #[arg(long = "type", default_value = "routine", help = choices("谈话类型", "talk_type"))]
         talk_type: String,
         /// 地点
         #[arg(long)]
@@ -309,11 +300,9 @@ pub enum RecordCmd {
         /// 日期（YYYY-MM-DD）
         #[arg(long)]
         date: NaiveDate,
-        /// app_checkin, phone_location, video_call, face_recognition, other
-        #[arg(long)]
+        #[arg(long, help = choices("核查方式", "it_check_method"))]
         method: String,
-        /// normal, anomaly, unreachable
-        #[arg(long, default_value = "normal")]
+        #[arg(long, default_value = "normal", help = choices("核查结果", "it_check_result"))]
         result: String,
     },
     /// 任一类记录，从 JSON 读取（种类：visit report it_check talk medical_report team_member
@@ -371,8 +360,7 @@ pub struct StudyArgs {
     /// 主题
     #[arg(long)]
     pub topic: Option<String>,
-    /// in_person, online, video
-    #[arg(long, default_value = "in_person")]
+    #[arg(long, default_value = "in_person", help = choices("学习形式", "study_mode"))]
     pub mode: String,
     /// 到场对象（身份证号或编号），逗号分隔
     #[arg(long, default_value = "")]
@@ -536,8 +524,7 @@ pub enum LeaveCmd {
         /// 日期（YYYY-MM-DD）
         #[arg(long)]
         date: NaiveDate,
-        /// in_person, phone, video, written
-        #[arg(long, default_value = "in_person")]
+        #[arg(long, default_value = "in_person", help = choices("返回核实方式", "report_method"))]
         method: String,
         /// 外出情况
         #[arg(long)]
@@ -598,8 +585,7 @@ pub struct LeaveFormArgs {
     /// 目的地详细地址（必填，印在外出证明上）
     #[arg(long)]
     pub dest: String,
-    /// medical, study, litigation, family, work, other
-    #[arg(long, default_value = "family")]
+    #[arg(long, default_value = "family", help = choices("外出事由", "leave_reason"))]
     pub reason_kind: String,
     /// 理由
     #[arg(long)]
@@ -620,9 +606,20 @@ pub struct ObligationsArgs {
     /// 社区矫正对象（姓名或身份证号）
     #[arg(long)]
     pub subject: Option<String>,
-    /// all（全部）、open（待办、逾期、不足，默认）、overdue（逾期和不足）
-    #[arg(long, default_value = "open")]
-    pub show: String,
+    /// all（全部）、open（待办，含逾期和不足，默认）、overdue（逾期，含不足）
+    #[arg(long, value_enum, default_value = "open", hide_possible_values = true)]
+    pub show: Show,
+}
+
+/// Which of the month's duties `obligations` lists.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Show {
+    #[value(alias = "全部")]
+    All,
+    #[value(alias = "待办")]
+    Open,
+    #[value(alias = "逾期")]
+    Overdue,
 }
 
 #[derive(Args, Debug)]
@@ -680,10 +677,7 @@ pub struct LedgerArgs {
 pub struct AdviseArgs {
     /// 社区矫正对象（姓名或身份证号）
     pub subject: String,
-    /// 正在考虑的违规情形：minor, not_attending_education, more_serious, injunction_minor,
-    /// injunction_serious, missed_reexam, missed_reexam_after_warning, warrants_police_penalty,
-    /// left_city_after_warning, conditions_not_met, grounds_ended, guarantor_lost, serious
-    #[arg(long)]
+    #[arg(long, help = choices("正在考虑的违规情形", "breach_kind"))]
     pub breach: Option<String>,
 }
 
@@ -713,4 +707,16 @@ pub enum SyncCmd {
     Import { file: PathBuf },
     /// 同步状态：待上报、需要处理、冲突、时钟偏差
     Status,
+}
+
+/// An option's help: what it is and its choices as the app shows them, each with its code (the
+/// command line takes either; crates/app/src/zh.rs OPTIONS holds both).
+fn choices(what: &str, group: &str) -> String {
+    let listed: Vec<String> = jiaowu_app::options::form_options()
+        .into_iter()
+        .filter(|g| g.name == group)
+        .flat_map(|g| g.choices)
+        .map(|c| format!("{}（{}）", c.label, c.value))
+        .collect();
+    jiaowu_app::zh::cli::choices_help(what, &listed.join("、"))
 }

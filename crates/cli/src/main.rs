@@ -86,7 +86,9 @@ fn usage_error(e: clap::Error) -> ! {
         ErrorKind::MissingSubcommand => "no_command",
         _ => "other",
     };
-    let context = |k: ContextKind| e.get(k).map(|v| v.to_string()).unwrap_or_default();
+    // "--dest <DEST>" → "--dest": the placeholder is clap's word, not the clerk's.
+    let bare = |s: String| s.split(' ').filter(|w| !w.starts_with('<')).collect::<Vec<_>>().join(" ");
+    let context = |k: ContextKind| e.get(k).map(|v| bare(v.to_string())).unwrap_or_default();
     let arg = match kind {
         "subcommand" => context(ContextKind::InvalidSubcommand),
         "unknown" | "conflict" => context(ContextKind::InvalidArg),
@@ -95,7 +97,12 @@ fn usage_error(e: clap::Error) -> ! {
     };
     eprintln!(
         "{}",
-        jiaowu_app::zh::cli::error_prefix(&jiaowu_app::zh::cli::usage(kind, &arg, &context(ContextKind::InvalidValue)))
+        jiaowu_app::zh::cli::error_prefix(&jiaowu_app::zh::cli::usage(
+            kind,
+            &arg,
+            &context(ContextKind::InvalidValue),
+            &context(ContextKind::ValidValue)
+        ))
     );
     std::process::exit(2);
 }

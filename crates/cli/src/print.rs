@@ -101,12 +101,13 @@ pub fn subject_detail(v: &SubjectDetail) {
     say!("{}：{}", t::NUMBER, s.id);
 }
 
-pub fn obligations(v: &MonthObligations, show: &str) {
+pub fn obligations(v: &MonthObligations, show: crate::args::Show) {
+    use crate::args::Show;
     use jiaowu_app::domain::obligations::ObligationStatus as S;
     let keep = |st: S| match show {
-        "all" => true,
-        "overdue" => matches!(st, S::Overdue | S::Shortfall),
-        _ => matches!(st, S::Overdue | S::Shortfall | S::Due),
+        Show::All => true,
+        Show::Overdue => matches!(st, S::Overdue | S::Shortfall),
+        Show::Open => matches!(st, S::Overdue | S::Shortfall | S::Due),
     };
     say!("{}年{}月{}（{} {}）", v.year, v.month, t::MONTH_DUTIES, t::DUE_BY, v.today);
     say!(

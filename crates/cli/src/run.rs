@@ -60,9 +60,17 @@ fn login(cli: &Cli) -> R<Core> {
     jiaowu_app::login(&db_path(cli), LoginInput { username: user, password }, clock(cli))
 }
 
-fn parse_enum<T: DeserializeOwned>(field: &str, v: &str) -> R<T> {
-    serde_json::from_value(serde_json::Value::String(v.trim().replace('-', "_")))
-        .map_err(|_| AppError::invalid(field, "cli.enum", t::bad_choice(field, v)))
+/// A choice of option group `group`, given as its code (`phone`) or as the label the app shows
+/// (`电话`); anything else is refused with every choice listed.
+fn parse_enum<T: DeserializeOwned>(field: &str, group: &str, v: &str) -> R<T> {
+    let v = v.trim();
+    let choices: Vec<_> =
+        jiaowu_app::options::form_options().into_iter().filter(|g| g.name == group).flat_map(|g| g.choices).collect();
+    let code = choices.iter().find(|c| c.label == v).map_or_else(|| v.replace('-', "_"), |c| c.value.to_string());
+    serde_json::from_value(serde_json::Value::String(code)).map_err(|_| {
+        let listed: Vec<String> = choices.iter().map(|c| format!("{}（{}）", c.label, c.value)).collect();
+        AppError::invalid(field, "cli.enum", t::bad_choice(field, v, &listed.join("、")))
+    })
 }
 
 fn read_json<T: DeserializeOwned>(path: &Path) -> R<T> {
@@ -195,7 +203,7 @@ pub fn run(cli: Cli) -> R<()> {
                     for k in list(&a.present) {
                         lines.push(AttendanceLine {
                             subject_id: subject(&core, &k)?,
-                            attendance: parse_enum("attendance", "present")?,
+                            attendance: parse_enum("attendance", "attendance", "present")?,
                             credited_minutes: None,
                             sign_in: None,
                             sign_out: None,
@@ -206,7 +214,7 @@ pub fn run(cli: Cli) -> R<()> {
                         let (id, why) = k.split_once(':').unwrap_or((&k, "absent_other"));
                         lines.push(AttendanceLine {
                             subject_id: subject(&core, id)?,
-                            attendance: parse_enum("attendance", why)?,
+                            attendance: parse_enum("attendance", "attendance", why)?,
                             credited_minutes: None,
                             sign_in: None,
                             sign_out: None,
@@ -223,7 +231,7 @@ pub fn run(cli: Cli) -> R<()> {
                         speaker: None,
                         topic: a.topic.clone().unwrap_or_default(),
                         summary: None,
-                        mode: parse_enum("mode", &a.mode)?,
+                        mode: parse_enum("mode", "study_mode", &a.mode)?,
                         attendance: lines,
                     }
                 }
@@ -273,7 +281,7 @@ pub fn run(cli: Cli) -> R<()> {
                 None => None,
             };
             let v = core.month_obligations(ObligationsQuery { month: a.month.clone(), subject_id })?;
-            out(&cli, &v, |v| print::obligations(v, &a.show));
+            out(&cli, &v, |v| print::obligations(v, a.show));
         }
         Cmd::Stats(a) => {
             let core = login(&cli)?;
@@ -284,7 +292,7 @@ pub fn run(cli: Cli) -> R<()> {
         Cmd::Advise(a) => {
             let core = login(&cli)?;
             let breach = match &a.breach {
-                Some(b) => Some(parse_enum("breach", b)?),
+                Some(b) => Some(parse_enum("breach", "breach_kind", b)?),
                 None => None,
             };
             let v = core.sanction_advice(AdviceQuery { subject_id: subject(&core, &a.subject)?, breach })?;
@@ -483,7 +491,7 @@ fn account(cli: &Cli, a: &AccountCmd) -> R<()> {
                 username: username.clone(),
                 display_name: display_name.clone(),
                 password: pw,
-                role: parse_enum("role", role)?,
+                role: parse_enum("role", "role", role)?,
             })?;
             out(cli, &v, print::staff);
         }
@@ -536,7 +544,7 @@ fn subject_cmd(cli: &Cli, s: &SubjectCmd) -> R<()> {
                         education: None,
                         crime: req(&a.crime, "crime")?,
                         original_sentence: req(&a.sentence, "original_sentence")?,
-                        sentence_type: parse_enum("sentence_type", &req(&a.sentence_type, "sentence_type")?)?,
+                        sentence_type: parse_enum("sentence_type", "sentence_type", &req(&a.sentence_type, "sentence_type")?)?,
                         term_start: a.term_start.ok_or_else(|| jiaowu_app::zh::required("term_start"))?,
                         term_end: a.term_end.ok_or_else(|| jiaowu_app::zh::required("term_end"))?,
                         judgment_effective: a.judgment_effective,
@@ -545,7 +553,7 @@ fn subject_cmd(cli: &Cli, s: &SubjectCmd) -> R<()> {
                         injunction: None,
                         reported_on: a.reported_on,
                         class: match &a.class {
-                            Some(c) => Some(parse_enum("class", c)?),
+                            Some(c) => Some(parse_enum("class", "class", c)?),
                             None => None,
                         },
                         is_minor_case: None,
@@ -577,7 +585,7 @@ fn subject_cmd(cli: &Cli, s: &SubjectCmd) -> R<()> {
             let mut core = login(cli)?;
             let input = jiaowu_app::store::SubjectEventInput {
                 subject_id: subject(&core, key)?,
-                kind: parse_enum("kind", kind)?,
+                kind: parse_enum("kind", "subject_event_kind", kind)?,
                 event_date: *date,
                 doc_no: doc_no.clone(),
                 organ: None,
@@ -599,9 +607,9 @@ fn record(cli: &Cli, r: &RecordCmd) -> R<()> {
                 visit_date: *date,
                 start_time: None,
                 end_time: None,
-                place_type: parse_enum("place_type", place_type)?,
+                place_type: parse_enum("place_type", "place_type", place_type)?,
                 address: address.clone(),
-                method: parse_enum("method", method)?,
+                method: parse_enum("method", "contact_method", method)?,
                 visitors: list(visitors),
                 interviewees: vec![],
                 subject_present: !absent,
@@ -616,7 +624,7 @@ fn record(cli: &Cli, r: &RecordCmd) -> R<()> {
                 subject_id: subject(&core, k)?,
                 report_date: *date,
                 report_time: None,
-                method: parse_enum("method", method)?,
+                method: parse_enum("method", "report_method", method)?,
                 received_by: received_by.clone(),
                 content: content.clone(),
                 anomalies: None,
@@ -633,7 +641,7 @@ fn record(cli: &Cli, r: &RecordCmd) -> R<()> {
                 start_time: None,
                 end_time: None,
                 place: place.clone(),
-                talk_type: parse_enum("talk_type", talk_type)?,
+                talk_type: parse_enum("talk_type", "talk_type", talk_type)?,
                 talkers: list(talkers),
                 note_taker: Some(note_taker),
                 content: content.clone(),
@@ -646,8 +654,8 @@ fn record(cli: &Cli, r: &RecordCmd) -> R<()> {
             let i = jiaowu_app::store::ItCheckInput {
                 subject_id: subject(&core, k)?,
                 check_date: *date,
-                method: parse_enum("method", method)?,
-                result: parse_enum("result", result)?,
+                method: parse_enum("method", "it_check_method", method)?,
+                result: parse_enum("result", "it_check_result", result)?,
                 anomalies: None,
                 device_id: None,
             };
@@ -673,7 +681,7 @@ fn leave_form(core: &Core, a: &LeaveFormArgs) -> R<LeaveForm> {
         destination_detail: a.dest.clone(),
         abroad: a.abroad,
         destination_contact: None,
-        reason_kind: parse_enum("reason_kind", &a.reason_kind)?,
+        reason_kind: parse_enum("reason_kind", "leave_reason", &a.reason_kind)?,
         reason_text: a.reason.clone(),
         transport: None,
         urgent: a.urgent,
@@ -756,13 +764,13 @@ fn leave(cli: &Cli, args: &LeaveArgs) -> R<()> {
             leave,
             LeaveStep::DecideExtension {
                 approve: decision(*approve, *reject)?,
-                by: parse_enum("by", by)?,
+                by: parse_enum("by", "authority", by)?,
                 doc_no: doc_no.clone(),
             },
         )?,
         LeaveCmd::Return { leave, date, method, summary } => step(
             leave,
-            LeaveStep::Return { date: *date, method: parse_enum("method", method)?, summary: summary.clone() },
+            LeaveStep::Return { date: *date, method: parse_enum("method", "report_method", method)?, summary: summary.clone() },
         )?,
         LeaveCmd::Recall { leave, date, reason } => {
             step(leave, LeaveStep::Recall { date: *date, reason: reason.clone() })?

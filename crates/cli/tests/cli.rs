@@ -242,6 +242,32 @@ fn output_cut_short_by_the_reader_is_not_a_failure() {
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
 
+/// A choice is given as the app shows it (电话) or by its code (phone); a wrong one is refused
+/// with every choice listed, and the help lists them too.
+#[test]
+fn choices_are_taken_in_chinese_and_a_wrong_one_lists_them() {
+    let o = office();
+    let s = add_subject(&o.db, "张三", "13012319800101001");
+    let report = |method: &str| {
+        run(
+            &o.db,
+            &["record", "report", "--subject", &s, "--date", "2026-11-20", "--method", method, "--received-by", "李干事", "--content", "本周在家"],
+        )
+    };
+    for method in ["电话报告", "phone"] {
+        let r = report(method);
+        assert_eq!(r.status.code(), Some(0), "{method}: {}", String::from_utf8_lossy(&r.stderr));
+    }
+    let r = report("飞鸽传书");
+    assert_ne!(r.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(err.contains("飞鸽传书") && err.contains("电话报告（phone）") && err.contains("当面报告（in_person）"), "{err}");
+    let help = ok(&o.db, &["record", "report", "--help"]);
+    assert!(help.contains("书面报告（written）"), "{help}");
+    // The month's duties, all of them, asked for in Chinese.
+    assert!(ok(&o.db, &["obligations", "--show", "全部"]).contains("张三"));
+}
+
 /// A clerk reads the help and the refusals of the command line: in Chinese, clap's English
 /// headings and notes replaced, a bad date named with its option.
 #[test]
@@ -259,4 +285,13 @@ fn help_and_usage_errors_are_in_chinese() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("--date") && err.contains("2026-13-01") && err.contains("YYYY-MM-DD"), "{err}");
     assert!(!err.contains("error:") && !err.contains("invalid value"), "{err}");
+    // A value not among the choices is refused with them listed (it was once taken silently);
+    // missing options are named as typed, without clap's <PLACEHOLDERS>.
+    let o = run(&db, &["obligations", "--show", "bogus"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("bogus") && err.contains("可选：all, open, overdue") && !err.contains('<'), "{err}");
+    let o = run(&db, &["leave", "submit"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("缺少必需的参数：--subject") && err.contains("--dest") && !err.contains('<'), "{err}");
 }
