@@ -42,8 +42,8 @@ pub enum Item {
     Qr(Qr),
     /// A paragraph outside the grid (the body of a certificate).
     Text(String),
-    /// Signature lines below everything, with a blank date.
-    Sign(Vec<String>),
+    /// Signature lines below everything, and their date.
+    Sign(Signatures),
 }
 
 /// 意见 with who signs it: filled in when the record holds it, blank lines otherwise.
@@ -54,6 +54,15 @@ pub struct Opinion {
     pub signer: String,
     pub seal: bool,
     /// A filled date, or None for the blank 年 月 日 to write by hand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+}
+
+/// Who signs, and the date beside them: filled when the record holds it (a certificate's
+/// 开具日期), else blank to write by hand.
+#[derive(Debug, Clone, Serialize)]
+pub struct Signatures {
+    pub who: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
 }
@@ -148,7 +157,11 @@ impl Form {
         self
     }
     pub fn sign(&mut self, who: &[&str]) -> &mut Self {
-        self.items.push(Item::Sign(who.iter().map(|s| s.to_string()).collect()));
+        self.sign_on(who, None)
+    }
+    /// Signature lines with their date filled in (or blank when `None`).
+    pub fn sign_on(&mut self, who: &[&str], date: Option<String>) -> &mut Self {
+        self.items.push(Item::Sign(Signatures { who: who.iter().map(|s| s.to_string()).collect(), date }));
         self
     }
     pub fn qr(&mut self, file: &str, caption: impl Into<String>) -> &mut Self {

@@ -296,8 +296,9 @@ fn leave_certificate(office: &str, county: &str, s: &Subject, l: &LeaveView) -> 
         cn_date(l.due_back),
     ))
     .qr("qr.svg", format!("扫码核验：矫务通“核验外出证明”可离线核对本证明与{office}的记录是否一致。"))
-    .sign(&["经办人"]);
-    f.footnote = Some(format!("{office}（公章）　　{county}　　开具日期：{issued}"));
+    // One date: the day it was issued, beside who issued it.
+    .sign_on(&["经办人"], Some(format!("开具日期：{issued}")));
+    f.footnote = Some(format!("{office}（公章）　　{county}"));
     f
 }
 
