@@ -148,6 +148,10 @@ fn every_form_prints_from_the_demo_office_and_reads_back() {
         let title: String = p.title.chars().filter(|c| !c.is_whitespace()).collect();
         assert!(text.contains(&title), "{}: title {title} not in\n{text}", kind.name());
         assert!(text.contains("城关镇司法所"), "{}: the office", kind.name());
+        // Choices print as the app shows them, never as their codes.
+        for code in ["in_person", "phone", "video", "written", "present", "absent_"] {
+            assert!(!text.contains(code), "{}: the code {code} is printed:\n{text}", kind.name());
+        }
         printed += 1;
     }
     assert_eq!(printed, 11);
@@ -275,6 +279,12 @@ fn the_dossier_lists_each_document_on_its_real_page_and_minors_are_restricted() 
     // A record without a form of its own shows who entered it and when, by name, and none of
     // its bookkeeping fields (ids, timestamps) as unlabelled rows.
     let all = pages.join("\n");
+    // Group records (study, public welfare) name only this subject: the others who took part
+    // are not in this file's business (社区矫正法 Art 4, Art 54 for minors).
+    assert!(all.contains("公益活动记录") || all.contains("集中教育学习记录"), "the file has group records");
+    for other in subjects.iter().filter(|o| o.id != adult.id && o.name.chars().count() >= 3) {
+        assert!(!all.contains(&other.name), "{} appears in {}'s dossier", other.name, adult.name);
+    }
     assert!(all.contains("登记人") && all.contains("登记时间"), "generic records carry their 登记 row");
     assert!(!all.contains("该项"), "a field without a printed label leaked into the dossier");
     if let Some(minor) = subjects.iter().find(|s| s.is_minor_case) {

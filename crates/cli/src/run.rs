@@ -345,6 +345,10 @@ pub fn run(cli: Cli) -> R<()> {
             let mut core = login(&cli)?;
             let v = core.verify_leave_certificate(text)?;
             out(&cli, &v, print::certificate);
+            if !v.genuine {
+                // A script must not take a certificate that does not match for a good one.
+                return Err(AppError::refused("text", "certificate.not_genuine", v.message.clone()));
+            }
         }
         Cmd::Backup { dest } => {
             let mut core = login(&cli)?;
@@ -441,10 +445,11 @@ pub fn run(cli: Cli) -> R<()> {
 /// (`JIAOWU_PRINT_DIR`, else the current directory) beside, never over, earlier prints.
 fn write_print(to: Option<&std::path::Path>, name: &str, bytes: &[u8]) -> R<PathBuf> {
     match to {
+        // Never over an earlier print, here either: a second `-o 档案.pdf` becomes 档案（2）.pdf.
         Some(p) => {
-            std::fs::write(p, bytes)
-                .map_err(|e| AppError::refused("out", "cli.write", jiaowu_app::zh::io_error(&e.to_string())))?;
-            Ok(p.to_path_buf())
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| name.to_string());
+            let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+            jiaowu_app::printing::save_print(dir, &name, bytes)
         }
         None => {
             jiaowu_app::printing::save_print(&jiaowu_app::printing::print_dir_or(|| PathBuf::from(".")), name, bytes)

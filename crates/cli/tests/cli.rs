@@ -211,6 +211,15 @@ fn a_talk_names_its_recorder_and_prints_land_in_the_print_folder_by_subject_name
         ["李四-社区矫正对象个别谈话记录-20261123.pdf", "李四-社区矫正对象个别谈话记录-20261123（2）.pdf"],
         "the second print stands beside the first"
     );
+    // Named with -o, a second print does not replace the first either.
+    let named = o.dir.path().join("谈话.pdf");
+    for _ in 0..2 {
+        ok(&o.db, &["form", "talk", id, "-o", named.to_str().unwrap()]);
+    }
+    assert!(named.exists() && o.dir.path().join("谈话（2）.pdf").exists());
+    // A certificate text that matches no record is said so, and the exit says so too.
+    let v = run(&o.db, &["verify-certificate", "JWT-WCZM:1|not-a-leave"]);
+    assert_ne!(v.status.code(), Some(0), "{}", String::from_utf8_lossy(&v.stdout));
     // Two of the same name: the clerk is asked for the ID number.
     add_subject(&o.db, "李四", "13012319800101003");
     let two = run(&o.db, &["subject", "show", "李四"]);

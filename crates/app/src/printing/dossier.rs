@@ -124,7 +124,7 @@ impl Core {
             }
             None => self.dossier_order()?.sections.into_iter().map(|s| s.section).collect(),
         };
-        let look = Lookups::new(self.store.staff_names()?);
+        let look = Lookups::for_subject(self.store.staff_names()?, s.id);
         let names = &look.names;
         let mut docs = Vec::new();
         for section in &order {

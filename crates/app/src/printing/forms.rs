@@ -62,11 +62,12 @@ impl Core {
             FormKind::StudySignIn | FormKind::StudyRecord => {
                 let (session, _) = self.store.record::<StudySession>(id)?;
                 let rows = self.attendance_rows(&session, look)?;
-                return Ok((study(kind, &office, &session, rows), files, None));
+                return Ok((study(kind, &office, &session, rows, look.only), files, None));
             }
             FormKind::ServiceRecord => {
                 let (a, _) = self.store.record::<ServiceActivity>(id)?;
                 let rows = self.participant_rows(&a, look)?;
+                let rows = rows.into_iter().filter(|(s, _)| look.only.is_none_or(|only| s.id == only)).collect();
                 return Ok((service(&office, &a, rows), files, None));
             }
             FormKind::SanctionApproval => {
@@ -302,6 +303,20 @@ fn leave_certificate(office: &str, county: &str, s: &Subject, l: &LeaveView) -> 
     f
 }
 
+/// Days back later than due (实施办法 Art 28): counted to the return when there was one, to
+/// today while still away.
+fn overdue_days(l: &LeaveView, back: Option<&LeaveEvent>) -> String {
+    let late = match back {
+        Some(b) => (b.event_date - l.due_back).num_days(),
+        None => l.days_overdue.unwrap_or(0),
+    };
+    if late > 0 {
+        format!("{late}天")
+    } else {
+        "无".into()
+    }
+}
+
 /// 销假记录.
 fn leave_return(office: &str, s: &Subject, l: &LeaveView) -> Form {
     let r = &l.leave;
@@ -318,8 +333,8 @@ fn leave_return(office: &str, s: &Subject, l: &LeaveView) -> Form {
         ("实际返回日期", back.map(|e| cn_date(e.event_date)).unwrap_or_default()),
     ])
     .row(&[
-        ("销假方式", back.and_then(|e| e.method.clone()).unwrap_or_default()),
-        ("逾期天数", l.days_overdue.map(|d| format!("{d}天")).unwrap_or_else(|| "无".into())),
+        ("销假方式", back.and_then(|e| e.method.as_deref()).map(|m| label("report_method", m)).unwrap_or_default()),
+        ("逾期天数", overdue_days(l, back)),
     ])
     .block("外出期间情况", back.and_then(|e| e.note.clone()).unwrap_or_default(), 4)
     .opinion("司法所意见", "", "经办人签名", false, back.map(|e| cn_date(e.event_date)));
@@ -369,8 +384,16 @@ fn talk(office: &str, s: &Subject, t: &Talk) -> Form {
     f
 }
 
-fn study(kind: FormKind, office: &str, x: &StudySession, rows: Vec<(Subject, StudyAttendance)>) -> Form {
-    let time = time_range(&x.start_time, &x.end_time, format!("{}分钟", x.minutes));
+/// `only`: in a subject's dossier, the one subject the record may name (the counts stay the
+/// session's).
+fn study(
+    kind: FormKind,
+    office: &str,
+    x: &StudySession,
+    rows: Vec<(Subject, StudyAttendance)>,
+    only: Option<SubjectId>,
+) -> Form {
+    let time = time_range(&x.start_time, &x.end_time, format!("共{}小时", zh::hours(x.minutes)));
     if kind == FormKind::StudySignIn {
         let mut f = Form::new("study_sign_in", "社区矫正对象集中教育学习签到表", office);
         f.row(&[("日期", cn_date(x.session_date)), ("时间", time), ("地点", x.place.clone())])
@@ -401,7 +424,7 @@ fn study(kind: FormKind, office: &str, x: &StudySession, rows: Vec<(Subject, Stu
     let present = rows.iter().filter(|(_, a)| a.attendance == Attendance::Present).count();
     let absent: Vec<String> = rows
         .iter()
-        .filter(|(_, a)| a.attendance != Attendance::Present)
+        .filter(|(s, a)| a.attendance != Attendance::Present && only.is_none_or(|only| s.id == only))
         .map(|(s, a)| format!("{}（{}）", s.name, label("attendance", a.attendance)))
         .collect();
     f.row(&[("日期", cn_date(x.session_date)), ("时间", time), ("形式", label("study_mode", x.mode))])
@@ -409,7 +432,7 @@ fn study(kind: FormKind, office: &str, x: &StudySession, rows: Vec<(Subject, Stu
         .row(&[
             ("应到人数", rows.len().to_string()),
             ("实到人数", present.to_string()),
-            ("学习时长", zh::hours(x.minutes)),
+            ("学习时长", format!("{}小时", zh::hours(x.minutes))),
         ])
         .row(&[("缺席人员", absent.join("、"))])
         .block("学习主题", x.topic.clone(), 1)
@@ -420,7 +443,7 @@ fn study(kind: FormKind, office: &str, x: &StudySession, rows: Vec<(Subject, Stu
 
 fn service(office: &str, a: &ServiceActivity, rows: Vec<(Subject, ServiceParticipation)>) -> Form {
     let mut f = Form::new("service_record", "社区矫正对象公益活动记录", office);
-    let time = time_range(&a.start_time, &a.end_time, zh::hours(a.minutes));
+    let time = time_range(&a.start_time, &a.end_time, format!("共{}小时", zh::hours(a.minutes)));
     f.row(&[("日期", cn_date(a.activity_date)), ("时间", time), ("地点", a.place.clone())])
         .row(&[("活动内容", a.content.clone()), ("现场负责人", a.supervisor.clone())]);
     let rows = rows
@@ -437,7 +460,7 @@ fn service(office: &str, a: &ServiceActivity, rows: Vec<(Subject, ServicePartici
             ]
         })
         .collect();
-    f.table(&["序号", "姓名", "计入时长", "表现", "免除/减少原因", "本人签名"], rows);
+    f.table(&["序号", "姓名", "计入时长（小时）", "表现", "免除/减少原因", "本人签名"], rows);
     f.sign(&["记录人", "负责人"]);
     f.footnote = Some("依据《社区矫正法》第四十二条、《社区矫正法实施办法》第四十四条：根据社区矫正对象的劳动能力、健康状况等组织参加公益活动。".into());
     f

@@ -223,11 +223,23 @@ fn file_safe(name: &str) -> String {
 pub(super) struct Lookups {
     pub(super) names: std::collections::HashMap<String, String>,
     subjects: std::cell::RefCell<std::collections::HashMap<jiaowu_domain::ids::SubjectId, jiaowu_store::Subject>>,
+    /// In one subject's dossier, the only subject a group record (study, public welfare) may
+    /// name: the others in the group are not in this file's business (社区矫正法 Art 4: their
+    /// personal information is protected; Art 54 for minors).
+    pub(super) only: Option<jiaowu_domain::ids::SubjectId>,
 }
 
 impl Lookups {
     pub(super) fn new(names: std::collections::HashMap<String, String>) -> Self {
-        Lookups { names, subjects: Default::default() }
+        Lookups { names, subjects: Default::default(), only: None }
+    }
+
+    /// As `new`, for the dossier of `subject`.
+    pub(super) fn for_subject(
+        names: std::collections::HashMap<String, String>,
+        subject: jiaowu_domain::ids::SubjectId,
+    ) -> Self {
+        Lookups { only: Some(subject), ..Lookups::new(names) }
     }
 
     /// Subject `id`, read from the store once per print; `None` if it is not there.
