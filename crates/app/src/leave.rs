@@ -625,8 +625,8 @@ impl Core {
         let state = self.fold(me, &others, term);
         // Only a leave still waiting on a decision asks who may take it (reading the office's
         // delegation then, not for every leave a dossier prints).
-        let decides = state == LeaveState::Submitted
-            && self.office_decides(me, state, &others, term, self.leave_delegated()?);
+        let decides =
+            state == LeaveState::Submitted && self.office_decides(me, state, &others, term, self.leave_delegated()?);
         Ok(self.view_of(me, &s.name, state, decides))
     }
 

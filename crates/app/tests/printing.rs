@@ -287,6 +287,17 @@ fn the_dossier_lists_each_document_on_its_real_page_and_minors_are_restricted() 
     }
     assert!(all.contains("登记人") && all.contains("登记时间"), "generic records carry their 登记 row");
     assert!(!all.contains("该项"), "a field without a printed label leaked into the dossier");
+    // 期满解除矫正 is filed under 解除矫正, the last section, not with the intake's 报到
+    // (domain.md §19): in the 目录 it follows every 走访 and 报告 row.
+    let released = subjects.iter().find(|s| s.status_label == "已解除矫正").expect("the demo has a released subject");
+    let p = core
+        .print_dossier(DossierRequest { subject_id: released.id, order: None, purpose: None, preview: false })
+        .unwrap();
+    let pages = text_of(&p.pdf);
+    let first_doc = pages.iter().position(|t| t.contains("填表单位")).unwrap();
+    let toc = pages[1..first_doc].join("");
+    let release = toc.find("期满解除矫正").expect("a release event in the 目录");
+    assert!(toc.rfind("报告记录").is_none_or(|r| r < release), "{toc}");
     if let Some(minor) = subjects.iter().find(|s| s.is_minor_case) {
         let e = core
             .print_dossier(DossierRequest { subject_id: minor.id, order: None, purpose: None, preview: false })

@@ -549,7 +549,11 @@ fn subject_cmd(cli: &Cli, s: &SubjectCmd) -> R<()> {
                         education: None,
                         crime: req(&a.crime, "crime")?,
                         original_sentence: req(&a.sentence, "original_sentence")?,
-                        sentence_type: parse_enum("sentence_type", "sentence_type", &req(&a.sentence_type, "sentence_type")?)?,
+                        sentence_type: parse_enum(
+                            "sentence_type",
+                            "sentence_type",
+                            &req(&a.sentence_type, "sentence_type")?,
+                        )?,
                         term_start: a.term_start.ok_or_else(|| jiaowu_app::zh::required("term_start"))?,
                         term_end: a.term_end.ok_or_else(|| jiaowu_app::zh::required("term_end"))?,
                         judgment_effective: a.judgment_effective,
@@ -775,7 +779,11 @@ fn leave(cli: &Cli, args: &LeaveArgs) -> R<()> {
         )?,
         LeaveCmd::Return { leave, date, method, summary } => step(
             leave,
-            LeaveStep::Return { date: *date, method: parse_enum("method", "report_method", method)?, summary: summary.clone() },
+            LeaveStep::Return {
+                date: *date,
+                method: parse_enum("method", "report_method", method)?,
+                summary: summary.clone(),
+            },
         )?,
         LeaveCmd::Recall { leave, date, reason } => {
             step(leave, LeaveStep::Recall { date: *date, reason: reason.clone() })?

@@ -260,7 +260,20 @@ fn choices_are_taken_in_chinese_and_a_wrong_one_lists_them() {
     let report = |method: &str| {
         run(
             &o.db,
-            &["record", "report", "--subject", &s, "--date", "2026-11-20", "--method", method, "--received-by", "李干事", "--content", "本周在家"],
+            &[
+                "record",
+                "report",
+                "--subject",
+                &s,
+                "--date",
+                "2026-11-20",
+                "--method",
+                method,
+                "--received-by",
+                "李干事",
+                "--content",
+                "本周在家",
+            ],
         )
     };
     for method in ["电话报告", "phone"] {
@@ -270,7 +283,10 @@ fn choices_are_taken_in_chinese_and_a_wrong_one_lists_them() {
     let r = report("飞鸽传书");
     assert_ne!(r.status.code(), Some(0));
     let err = String::from_utf8_lossy(&r.stderr);
-    assert!(err.contains("飞鸽传书") && err.contains("电话报告（phone）") && err.contains("当面报告（in_person）"), "{err}");
+    assert!(
+        err.contains("飞鸽传书") && err.contains("电话报告（phone）") && err.contains("当面报告（in_person）"),
+        "{err}"
+    );
     let help = ok(&o.db, &["record", "report", "--help"]);
     assert!(help.contains("书面报告（written）"), "{help}");
     // The month's duties, all of them, asked for in Chinese.

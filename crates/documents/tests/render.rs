@@ -201,7 +201,14 @@ fn rows_of_known_height_lay_out_as_measured_rows() {
             vec![
                 vec!["1".into(), "张三".into(), "09:00".into(), "11:00".into(), String::new(), String::new()],
                 vec!["2".into(), "王𪚥".into(), "09:05".into(), "11:00".into(), String::new(), String::new()],
-                vec!["3".into(), "李四".into(), "09:10".into(), "11:00".into(), String::new(), "因病请假，由家属代为说明".into()],
+                vec![
+                    "3".into(),
+                    "李四".into(),
+                    "09:10".into(),
+                    "11:00".into(),
+                    String::new(),
+                    "因病请假，由家属代为说明".into(),
+                ],
                 vec!["4".into(), "赵五".into(), String::new(), String::new(), String::new(), String::new()],
             ],
         );

@@ -222,7 +222,10 @@ impl Core {
                     s.reported_on.unwrap_or(s.term_start),
                     office.clone(),
                 )?);
-                for e in current(self.store.records_of::<SubjectEvent>(sid)?) {
+                for e in current(self.store.records_of::<SubjectEvent>(sid)?)
+                    .into_iter()
+                    .filter(|e| !ends_correction(e.kind))
+                {
                     generic(&mut out, zh::subject_event(e.kind), e.event_date, &e);
                 }
                 for p in current(self.store.records_of::<CorrectionPlan>(sid)?) {
@@ -258,13 +261,7 @@ impl Core {
                         office.clone(),
                     )?);
                     if l.events.iter().any(|e| e.kind == jiaowu_domain::leave::LeaveEventKind::Return) {
-                        out.push(self.form_doc(
-                            look,
-                            FormKind::LeaveReturn,
-                            l.leave.id,
-                            l.due_back,
-                            office.clone(),
-                        )?);
+                        out.push(self.form_doc(look, FormKind::LeaveReturn, l.leave.id, l.due_back, office.clone())?);
                     }
                 }
             }
@@ -303,6 +300,11 @@ impl Core {
                 }
             }
             Section::Release => {
+                for e in
+                    current(self.store.records_of::<SubjectEvent>(sid)?).into_iter().filter(|e| ends_correction(e.kind))
+                {
+                    generic(&mut out, zh::subject_event(e.kind), e.event_date, &e);
+                }
                 for r in current(self.store.records_of::<ReleaseStep>(sid)?) {
                     generic(&mut out, &label("release_step_kind", r.kind), r.done_on, &r);
                 }
@@ -496,4 +498,14 @@ fn changed(old: &serde_json::Value, new: &serde_json::Value) -> (String, String)
         }
     }
     (before.join("；"), after.join("；"))
+}
+
+/// Events that end the correction (解除、终止: 社区矫正法 ch. 6) are filed under 解除矫正 with
+/// the release steps, not with the intake's 报到 and 宣告.
+fn ends_correction(kind: SubjectEventKind) -> bool {
+    use SubjectEventKind as K;
+    matches!(
+        kind,
+        K::ReleasedExpiry | K::ReleasedAmnesty | K::RevokedProbation | K::RevokedParole | K::ReturnedToPrison | K::Died
+    )
 }
