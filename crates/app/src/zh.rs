@@ -193,6 +193,13 @@ pub const STAT_ACTS: &str = "本期监管与奖惩（人次/人）";
 pub fn act_count(events: u32, subjects: u32) -> String {
     format!("{events} 人次 / {subjects} 人")
 }
+/// The ledger's rows for one kind of act: how many times, how many people.
+pub fn ledger_per_events(label: &str) -> String {
+    format!("{label}（人次）")
+}
+pub fn ledger_per_subjects(label: &str) -> String {
+    format!("{label}（人）")
+}
 
 pub fn event_kind(k: jiaowu_domain::statistics::EventKind) -> String {
     use jiaowu_domain::statistics::{EventKind as K, LeaveAuthority as A};

@@ -328,12 +328,24 @@ fn ledger_cells_equal_the_statistics_of_the_store() {
     let sheet = book.worksheet_range("统计").unwrap();
     let cells: Vec<(String, String)> = sheet.rows().skip(2).map(|r| (r[1].to_string(), r[2].to_string())).collect();
     let mut compared = 0;
+    let cell =
+        |label: &str| cells.iter().find(|(l, _)| l == label).unwrap_or_else(|| panic!("{label} missing")).1.clone();
     for sec in &stats.sections {
         for row in &sec.rows {
-            let cell = cells.iter().find(|(l, _)| l == &row.label).unwrap_or_else(|| panic!("{} missing", row.label));
-            assert_eq!(cell.1, row.value, "{}", row.label);
+            // A row of acts ("12 人次 / 5 人") is two numbers in the sheet.
+            match row.value.strip_suffix(" 人").and_then(|v| v.split_once(" 人次 / ")) {
+                Some((events, people)) => {
+                    assert_eq!(cell(&format!("{}（人次）", row.label)), events, "{}", row.label);
+                    assert_eq!(cell(&format!("{}（人）", row.label)), people, "{}", row.label);
+                }
+                None => assert_eq!(cell(&row.label), row.value, "{}", row.label),
+            }
             compared += 1;
         }
+    }
+    // Every figure is a number the sheet can sum, not text.
+    for r in sheet.rows().skip(2) {
+        assert!(matches!(r[2], calamine::Data::Float(_) | calamine::Data::Int(_)), "{:?} is not a number", r);
     }
     assert!(compared > 20, "{compared}");
     let visits = book.worksheet_range("走访").unwrap().rows().count() - 2;

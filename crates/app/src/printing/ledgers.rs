@@ -112,10 +112,21 @@ impl Core {
             })
             .collect();
         let mut stat_rows = Vec::new();
+        // Numbers as numbers, so the sheet sums them: "12 人次 / 5 人" (zh::act_count) as two
+        // rows, hours with their decimals.
         for sec in &stats.sections {
             for r in &sec.rows {
-                let value: Cell = r.value.parse::<i64>().map(Cell::from).unwrap_or_else(|_| r.value.clone().into());
-                stat_rows.push(vec![sec.title.into(), r.label.clone().into(), value]);
+                let mut push = |label: String, value: Cell| stat_rows.push(vec![sec.title.into(), label.into(), value]);
+                match acts(&r.value) {
+                    Some((events, subjects)) => {
+                        push(zh::ledger_per_events(&r.label), f64::from(events).into());
+                        push(zh::ledger_per_subjects(&r.label), f64::from(subjects).into());
+                    }
+                    None => push(
+                        r.label.clone(),
+                        r.value.parse::<f64>().map(Cell::from).unwrap_or_else(|_| r.value.clone().into()),
+                    ),
+                }
             }
         }
         let sheet = |name: &str, columns: &[&str], rows: Vec<Vec<Cell>>| Sheet {
@@ -164,6 +175,12 @@ fn dated_rows(items: impl Iterator<Item = (NaiveDate, String, String, Vec<Cell>)
             row
         })
         .collect()
+}
+
+/// The two counts of a row of acts ("12 人次 / 5 人").
+fn acts(value: &str) -> Option<(u32, u32)> {
+    let (events, subjects) = value.strip_suffix(" 人")?.split_once(" 人次 / ")?;
+    Some((events.parse().ok()?, subjects.parse().ok()?))
 }
 
 /// Credited minutes as the hours the ledgers count in.
