@@ -108,17 +108,7 @@ impl Caseload {
     /// Class changes the county approved: `(from date, class)`, oldest first, starting with the
     /// class the subject had before the first change.
     pub fn class_history(&self, s: &Subject) -> Vec<(NaiveDate, SupervisionClass)> {
-        let mut changes: Vec<(NaiveDate, &ClassChange)> = self
-            .class_changes
-            .iter()
-            .filter(|c| c.subject_id == s.id)
-            .filter_map(|c| self.approved(DecisionTarget::ClassChanges, c.id).map(|d| (d.decision_date, c)))
-            .collect();
-        changes.sort_by_key(|(d, _)| *d);
-        let Some((_, first)) = changes.first() else { return Vec::new() };
-        let mut h = vec![(s.term_start, first.old_class)];
-        h.extend(changes.iter().map(|(d, c)| (*d, c.new_class)));
-        h
+        class_history(s, &self.class_changes, &self.decisions)
     }
 
     /// Periods in custody from 羁押/羁押结束 events (社区矫正法 Art 32).
@@ -165,4 +155,26 @@ impl Caseload {
             .map(|l| DateRange::new(l.leave.start_date, l.due_back.max(l.leave.start_date)))
             .collect()
     }
+}
+
+/// Class changes the county approved among `changes` and `decisions`: `(from date, class)`,
+/// oldest first, starting with the class the subject had before the first change.
+pub(crate) fn class_history(
+    s: &Subject,
+    changes: &[ClassChange],
+    decisions: &[Decision],
+) -> Vec<(NaiveDate, SupervisionClass)> {
+    let approved = |id| {
+        decisions.iter().find(|d| d.target_table == DecisionTarget::ClassChanges && d.target_id == id && d.approve)
+    };
+    let mut changes: Vec<(NaiveDate, &ClassChange)> = changes
+        .iter()
+        .filter(|c| c.subject_id == s.id)
+        .filter_map(|c| approved(c.id).map(|d| (d.decision_date, c)))
+        .collect();
+    changes.sort_by_key(|(d, _)| *d);
+    let Some((_, first)) = changes.first() else { return Vec::new() };
+    let mut h = vec![(s.term_start, first.old_class)];
+    h.extend(changes.iter().map(|(d, c)| (*d, c.new_class)));
+    h
 }

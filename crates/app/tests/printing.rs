@@ -351,3 +351,39 @@ fn ledger_cells_equal_the_statistics_of_the_store() {
     let visits = book.worksheet_range("走访").unwrap().rows().count() - 2;
     assert_eq!(visits as u64, stats.ledger.work.visits as u64, "one ledger row per visit in the period");
 }
+
+/// A 月度考核表 prints the class the subject was under in the month assessed, not today's
+/// (the county classifies and reclassifies: 实施办法 Art 21, 社区矫正法 Art 24).
+#[test]
+fn an_assessment_before_a_class_change_prints_the_class_of_its_month() {
+    use jiaowu_app::store::{Assessment, ClassChange, Decision, DecisionTarget};
+    let (dir, mut core) = demo();
+    let store = reader(&dir);
+    let decisions = store.all_records::<Decision>().unwrap();
+    let label = |c| match serde_json::to_value(c).unwrap().as_str().unwrap() {
+        "strict" => "严管",
+        "ordinary" => "普管",
+        _ => "宽管",
+    };
+    let mut checked = 0;
+    for change in store.all_records::<ClassChange>().unwrap() {
+        let Some(d) = decisions
+            .iter()
+            .find(|d| d.target_table == DecisionTarget::ClassChanges && d.target_id == change.id && d.approve)
+        else {
+            continue;
+        };
+        let before = store
+            .records_of::<Assessment>(change.subject_id)
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.period_end < change.proposed_on.min(d.decision_date))
+            .max_by_key(|a| a.period_end);
+        let Some(a) = before else { continue };
+        let p = core.print_form(FormRequest { kind: FormKind::MonthlyAssessment, id: a.id, preview: false }).unwrap();
+        let text = text_of(&p.pdf).join("");
+        assert!(text.contains(&format!("管理等级{}", label(change.old_class))), "{text}");
+        checked += 1;
+    }
+    assert!(checked > 0, "the demo has an assessment before a class change");
+}

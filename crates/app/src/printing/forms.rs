@@ -79,7 +79,14 @@ impl Core {
             FormKind::MonthlyAssessment => {
                 let (a, _) = self.store.record::<Assessment>(id)?;
                 let s = self.subject_in_office(a.subject_id)?;
-                (assessment(&office, &s, &a), s.id)
+                // The class the subject was under in the period, not today's.
+                let history = crate::caseload::class_history(
+                    &s,
+                    &self.store.records_of::<ClassChange>(s.id)?,
+                    &self.store.records_of::<Decision>(s.id)?,
+                );
+                let class = jiaowu_domain::obligations::class_on(&history, s.class, a.period_start);
+                (assessment(&office, &s, &a, class), s.id)
             }
         };
         Ok((form, files, Some(subject.to_string())))
@@ -493,12 +500,12 @@ fn sanction(office: &str, s: &Subject, x: &Sanction, d: Option<&Decision>) -> Fo
     f
 }
 
-fn assessment(office: &str, s: &Subject, a: &Assessment) -> Form {
+fn assessment(office: &str, s: &Subject, a: &Assessment, class: jiaowu_domain::SupervisionClass) -> Form {
     let mut f = Form::new("monthly_assessment", "社区矫正对象月度考核表", office);
     header(&mut f, s);
     f.row(&[
         ("考核期间", format!("{}至{}", cn_date(a.period_start), cn_date(a.period_end))),
-        ("管理等级", label("class", s.class)),
+        ("管理等级", label("class", class)),
     ])
     .row(&[
         ("考核得分", a.score.map(|x| x.to_string()).unwrap_or_default()),
