@@ -331,20 +331,19 @@ fn leave_return(office: &str, s: &Subject, l: &LeaveView) -> Form {
     header(&mut f, s);
     let depart = event(l, &[K::Depart]);
     let back = event(l, &[K::Return]);
-    f.row(&[
-        ("批准外出期间", format!("{}至{}", cn_date(r.start_date), cn_date(r.end_date))),
-        ("应返回日期", cn_date(l.due_back)),
-    ])
-    .row(&[
-        ("实际离开日期", depart.map(|e| cn_date(e.event_date)).unwrap_or_default()),
-        ("实际返回日期", back.map(|e| cn_date(e.event_date)).unwrap_or_default()),
-    ])
-    .row(&[
-        ("销假方式", back.and_then(|e| e.method.as_deref()).map(|m| label("report_method", m)).unwrap_or_default()),
-        ("逾期天数", overdue_days(l, back)),
-    ])
-    .block("外出期间情况", back.and_then(|e| e.note.clone()).unwrap_or_default(), 4)
-    .opinion("司法所意见", "", "经办人签名", false, back.map(|e| cn_date(e.event_date)));
+    // A period of two dates has a row of its own (in a pair's half row it wraps).
+    f.row(&[("批准外出期间", format!("{}至{}", cn_date(r.start_date), cn_date(r.end_date)))])
+        .row(&[("应返回日期", cn_date(l.due_back)), ("逾期天数", overdue_days(l, back))])
+        .row(&[
+            ("实际离开日期", depart.map(|e| cn_date(e.event_date)).unwrap_or_default()),
+            ("实际返回日期", back.map(|e| cn_date(e.event_date)).unwrap_or_default()),
+        ])
+        .row(&[(
+            "销假方式",
+            back.and_then(|e| e.method.as_deref()).map(|m| label("report_method", m)).unwrap_or_default(),
+        )])
+        .block("外出期间情况", back.and_then(|e| e.note.clone()).unwrap_or_default(), 4)
+        .opinion("司法所意见", "", "经办人签名", false, back.map(|e| cn_date(e.event_date)));
     f.footnote = Some(
         "依据《社区矫正法实施办法》第二十八条：外出期满应及时返回，向执行地县级社区矫正机构或司法所报告（销假）。"
             .into(),
@@ -443,7 +442,7 @@ fn study(
         ])
         .row(&[("缺席人员", absent.join("、"))])
         .block("学习主题", x.topic.clone(), 1)
-        .block("学习内容及效果", opt(&x.summary), 6)
+        .block("内容及效果", opt(&x.summary), 6)
         .sign(&["记录人", "负责人"]);
     f
 }
@@ -503,18 +502,17 @@ fn sanction(office: &str, s: &Subject, x: &Sanction, d: Option<&Decision>) -> Fo
 fn assessment(office: &str, s: &Subject, a: &Assessment, class: jiaowu_domain::SupervisionClass) -> Form {
     let mut f = Form::new("monthly_assessment", "社区矫正对象月度考核表", office);
     header(&mut f, s);
-    f.row(&[
-        ("考核期间", format!("{}至{}", cn_date(a.period_start), cn_date(a.period_end))),
-        ("管理等级", label("class", class)),
-    ])
-    .row(&[
-        ("考核得分", a.score.map(|x| x.to_string()).unwrap_or_default()),
-        ("考核结果", label("grade", a.grade)),
-        ("考核人", a.reviewer.clone()),
-    ])
-    .block("考核项目及情况", a.items.clone(), 8)
-    .opinion("司法所意见", "", "负责人签名", true, None)
-    .sign(&["社区矫正对象"]);
+    // A period of two dates has a row of its own (in a pair's half row it wraps).
+    f.row(&[("考核期间", format!("{}至{}", cn_date(a.period_start), cn_date(a.period_end)))])
+        .row(&[
+            ("管理等级", label("class", class)),
+            ("考核得分", a.score.map(|x| x.to_string()).unwrap_or_default()),
+            ("考核结果", label("grade", a.grade)),
+        ])
+        .row(&[("考核人", a.reviewer.clone())])
+        .block("考核情况", a.items.clone(), 8)
+        .opinion("司法所意见", "", "负责人签名", true, None)
+        .sign(&["社区矫正对象"]);
     f.footnote = Some("依据《社区矫正法》第二十八条（考核奖惩）、《社区矫正法实施办法》第三十三条。".into());
     f
 }
