@@ -478,6 +478,27 @@ fn field_label(k: &str) -> &'static str {
         "counsellor" => "辅导人",
         "summary" => "概要",
         "done_on" => "日期",
+        "start_time" => "开始时间",
+        "end_time" => "结束时间",
+        "place_type" => "走访地点类别",
+        "address" => "地址",
+        "visitors" => "走访人员",
+        "interviewees" => "走访对象",
+        "subject_present" => "本人在场",
+        "problems" => "存在的问题",
+        "place" => "地点",
+        "talk_type" => "谈话类型",
+        "talkers" => "谈话人",
+        "note_taker" => "记录人",
+        "period_start" => "考核起日",
+        "period_end" => "考核止日",
+        "grade" => "考核结果",
+        "score" => "考核得分",
+        "items" => "考核情况",
+        "reviewer" => "考核人",
+        "facts" => "事实",
+        "evidence" => "证据",
+        "legal_basis" => "依据",
         other => zh::field(other),
     }
 }
@@ -508,4 +529,35 @@ fn ends_correction(kind: SubjectEventKind) -> bool {
         kind,
         K::ReleasedExpiry | K::ReleasedAmnesty | K::RevokedProbation | K::RevokedParole | K::ReturnedToPrison | K::Died
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every field a correction can change is named on the 备考表 (no "该项：…"): each kind of
+    /// record the 备考表 lists, as the demo office writes them.
+    #[test]
+    fn every_corrected_field_has_a_printed_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut core = crate::testing::office(dir.path(), crate::testing::day(2026, 11, 23), true);
+        core.seed_demo(&crate::demo::DemoSpec { seed: 7, subjects: 12, years: 1 }).unwrap();
+        let mut unnamed = Vec::new();
+        let mut check = |kind: &str, json: Option<serde_json::Value>| {
+            let json = json.unwrap_or_else(|| panic!("the demo has no {kind}"));
+            for k in json.as_object().unwrap().keys().filter(|k| !HIDDEN.contains(&k.as_str())) {
+                if field_label(k) == zh::field("no such field") {
+                    unnamed.push(format!("{kind}.{k}"));
+                }
+            }
+        };
+        macro_rules! each {
+            ($($t:ty),*) => {$(
+                let first = core.store.all_records::<$t>().unwrap().into_iter().next();
+                check(stringify!($t), first.map(|r| serde_json::to_value(r).unwrap()));
+            )*};
+        }
+        each!(Visit, Talk, Report, ItCheck, Assessment, Sanction, CorrectionPlan, HelpRecord, Counselling, ReleaseStep);
+        assert!(unnamed.is_empty(), "printed as 该项: {unnamed:?}");
+    }
 }
