@@ -1561,6 +1561,8 @@ pub fn table_label(table: &str) -> &'static str {
 pub fn print_watermark(who: &str, office: &str, when: &str) -> String {
     format!("{office} {who} {when} 打印")
 }
+/// The mark on a minor's dossier cover and forms.
+pub const PRINT_MINOR_RESTRICTED: &str = "未成年人案件 · 严格保密（《社区矫正法》第五十四条）";
 pub fn print_no_fonts(searched: &str) -> String {
     format!("找不到可用的中文字体，无法生成PDF。请安装仿宋/宋体/黑体或 Noto CJK 字体后重试（已查找：{searched}）。")
 }

@@ -173,6 +173,9 @@ fn every_form_prints_from_the_demo_office_and_reads_back() {
         })
         .unwrap();
     assert!(!minor_form.file_name.contains(&minor.name), "{}", minor_form.file_name);
+    // …and the form says on its face that it is confidential; an adult's does not.
+    assert!(text_of(&minor_form.pdf).join("").contains("严格保密"));
+    assert!(!text_of(&adult_form.pdf).join("").contains("严格保密"));
 }
 
 #[test]

@@ -23,6 +23,9 @@ pub struct Form {
     /// Printed by whom and when (only on a form printed alone; a dossier has its own).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub watermark: Option<String>,
+    /// A boxed confidentiality mark above the title (a minor's form), or none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restricted: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

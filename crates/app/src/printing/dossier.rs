@@ -157,7 +157,7 @@ impl Core {
                     ("起止日期".into(), format!("{first}至{last}")),
                     ("保管期限".into(), "定期30年".into()),
                 ],
-                restricted: s.is_minor_case.then(|| "未成年人案件 · 严格保密（《社区矫正法》第五十四条）".to_string()),
+                restricted: s.is_minor_case.then(|| zh::PRINT_MINOR_RESTRICTED.to_string()),
             },
             docs,
             notes: Notes {

@@ -98,7 +98,11 @@ impl Core {
     pub fn print_form(&mut self, req: FormRequest) -> Result<Printed, AppError> {
         let look = Lookups::new(self.store.staff_names()?);
         let (mut form, files, subject) = self.build_form(req.kind, req.id, &look)?;
+        let whose = subject.as_deref().and_then(SubjectId::parse).and_then(|id| self.store.subject(id).ok());
         form.watermark = Some(self.watermark());
+        // A minor's form says on its face that it is confidential (社区矫正法 Art 54), as the
+        // dossier's cover does.
+        form.restricted = whose.as_ref().filter(|s| s.is_minor_case).map(|_| zh::PRINT_MINOR_RESTRICTED.to_string());
         let title = form.title.clone();
         let mut printed = self.typeset(
             Template::Form,
@@ -115,8 +119,8 @@ impl Core {
         )?;
         // A folder of prints is read by file name: whose form it is comes first.
         // A minor's name stays off the file (社区矫正法 Art 54): initials instead.
-        if let Some(s) = subject.and_then(|id| SubjectId::parse(&id)).and_then(|id| self.store.subject(id).ok()) {
-            printed.file_name = format!("{}-{}", file_label(&s), printed.file_name);
+        if let Some(s) = &whose {
+            printed.file_name = format!("{}-{}", file_label(s), printed.file_name);
         }
         Ok(printed)
     }
