@@ -606,7 +606,7 @@ pub struct ObligationsArgs {
     /// 社区矫正对象（姓名或身份证号）
     #[arg(long)]
     pub subject: Option<String>,
-    /// all（全部）、open（待办，含逾期和不足，默认）、overdue（逾期，含不足）
+    /// all（全部）、open（待办，含逾期和不足）、overdue（逾期，含不足）
     #[arg(long, value_enum, default_value = "open", hide_possible_values = true)]
     pub show: Show,
 }

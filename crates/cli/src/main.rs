@@ -86,8 +86,22 @@ fn usage_error(e: clap::Error) -> ! {
         ErrorKind::MissingSubcommand => "no_command",
         _ => "other",
     };
-    // "--dest <DEST>" → "--dest": the placeholder is clap's word, not the clerk's.
-    let bare = |s: String| s.split(' ').filter(|w| !w.starts_with('<')).collect::<Vec<_>>().join(" ");
+    // "--dest <DEST>" → "--dest": an option's value placeholder is clap's word, not the
+    // clerk's. A positional's own placeholder is its only name, and stays.
+    let bare = |s: String| {
+        let mut words: Vec<String> = Vec::new();
+        for w in s.split(' ') {
+            match words.last_mut() {
+                Some(option) if w.starts_with('<') && option.starts_with('-') && !option.ends_with(',') => {
+                    if w.ends_with(',') {
+                        option.push(',');
+                    }
+                }
+                _ => words.push(w.to_string()),
+            }
+        }
+        words.join(" ")
+    };
     let context = |k: ContextKind| e.get(k).map(|v| bare(v.to_string())).unwrap_or_default();
     let arg = match kind {
         "subcommand" => context(ContextKind::InvalidSubcommand),

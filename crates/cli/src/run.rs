@@ -346,8 +346,9 @@ pub fn run(cli: Cli) -> R<()> {
             let v = core.verify_leave_certificate(text)?;
             out(&cli, &v, print::certificate);
             if !v.genuine {
-                // A script must not take a certificate that does not match for a good one.
-                return Err(AppError::refused("text", "certificate.not_genuine", v.message.clone()));
+                // A script must not take a certificate that does not match for a good one: exit 4
+                // (refused), the check above being all there is to say (one JSON document).
+                std::process::exit(AppError::refused("text", "certificate.not_genuine", "").exit_code());
             }
         }
         Cmd::Backup { dest } => {
@@ -445,6 +446,14 @@ pub fn run(cli: Cli) -> R<()> {
 /// (`JIAOWU_PRINT_DIR`, else the current directory) beside, never over, earlier prints.
 fn write_print(to: Option<&std::path::Path>, name: &str, bytes: &[u8]) -> R<PathBuf> {
     match to {
+        // Into a folder, under the print's own name.
+        Some(p) if p.is_dir() => jiaowu_app::printing::save_print(p, name, bytes),
+        // Straight through to what is not a file (-o /dev/stdout).
+        Some(p) if p.exists() && !p.is_file() => {
+            std::fs::write(p, bytes)
+                .map_err(|e| AppError::refused("out", "cli.write", jiaowu_app::zh::io_error(&e.to_string())))?;
+            Ok(p.to_path_buf())
+        }
         // Never over an earlier print, here either: a second `-o 档案.pdf` becomes 档案（2）.pdf.
         Some(p) => {
             let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| name.to_string());

@@ -219,7 +219,10 @@ fn a_talk_names_its_recorder_and_prints_land_in_the_print_folder_by_subject_name
     assert!(named.exists() && o.dir.path().join("谈话（2）.pdf").exists());
     // A certificate text that matches no record is said so, and the exit says so too.
     let v = run(&o.db, &["verify-certificate", "JWT-WCZM:1|not-a-leave"]);
-    assert_ne!(v.status.code(), Some(0), "{}", String::from_utf8_lossy(&v.stdout));
+    assert_eq!(v.status.code(), Some(4), "{}", String::from_utf8_lossy(&v.stdout));
+    // A folder given as -o takes the print under its own name.
+    ok(&o.db, &["form", "talk", id, "-o", o.dir.path().to_str().unwrap()]);
+    assert!(o.dir.path().join("李四-社区矫正对象个别谈话记录-20261123.pdf").exists());
     // Two of the same name: the clerk is asked for the ID number.
     add_subject(&o.db, "李四", "13012319800101003");
     let two = run(&o.db, &["subject", "show", "李四"]);

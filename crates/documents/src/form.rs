@@ -83,8 +83,8 @@ pub struct Qr {
     pub caption: String,
 }
 
-/// The items as the template reads them: each run of grid items as one `{grid}` (see
-/// grid.rs), everything else as itself.
+/// The items as the template reads them: each run of grid items as one `{grid}`, a list table
+/// as `{table}` with its rows' known heights (see grid.rs), everything else as itself.
 fn parts<S: serde::Serializer>(items: &[Item], ser: S) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeSeq;
     #[derive(Serialize)]

@@ -74,22 +74,29 @@ impl Core {
                 let (x, _) = self.store.record::<Sanction>(id)?;
                 let s = self.subject_in_office(x.subject_id)?;
                 let decision = self.store.records_of::<Decision>(s.id)?.into_iter().find(|d| d.target_id == x.id);
-                (sanction(&office, &s, &x, decision.as_ref()), s.id)
+                let class = self.class_on(&s, x.proposed_on)?;
+                (sanction(&office, &s, &x, decision.as_ref(), class), s.id)
             }
             FormKind::MonthlyAssessment => {
                 let (a, _) = self.store.record::<Assessment>(id)?;
                 let s = self.subject_in_office(a.subject_id)?;
-                // The class the subject was under in the period, not today's.
-                let history = crate::caseload::class_history(
-                    &s,
-                    &self.store.records_of::<ClassChange>(s.id)?,
-                    &self.store.records_of::<Decision>(s.id)?,
-                );
-                let class = jiaowu_domain::obligations::class_on(&history, s.class, a.period_start);
+                let class = self.class_on(&s, a.period_start)?;
                 (assessment(&office, &s, &a, class), s.id)
             }
         };
         Ok((form, files, Some(subject.to_string())))
+    }
+
+    /// The class `s` was under on `date`, not today's: from the class changes the county
+    /// approved, as they stand after any correction (实施办法 Art 21).
+    fn class_on(&self, s: &Subject, date: chrono::NaiveDate) -> Result<jiaowu_domain::SupervisionClass, AppError> {
+        use jiaowu_store::queries::current;
+        let history = crate::caseload::class_history(
+            s,
+            &current(self.store.records_of::<ClassChange>(s.id)?),
+            &current(self.store.records_of::<Decision>(s.id)?),
+        );
+        Ok(jiaowu_domain::obligations::class_on(&history, s.class, date))
     }
 
     fn basic_info(&self, s: &Subject) -> Result<Form, AppError> {
@@ -310,12 +317,29 @@ fn leave_certificate(office: &str, county: &str, s: &Subject, l: &LeaveView) -> 
     f
 }
 
-/// Days back later than due (实施办法 Art 28): counted to the return when there was one, to
-/// today while still away.
-fn overdue_days(l: &LeaveView, back: Option<&LeaveEvent>) -> String {
-    let late = match back {
-        Some(b) => (b.event_date - l.due_back).num_days(),
-        None => l.days_overdue.unwrap_or(0),
+/// The last day of a leave with its approved extensions (实施办法 Art 28): an extension counts
+/// once the decision on it approves it.
+fn approved_end(l: &LeaveView) -> chrono::NaiveDate {
+    let (mut asked, mut end) = (None, l.leave.end_date);
+    for e in &l.events {
+        match e.kind {
+            K::RequestExtension => asked = Some(e.new_end.unwrap_or(e.event_date)),
+            K::DecideExtension if e.approve == Some(true) => end = asked.take().unwrap_or(end),
+            K::DecideExtension => asked = None,
+            _ => {}
+        }
+    }
+    end
+}
+
+/// Days back later than due (实施办法 Art 28): to the return when the leave says it was late,
+/// to today while still away.
+fn overdue_days(l: &LeaveView) -> String {
+    use jiaowu_domain::leave::LeaveState as St;
+    let late = match l.state {
+        St::ReturnedLate { on } => (on - approved_end(l)).num_days(),
+        St::Returned { .. } => 0,
+        _ => l.days_overdue.unwrap_or(0),
     };
     if late > 0 {
         format!("{late}天")
@@ -333,7 +357,7 @@ fn leave_return(office: &str, s: &Subject, l: &LeaveView) -> Form {
     let back = event(l, &[K::Return]);
     // A period of two dates has a row of its own (in a pair's half row it wraps).
     f.row(&[("批准外出期间", format!("{}至{}", cn_date(r.start_date), cn_date(r.end_date)))])
-        .row(&[("应返回日期", cn_date(l.due_back)), ("逾期天数", overdue_days(l, back))])
+        .row(&[("应返回日期", cn_date(approved_end(l))), ("逾期天数", overdue_days(l))])
         .row(&[
             ("实际离开日期", depart.map(|e| cn_date(e.event_date)).unwrap_or_default()),
             ("实际返回日期", back.map(|e| cn_date(e.event_date)).unwrap_or_default()),
@@ -406,6 +430,7 @@ fn study(
             .row(&[("学习内容", x.topic.clone()), ("组织人", x.organiser.clone())]);
         let rows = rows
             .iter()
+            .filter(|(s, _)| only.is_none_or(|only| s.id == only))
             .enumerate()
             .map(|(i, (s, a))| {
                 vec![
@@ -473,11 +498,17 @@ fn service(office: &str, a: &ServiceActivity, rows: Vec<(Subject, ServicePartici
 }
 
 /// 训诫/警告（表扬）审批表 (实施办法 Art 34–35: decided by the county on the office's proposal).
-fn sanction(office: &str, s: &Subject, x: &Sanction, d: Option<&Decision>) -> Form {
+fn sanction(
+    office: &str,
+    s: &Subject,
+    x: &Sanction,
+    d: Option<&Decision>,
+    class: jiaowu_domain::SupervisionClass,
+) -> Form {
     let kind = label("sanction_kind", x.kind);
     let mut f = Form::new("sanction_approval", &format!("社区矫正对象{kind}审批表"), office);
     header(&mut f, s);
-    f.row(&[("提请日期", cn_date(x.proposed_on)), ("管理等级", label("class", s.class))])
+    f.row(&[("提请日期", cn_date(x.proposed_on)), ("管理等级", label("class", class))])
         .block("事实及理由", x.facts.clone(), 5)
         .block("证据材料", opt(&x.evidence), 2)
         .block("法律依据", x.legal_basis.clone(), 2)
