@@ -66,6 +66,20 @@ fn pages_of(pdf: &[u8], mode: &str) -> Vec<String> {
         .collect()
 }
 
+/// A leave to 广州市天河区 for `subject`: `(start, end, applied on)`, `(reason kind, reason)`.
+fn leave_form(
+    subject: jiaowu_app::domain::ids::SubjectId,
+    (start, end, applied): (&str, &str, &str),
+    (kind, reason): (&str, &str),
+) -> jiaowu_app::leave::LeaveForm {
+    serde_json::from_value(serde_json::json!({
+        "subject_id": subject, "start_date": start, "end_date": end, "applied_on": applied,
+        "destination_code": "440106", "destination_detail": "广州市天河区", "abroad": false,
+        "reason_kind": kind, "reason_text": reason, "urgent": false
+    }))
+    .unwrap()
+}
+
 fn keep(name: &str, pdf: &[u8]) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/document-artifacts");
     std::fs::create_dir_all(&dir).unwrap();
@@ -199,12 +213,7 @@ fn a_leave_certificate_verifies_against_the_store_and_an_altered_one_does_not() 
         .into_iter()
         .find(|s| s.status_label == "在矫")
         .expect("a subject in correction");
-    let form: jiaowu_app::leave::LeaveForm = serde_json::from_value(serde_json::json!({
-        "subject_id": someone.id, "start_date": "2026-12-20", "end_date": "2026-12-24", "applied_on": "2026-11-23",
-        "destination_code": "440106", "destination_detail": "广州市天河区", "abroad": false,
-        "reason_kind": "medical", "reason_text": "复查", "urgent": false
-    }))
-    .unwrap();
+    let form = leave_form(someone.id, ("2026-12-20", "2026-12-24", "2026-11-23"), ("medical", "复查"));
     let pending = core.submit_leave_request(form).unwrap();
     let e = core
         .print_form(FormRequest { kind: FormKind::LeaveCertificate, id: pending.leave.id, preview: false })
@@ -230,12 +239,7 @@ fn a_leave_certificate_verifies_against_the_store_and_an_altered_one_does_not() 
     assert!(text.contains("电话或视频"), "{text}");
 
     // A leave the county decided prints the county's document number once, after 编号.
-    let form: jiaowu_app::leave::LeaveForm = serde_json::from_value(serde_json::json!({
-        "subject_id": someone.id, "start_date": "2027-01-04", "end_date": "2027-01-15", "applied_on": "2026-11-23",
-        "destination_code": "440106", "destination_detail": "广州市天河区", "abroad": false,
-        "reason_kind": "medical", "reason_text": "住院治疗", "urgent": false
-    }))
-    .unwrap();
+    let form = leave_form(someone.id, ("2027-01-04", "2027-01-15", "2026-11-23"), ("medical", "住院治疗"));
     let long = core.submit_leave_request(form).unwrap().leave.id;
     for step in [
         LeaveStep::OfficeOpinion { text: "情况属实，建议批准".into() },
@@ -404,12 +408,7 @@ fn a_return_within_an_approved_extension_is_on_time() {
     use jiaowu_app::domain::ReportMethod;
     let (_d, mut core) = demo();
     let someone = core.list_subjects("").unwrap().into_iter().find(|s| s.status_label == "在矫").unwrap();
-    let form: jiaowu_app::leave::LeaveForm = serde_json::from_value(serde_json::json!({
-        "subject_id": someone.id, "start_date": "2026-11-06", "end_date": "2026-11-08", "applied_on": "2026-11-02",
-        "destination_code": "440106", "destination_detail": "广州市天河区", "abroad": false,
-        "reason_kind": "family", "reason_text": "探亲", "urgent": false
-    }))
-    .unwrap();
+    let form = leave_form(someone.id, ("2026-11-06", "2026-11-08", "2026-11-02"), ("family", "探亲"));
     let id = core.submit_leave_request(form).unwrap().leave.id;
     let day = |d: &str| Some(d.parse().unwrap());
     for (step, on) in [

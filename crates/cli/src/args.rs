@@ -712,11 +712,5 @@ pub enum SyncCmd {
 /// An option's help: what it is and its choices as the app shows them, each with its code (the
 /// command line takes either; crates/app/src/zh.rs OPTIONS holds both).
 fn choices(what: &str, group: &str) -> String {
-    let listed: Vec<String> = jiaowu_app::options::form_options()
-        .into_iter()
-        .filter(|g| g.name == group)
-        .flat_map(|g| g.choices)
-        .map(|c| format!("{}（{}）", c.label, c.value))
-        .collect();
-    jiaowu_app::zh::cli::choices_help(what, &listed.join("、"))
+    jiaowu_app::zh::cli::choices_help(what, &jiaowu_app::options::options_listed(group))
 }

@@ -63,14 +63,10 @@ fn login(cli: &Cli) -> R<Core> {
 /// A choice of option group `group`, given as its code (`phone`) or as the label the app shows
 /// (`电话`); anything else is refused with every choice listed.
 fn parse_enum<T: DeserializeOwned>(field: &str, group: &str, v: &str) -> R<T> {
+    use jiaowu_app::options::{option_value, options_listed};
     let v = v.trim();
-    let choices: Vec<_> =
-        jiaowu_app::options::form_options().into_iter().filter(|g| g.name == group).flat_map(|g| g.choices).collect();
-    let code = choices.iter().find(|c| c.label == v).map_or_else(|| v.replace('-', "_"), |c| c.value.to_string());
-    serde_json::from_value(serde_json::Value::String(code)).map_err(|_| {
-        let listed: Vec<String> = choices.iter().map(|c| format!("{}（{}）", c.label, c.value)).collect();
-        AppError::invalid(field, "cli.enum", t::bad_choice(field, v, &listed.join("、")))
-    })
+    serde_json::from_value(serde_json::Value::String(option_value(group, v)))
+        .map_err(|_| AppError::invalid(field, "cli.enum", t::bad_choice(field, v, &options_listed(group))))
 }
 
 fn read_json<T: DeserializeOwned>(path: &Path) -> R<T> {

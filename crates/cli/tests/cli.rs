@@ -129,23 +129,8 @@ fn a_wrong_password_exits_6_and_changes_nothing() {
 fn verify_finds_an_audit_entry_edited_behind_the_apps_back() {
     let o = office();
     let s = add_subject(&o.db, "张三", "13012319800101001");
-    ok(
-        &o.db,
-        &[
-            "record",
-            "report",
-            "--subject",
-            &s,
-            "--date",
-            "2026-11-20",
-            "--method",
-            "phone",
-            "--received-by",
-            "李干事",
-            "--content",
-            "本周在家",
-        ],
-    );
+    let r = report(&o.db, &s, "phone");
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     assert!(ok(&o.db, &["verify"]).contains("校验通过"));
     // Someone with the raw key edits the log with SQL, bypassing the app.
     let store = jiaowu_app::store::Store::open_with_recovery(&o.db, &o.recovery).unwrap();
@@ -254,36 +239,38 @@ fn output_cut_short_by_the_reader_is_not_a_failure() {
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
 
+/// `record report` for `subject` on 2026-11-20, received by 李干事, by `method`.
+fn report(db: &PathBuf, subject: &str, method: &str) -> std::process::Output {
+    run(
+        db,
+        &[
+            "record",
+            "report",
+            "--subject",
+            subject,
+            "--date",
+            "2026-11-20",
+            "--method",
+            method,
+            "--received-by",
+            "李干事",
+            "--content",
+            "本周在家",
+        ],
+    )
+}
+
 /// A choice is given as the app shows it (电话) or by its code (phone); a wrong one is refused
 /// with every choice listed, and the help lists them too.
 #[test]
 fn choices_are_taken_in_chinese_and_a_wrong_one_lists_them() {
     let o = office();
     let s = add_subject(&o.db, "张三", "13012319800101001");
-    let report = |method: &str| {
-        run(
-            &o.db,
-            &[
-                "record",
-                "report",
-                "--subject",
-                &s,
-                "--date",
-                "2026-11-20",
-                "--method",
-                method,
-                "--received-by",
-                "李干事",
-                "--content",
-                "本周在家",
-            ],
-        )
-    };
     for method in ["电话报告", "phone"] {
-        let r = report(method);
+        let r = report(&o.db, &s, method);
         assert_eq!(r.status.code(), Some(0), "{method}: {}", String::from_utf8_lossy(&r.stderr));
     }
-    let r = report("飞鸽传书");
+    let r = report(&o.db, &s, "飞鸽传书");
     assert_ne!(r.status.code(), Some(0));
     let err = String::from_utf8_lossy(&r.stderr);
     assert!(
