@@ -122,6 +122,10 @@ const MINOR_FEMALE_GIVEN: &[&str] = &["欣怡", "梓萱", "雨桐", "思雨"];
 const RARE_NAME: &str = "王𪚥";
 /// A minority name with U+00B7 MIDDLE DOT, as 公安 registers it.
 const MINORITY_NAME: &str = "艾力·买买提";
+/// The showcase: a 缓刑 subject near the end of his term whose file holds every kind of record
+/// a 缓刑 case can have (all but the 暂予监外执行 medical reports), for the dossier's hand
+/// check (README). Offices of 12 subjects or more have one.
+pub const SHOWCASE_NAME: &str = "周立诚";
 
 /// Villages and communities of the office's township.
 const VILLAGES: &[&str] = &[
@@ -616,6 +620,10 @@ struct Sub {
     commuter: bool,
     busy: bool,
     monthly_assessment: bool,
+    /// The showcase subject (`SHOWCASE_NAME`).
+    showcase: bool,
+    /// A past 失联 of a day or two, found again.
+    lost_past: Option<DateRange>,
     id: Option<SubjectId>,
 }
 
@@ -640,8 +648,11 @@ impl Sub {
     fn class_at(&self, d: NaiveDate) -> SupervisionClass {
         jiaowu_domain::obligations::class_on(&self.classes, self.classes[0].1, d)
     }
-    fn in_custody(&self, d: NaiveDate) -> bool {
-        self.custody.iter().any(|c| c.contains(d)) || self.detained_now.is_some_and(|s| d >= s)
+    /// In custody, or lost to contact for a while: no act of the office reaches the subject.
+    fn out_of_reach(&self, d: NaiveDate) -> bool {
+        self.custody.iter().any(|c| c.contains(d))
+            || self.detained_now.is_some_and(|s| d >= s)
+            || self.lost_past.is_some_and(|l| l.contains(d))
     }
     fn away_on(&self, d: NaiveDate) -> bool {
         self.away.iter().any(|a| a.contains(d))
@@ -734,6 +745,7 @@ impl Demo<'_> {
         self.plan_cadres();
         self.plan_subjects(spec.subjects)?;
         self.plan_classes();
+        self.plan_showcase();
         self.plan_roles();
         self.register_all()?;
         self.intake_all()?;
@@ -744,6 +756,7 @@ impl Demo<'_> {
         self.medical()?;
         self.assessments_and_education()?;
         self.proposals()?;
+        self.showcase_records()?;
         self.travel_permits()?;
         self.leave_all()?;
         self.custody_events()?;
@@ -957,6 +970,16 @@ impl Demo<'_> {
             (0..n).filter(|i| !female[*i] && !minor[*i] && profiles[*i] != Profile::Pending).collect();
         let rare = men.first().copied();
         let minority = men.get(men.len() / 2).copied().filter(|m| Some(*m) != rare);
+        let showcase = (n >= 12)
+            .then(|| {
+                men.iter().copied().find(|i| {
+                    types[*i] == SentenceType::Probation
+                        && profiles[*i] == Profile::Regular
+                        && Some(*i) != rare
+                        && Some(*i) != minority
+                })
+            })
+            .flatten();
 
         for i in 0..n {
             let sex = if female[i] { Sex::Female } else { Sex::Male };
@@ -967,6 +990,7 @@ impl Demo<'_> {
             } else {
                 None
             };
+            let special = if Some(i) == showcase { Some(SHOWCASE_NAME) } else { special };
             let s = self.plan_subject(types[i], profiles[i], sex, minor[i], special, Some(i) == nursing)?;
             self.subs.push(s);
         }
@@ -1071,6 +1095,26 @@ impl Demo<'_> {
         }
     }
 
+    /// The showcase's sentence: 故意伤害 (so psychological counselling), probation as long as
+    /// the history allows (刑法 Art 73: not shorter than the sentence, 拘役 2 months to a year,
+    /// 有期徒刑 at least a year).
+    fn showcase_sentence(&mut self, months_back: u32) -> SentencePlan {
+        let months = months_back.saturating_sub(1).clamp(2, 36);
+        let text = if months >= 12 {
+            let months = months / 6 * 6;
+            let orig = if months >= 18 { 12 } else { 8 };
+            return SentencePlan {
+                months,
+                crime: "故意伤害罪",
+                text: format!("有期徒刑{}，缓刑{}", cn_months(orig), cn_months(months)),
+                injunction: Some("禁止在缓刑考验期内进入夜总会、酒吧、迪厅等娱乐场所".into()),
+            };
+        } else {
+            format!("拘役{}，缓刑{}", cn_months((months / 2).max(1)), cn_months(months))
+        };
+        SentencePlan { months, crime: "故意伤害罪", text, injunction: None }
+    }
+
     fn plan_subject(
         &mut self,
         ty: SentenceType,
@@ -1087,7 +1131,8 @@ impl Demo<'_> {
             Profile::Released => months_back.saturating_sub(1).max(2),
             _ => 60,
         };
-        let sp = self.sentence(ty, minor, cap);
+        let showcase = special == Some(SHOWCASE_NAME);
+        let sp = if showcase { self.showcase_sentence(months_back) } else { self.sentence(ty, minor, cap) };
         // Term dates by profile.
         let (term_start, reported_on) = match profile {
             Profile::Pending => (plus(today, -self.rng.gen_range(1..=6)), None),
@@ -1107,6 +1152,12 @@ impl Demo<'_> {
                 }
                 let rep = plus(s, self.rng.gen_range(1..=6));
                 (s, Some(rep))
+            }
+            // The showcase's term ends in a fortnight: long enough behind it for every kind of
+            // record, and close enough to its end for the release steps to have begun.
+            Profile::Regular if showcase => {
+                let s = add_months(plus(today, 16), -(sp.months as i32)).max(self.from);
+                (s, Some(plus(s, self.rng.gen_range(1..=4))))
             }
             Profile::Regular => {
                 let lo = self.from.max(plus(add_months(today, -(sp.months as i32)), 6));
@@ -1134,7 +1185,9 @@ impl Demo<'_> {
         });
 
         // Person.
-        let age_at_start: i64 = if minor {
+        let age_at_start: i64 = if showcase {
+            self.rng.gen_range(32..=45)
+        } else if minor {
             self.rng.gen_range(15..=17)
         } else {
             match ty {
@@ -1158,7 +1211,10 @@ impl Demo<'_> {
                 "650102".to_string(),
                 Some(("650102".to_string(), "新疆维吾尔自治区乌鲁木齐市天山区".to_string())),
             ),
-            Some(n) => (n.to_string(), "汉族", self.local.county6.clone(), None),
+            Some(n) => {
+                self.used_names.insert(n.to_string());
+                (n.to_string(), "汉族", self.local.county6.clone(), None)
+            }
             None => {
                 let name = self.person_name(sex, minor);
                 let eth = if self.chance(0.06) { self.pick(&["回族", "满族"]) } else { "汉族" };
@@ -1330,7 +1386,9 @@ impl Demo<'_> {
             entrepreneur: false,
             commuter: false,
             busy: false,
-            monthly_assessment: false,
+            monthly_assessment: showcase,
+            showcase,
+            lost_past: None,
             id: None,
         })
     }
@@ -1586,13 +1644,14 @@ impl Demo<'_> {
         }
         // Monthly assessments for about 40 %.
         for k in 0..n {
-            self.subs[k].monthly_assessment = self.chance(0.4);
+            self.subs[k].monthly_assessment = self.chance(0.4) || self.subs[k].showcase;
         }
         // Deliberate gaps this month and last: about one in seven subjects on register.
         let mut cands: Vec<usize> = (0..n)
             .filter(|k| {
                 let s = &self.subs[*k];
                 s.profile == Profile::Regular
+                    && !s.showcase
                     && s.lost_on.is_none()
                     && s.detained_now.is_none()
                     && s.reported_on.is_some_and(|r| r < prev)
@@ -1602,6 +1661,44 @@ impl Demo<'_> {
         cands.shuffle(&mut self.rng);
         for k in cands.into_iter().take((n / 7).max(usize::from(n >= 5))) {
             self.subs[k].lagging = true;
+        }
+    }
+
+    /// The showcase's story, so that his file holds every kind of record: a business of his
+    /// own with a travel permit, a 训诫, a leave extended once, a day lost to contact, a hazard
+    /// found in a screening, a refused change of place (`showcase_records`) and a monthly
+    /// assessment, besides what every subject has.
+    fn plan_showcase(&mut self) {
+        let today = self.today;
+        let Some(k) = self.subs.iter().position(|s| s.showcase) else { return };
+        let rep = self.subs[k].reported_on.unwrap_or(self.subs[k].term_start);
+        let surname: String = self.subs[k].name.chars().next().map(String::from).unwrap_or_default();
+        self.subs[k].busy = true;
+        self.subs[k].entrepreneur = true;
+        self.subs[k].employer = Some(format!("{}{}记建材经营部（个体工商户，本人经营）", self.local.town, surname));
+        self.plan_leave(k, Fate::Returned { extension: true });
+        let on = self.day_in(plus(rep, 30).max(plus(today, -220)), plus(today, -40));
+        self.sanctions.push(SanctionPlan {
+            sub: k,
+            kind: SanctionKind::Admonition,
+            proposed_on: on,
+            decided_on: Some(plus(on, self.rng.gen_range(5..=10))),
+            facts: format!(
+                "该对象于{}前后未按规定时间向司法所报告，经电话督促后次日才补报。",
+                plus(on, -5).format("%Y年%m月")
+            ),
+            basis: "《中华人民共和国社区矫正法实施办法》第三十四条第（二）项",
+        });
+        // A day lost to contact, clear of the leave and the 训诫's talk.
+        let busy: Vec<DateRange> = self.subs[k].away.clone();
+        for _ in 0..20 {
+            let d = self.day_in(plus(rep, 40), plus(today, -60));
+            let lost = DateRange::new(d, plus(d, 1));
+            let near = |r: &DateRange| r.start <= plus(lost.end, 3) && plus(lost.start, -3) <= r.end;
+            if !busy.iter().any(near) && !near(&DateRange::new(plus(on, -2), on)) {
+                self.subs[k].lost_past = Some(lost);
+                break;
+            }
         }
     }
 
@@ -2091,7 +2188,7 @@ impl Demo<'_> {
             && s.reported_on.is_some_and(|r| r <= d)
             && d <= s.term_end
             && s.release_on.is_none_or(|r| d <= r)
-            && !s.in_custody(d)
+            && !s.out_of_reach(d)
     }
 
     fn sessions_for_month(
@@ -2383,7 +2480,7 @@ impl Demo<'_> {
         }
         for sp in self.sanctions.iter().filter(|x| x.sub == k && x.kind != SanctionKind::Praise) {
             let d = plus(sp.proposed_on, -1);
-            if sup.contains(d) && !s.in_custody(d) {
+            if sup.contains(d) && !s.out_of_reach(d) {
                 acts.push((d, Act::Talk(Tk::Violation)));
             }
         }
@@ -2476,7 +2573,7 @@ impl Demo<'_> {
     /// that need them here); working days preferred for office acts.
     fn free_day(&mut self, s: &Sub, range: DateRange, in_person: bool) -> Option<NaiveDate> {
         let today = self.today;
-        let blocked = |d: NaiveDate| s.in_custody(d) || (in_person && s.away_on(d));
+        let blocked = |d: NaiveDate| s.out_of_reach(d) || (in_person && s.away_on(d));
         let ok = |d: NaiveDate| d <= today && !blocked(d);
         for attempt in 0..16 {
             let d = self.day_in(range.start, range.end);
@@ -2777,7 +2874,7 @@ impl Demo<'_> {
             let sid = self.sid(k);
             if s.monthly_assessment {
                 for w in windows(Period::Month, sup) {
-                    if w.end >= today || w.end > sup.end || s.in_custody(w.end) {
+                    if w.end >= today || w.end > sup.end || s.out_of_reach(w.end) {
                         continue;
                     }
                     let start = w.start.max(sup.start);
@@ -2812,7 +2909,7 @@ impl Demo<'_> {
                 }
             }
             // 账本式 education about once a quarter for about half of the subjects.
-            if self.chance(0.55) {
+            if self.chance(0.55) || s.showcase {
                 let violation = match s.crime {
                     "危险驾驶罪" | "交通肇事罪" => ViolationKind::DrunkDriving,
                     "开设赌场罪" => ViolationKind::Gambling,
@@ -2850,6 +2947,7 @@ impl Demo<'_> {
             }
             // Counselling: every minor, violent offences, some others.
             let wants = s.minor || matches!(s.crime, "故意伤害罪" | "寻衅滋事罪" | "抢劫罪") || self.chance(0.15);
+            let wants = wants || s.showcase;
             if wants {
                 let times = if s.minor { 3 } else { self.rng.gen_range(1..=2) };
                 for _ in 0..times {
@@ -2894,6 +2992,8 @@ impl Demo<'_> {
                 Some((HelpKind::Medical, "协助家属办理大病医疗保险报销和医疗救助申请", "已获医疗救助"))
             } else if s.employer.as_deref() == Some("无业") {
                 Some((HelpKind::Employment, "推荐到本镇某食品厂应聘普工，协调企业对其一视同仁", "已上岗"))
+            } else if s.showcase {
+                Some((HelpKind::Skills, "推荐参加县人社局组织的建材销售与电子商务培训", "已结业，网店开始接单"))
             } else if self.chance(0.12) {
                 Some(self.pick(&[
                     (HelpKind::Subsistence, "家庭困难，协助向镇民政办申请最低生活保障", "已纳入低保"),
@@ -2968,6 +3068,70 @@ impl Demo<'_> {
     // -----------------------------------------------------------------------------------------
     // Proposals, permits, leave, custody
     // -----------------------------------------------------------------------------------------
+
+    /// The showcase's records no other demo subject has: a hazard found in the office's
+    /// 风险隐患排查 and a change of place of execution the county refused (实施办法 Art 30).
+    fn showcase_records(&mut self) -> Result<(), AppError> {
+        let today = self.today;
+        let Some(k) = self.subs.iter().position(|s| s.showcase) else { return Ok(()) };
+        let s = self.subs[k].clone();
+        let sid = self.sid(k);
+        let Some(sup) = s.sup(today) else { return Ok(()) };
+        let start = plus(today, -100).max(plus(sup.start, 10));
+        let campaign = self
+            .core
+            .open_screening_campaign(jiaowu_store::ScreeningCampaignInput {
+                office_id: self.core.office.id,
+                name: format!("{}年社区矫正对象风险隐患排查", start.year()),
+                start_date: start,
+                end_date: plus(start, 30),
+                scope: Some("本所全体在册社区矫正对象".into()),
+            })
+            .map_err(ctx("风险隐患排查"))?;
+        self.bump(jiaowu_store::ScreeningCampaign::TABLE);
+        let found = plus(start, self.rng.gen_range(3..=8));
+        self.core
+            .record_hazard(jiaowu_store::HazardInput {
+                subject_id: sid,
+                campaign_id: campaign.id,
+                found_on: found,
+                description: "与邻居因宅基地边界多次发生争吵，曾扬言“要给对方点颜色看看”，有矛盾激化的风险。".into(),
+                measures: Some(format!(
+                    "协调{}调解宅基地纠纷；矫正小组每周走访；开展情绪管理辅导，告诫其不得再犯。",
+                    self.cadre(s.village).1
+                )),
+                resolved_on: Some(plus(found, self.rng.gen_range(12..=20)).min(today)),
+            })
+            .map_err(ctx("风险隐患"))?;
+        self.bump(jiaowu_store::Hazard::TABLE);
+        let applied = self.day_in(plus(sup.start, 60), plus(today, -120).max(plus(sup.start, 61)));
+        let change = self
+            .core
+            .apply_place_change(jiaowu_store::PlaceChangeInput {
+                subject_id: sid,
+                applied_on: applied,
+                new_residence_code: "130102".into(),
+                new_residence_detail: "河北省石家庄市长安区某小区（儿子租住房）".into(),
+                reason: "拟随儿子到石家庄市区居住，便于照看孙子。".into(),
+                office_opinion: Some("经核实，新住所为儿子租住房，租期三个月，居所不固定，建议不予同意。".into()),
+            })
+            .map_err(ctx("变更执行地"))?;
+        self.bump(jiaowu_store::PlaceChange::TABLE);
+        let decided = plus(applied, self.rng.gen_range(5..=9)).min(today);
+        let input = DecisionInput {
+            subject_id: sid,
+            target_table: DecisionTarget::PlaceChanges,
+            target_id: change.id,
+            decided_by: DecidedBy::County,
+            approve: false,
+            decision_date: decided,
+            doc_no: Some(self.doc("社矫变字", decided)),
+            reason: Some("新执行地无固定住所，不符合变更执行地条件（《社区矫正法实施办法》第三十条）。".into()),
+        };
+        self.core.record_decision(input).map_err(ctx("县级决定"))?;
+        self.bump(jiaowu_store::Decision::TABLE);
+        Ok(())
+    }
 
     fn proposals(&mut self) -> Result<(), AppError> {
         let mut plans = self.sanctions.clone();
@@ -3281,6 +3445,9 @@ impl Demo<'_> {
     fn lost_contact(&mut self) -> Result<(), AppError> {
         for k in 0..self.subs.len() {
             let s = self.subs[k].clone();
+            if let Some(lost) = s.lost_past {
+                self.lost_and_found(k, lost)?;
+            }
             let Some(last) = s.lost_on else { continue };
             let sid = self.sid(k);
             let started = plus(last, 1);
@@ -3351,6 +3518,41 @@ impl Demo<'_> {
                 self.core.record_lost_contact_step(input).map_err(ctx("失联查找"))?;
                 self.bump(jiaowu_store::LostContactStep::TABLE);
             }
+        }
+        Ok(())
+    }
+
+    /// A past 失联: searched for, notified, and found the next day (社区矫正法 Art 30).
+    fn lost_and_found(&mut self, k: usize, lost: DateRange) -> Result<(), AppError> {
+        let s = self.subs[k].clone();
+        let sid = self.sid(k);
+        let ep = self
+            .core
+            .record_lost_contact(LostContactEpisodeInput {
+                subject_id: sid,
+                started_on: lost.start,
+                last_contact_on: Some(plus(lost.start, -1)),
+            })
+            .map_err(ctx("失联"))?;
+        self.bump(jiaowu_store::LostContactEpisode::TABLE);
+        let relative = s.relative().map(|r| format!("其{}{}", r.1, r.0)).unwrap_or_else(|| "其家属".into());
+        let steps = [
+            (lost.start, 10, 0, LostContactStepKind::Search, "电话", format!("未按约定到所报告，本人手机关机；联系{relative}，称其前一日外出进货未归。")),
+            (lost.start, 16, 30, LostContactStepKind::Search, "实地查找", format!("到其经营部及住所查找未果，已请{}协助留意。", self.cadre(s.village).1)),
+            (lost.start, 17, 30, LostContactStepKind::PoliceNotified, "电话通报", format!("已通报{}协助查找。", self.local.station)),
+            (lost.end, 9, 20, LostContactStepKind::Found, "到所报到", "本人到司法所说明情况：外出进货途中手机损坏，未能及时报告。已当面批评教育，责令其更换手机后立即报告新号码。".to_string()),
+        ];
+        for (d, h, m, kind, method, result) in steps {
+            let input = LostContactStepInput {
+                subject_id: sid,
+                episode_id: ep.id,
+                kind,
+                step_at: beijing(d, h, m),
+                method: Some(method.into()),
+                result,
+            };
+            self.core.record_lost_contact_step(input).map_err(ctx("失联查找"))?;
+            self.bump(jiaowu_store::LostContactStep::TABLE);
         }
         Ok(())
     }

@@ -347,7 +347,7 @@ mod tests {
     fn the_home_lists_are_capped_but_the_totals_count_everything() {
         let dir = tempfile::tempdir().unwrap();
         let mut core = office(dir.path(), day(2026, 11, 23), true);
-        core.seed_demo(&DemoSpec { seed: 11, subjects: 12, years: 1 }).unwrap();
+        core.seed_demo(&DemoSpec { seed: 11, subjects: 20, years: 1 }).unwrap();
         let all = core.home_listing(usize::MAX).unwrap();
         let capped = core.home_listing(2).unwrap();
         assert!(all.overdue.len() > 2 && all.due_this_month.len() > 2, "enough duties to cap: {}", all.overdue.len());

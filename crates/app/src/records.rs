@@ -141,7 +141,42 @@ checked!(TravelTrip, trip_start, |core, i, p| {
 checked!(LostContactEpisode, started_on, |core, i, p| {});
 checked!(Hazard, found_on, |core, i, p| {
     need(p, "description", &i.description, 5000);
+    // A hazard is found in a 排查 campaign of this office (domain.md §14, 风险隐患排查).
+    match core.store.record::<ScreeningCampaign>(i.campaign_id) {
+        Ok((c, false)) if c.office_id == core.office.id => {
+            if i.found_on < c.start_date {
+                p.push(AppError::invalid(
+                    "found_on",
+                    "hazard.before_campaign",
+                    zh::hazard_before_campaign(c.start_date),
+                ));
+            }
+        }
+        _ => {
+            p.push(AppError::new(ErrorKind::NotFound, "campaign_id", "hazard.campaign_missing", zh::campaign_missing()))
+        }
+    }
 });
+/// A 风险隐患排查 campaign: office-wide, dated by its first day.
+impl Checked for ScreeningCampaign {
+    fn subject_of(_: &Self::Input) -> Option<SubjectId> {
+        None
+    }
+    fn date(i: &Self::Input) -> Option<(&'static str, NaiveDate)> {
+        Some(("start_date", i.start_date))
+    }
+    fn check(core: &Core, i: &mut Self::Input, p: &mut Problems) {
+        i.office_id = core.office.id;
+        need(p, "name", &i.name, 100);
+        if i.end_date < i.start_date {
+            p.push(AppError::invalid(
+                "end_date",
+                "campaign.end_before_start",
+                zh::campaign_ends_early(i.start_date, i.end_date),
+            ));
+        }
+    }
+}
 checked!(SubjectEvent, event_date, |core, i, p| {});
 /// `LostContactStep` is dated by an instant; its calendar day is in Beijing time.
 impl Checked for LostContactStep {
@@ -342,6 +377,10 @@ impl Core {
         self.append(input, None)
     }
     pub fn record_travel_trip(&mut self, input: TravelTripInput) -> Result<TravelTrip, AppError> {
+        self.append(input, None)
+    }
+    /// 开展风险隐患排查: the office opens a campaign; hazards found are recorded against it.
+    pub fn open_screening_campaign(&mut self, input: ScreeningCampaignInput) -> Result<ScreeningCampaign, AppError> {
         self.append(input, None)
     }
     pub fn record_hazard(&mut self, input: HazardInput) -> Result<Hazard, AppError> {

@@ -359,6 +359,18 @@ pub fn cannot_lose_contact(name: &str, status: &str) -> String {
     format!("{name}当前状态为“{status}”，只有在矫或外出中的对象才能登记失联。")
 }
 
+pub fn campaign_missing() -> String {
+    "找不到本所的这次风险隐患排查，请先登记排查活动。".into()
+}
+
+pub fn campaign_ends_early(start: chrono::NaiveDate, end: chrono::NaiveDate) -> String {
+    format!("排查结束日期（{end}）早于开始日期（{start}）。")
+}
+
+pub fn hazard_before_campaign(start: chrono::NaiveDate) -> String {
+    format!("发现日期早于这次排查的开始日期（{start}）。")
+}
+
 pub fn permit_missing() -> String {
     "找不到该对象的这份外出（经营）许可。".into()
 }

@@ -324,6 +324,95 @@ fn the_dossier_lists_each_document_on_its_real_page_and_minors_are_restricted() 
     }
 }
 
+/// Issue 5's hand check: the demo's showcase subject has a record of every kind a 缓刑 case can
+/// have (all but the 暂予监外执行 medical reports), and each kind reaches his dossier, filed in
+/// its section (domain.md §19) — the search for him when he was lost with the intake's team
+/// before it, the refused change of place with the leave approvals, and so on.
+#[test]
+fn the_showcase_dossier_files_every_kind_of_record_in_its_section() {
+    use jiaowu_app::records::RecordKind as K;
+    use jiaowu_app::store::*;
+    let (dir, mut core) = demo();
+    let store = reader(&dir);
+    let showcase = core
+        .list_subjects("")
+        .unwrap()
+        .into_iter()
+        .find(|s| s.name == jiaowu_app::demo::SHOWCASE_NAME)
+        .expect("an office of 12 has the showcase subject");
+    let sid = showcase.id;
+    macro_rules! count {
+        ($t:ty) => {
+            store.records_of::<$t>(sid).unwrap().len()
+        };
+    }
+    let counts = [
+        (K::Visit, count!(Visit)),
+        (K::Report, count!(Report)),
+        (K::ItCheck, count!(ItCheck)),
+        (K::Talk, count!(Talk)),
+        (K::MedicalReport, count!(MedicalReport)),
+        (K::TeamMember, count!(TeamMember)),
+        (K::CorrectionPlan, count!(CorrectionPlan)),
+        (K::Assessment, count!(Assessment)),
+        (K::ReleaseStep, count!(ReleaseStep)),
+        (K::LedgerEntry, count!(LedgerEntry)),
+        (K::Counselling, count!(Counselling)),
+        (K::Help, count!(HelpRecord)),
+        (K::Sanction, count!(Sanction)),
+        (K::ClassChange, count!(ClassChange)),
+        (K::PlaceChange, count!(PlaceChange)),
+        (K::TravelPermit, count!(TravelPermit)),
+        (K::TravelTrip, count!(TravelTrip)),
+        (K::LostContactEpisode, count!(LostContactEpisode)),
+        (K::LostContactStep, count!(LostContactStep)),
+        (K::Hazard, count!(Hazard)),
+        (K::SubjectEvent, count!(SubjectEvent)),
+    ];
+    assert_eq!(counts.len(), K::ALL.len(), "every kind of record is counted");
+    for (kind, n) in counts {
+        // 实施办法 Art 24's medical reports are for 暂予监外执行 only.
+        assert_eq!(n > 0, kind != K::MedicalReport, "{kind:?}: {n} records");
+    }
+    assert!(!store.records_of::<StudyAttendance>(sid).unwrap().is_empty());
+    assert!(!store.records_of::<ServiceParticipation>(sid).unwrap().is_empty());
+    assert!(!core.list_leaves(Some(sid)).unwrap().is_empty());
+
+    let p = core.print_dossier(DossierRequest { subject_id: sid, order: None, purpose: None, preview: false }).unwrap();
+    keep("dossier-showcase", &p.pdf);
+    let pages = text_of(&p.pdf);
+    let first_doc = pages.iter().position(|t| t.contains("填表单位")).unwrap();
+    let toc = pages[1..first_doc].join("");
+    // Titles by section, in the sections' default order (chronological within each): every
+    // title of a section comes after all of the section before it, so a kind filed in the
+    // wrong section is caught.
+    let sections: [&[&str]; 8] = [
+        &["社区矫正对象基本信息表", "矫正小组成员名单", "风险隐患排查记录", "分类管理审批表"],
+        &["报告记录"],
+        &["走访（实地查访）记录", "失联查找记录"],
+        &["对象外出审批表", "经营性外出审批表", "变更执行地申请"],
+        &["账本式教育记录"],
+        &["帮扶记录", "辅导记录"],
+        &["训诫审批表"],
+        &["个人总结"],
+    ];
+    let mut floor = 0;
+    for titles in sections {
+        let found: Vec<usize> = titles
+            .iter()
+            .map(|t| floor + toc[floor..].find(t).unwrap_or_else(|| panic!("{t} not after {floor} in the 目录: {toc}")))
+            .collect();
+        floor = found.into_iter().max().unwrap();
+    }
+    let all = pages.join("");
+    // The steps of the search and the trips on the permit print with their parent record.
+    assert!(all.contains("通报公安机关") && all.contains("已找回"), "the search's steps");
+    assert!(all.contains("返回日期") && all.contains("报告方式"), "the trips on the permit");
+    // Decisions print on what they decide: the county refused the change of place.
+    assert!(all.contains("县级社区矫正机构意见") && all.contains("不同意。"), "the refusal");
+    assert!(all.contains("防控措施") && !all.contains("该项"), "every field named");
+}
+
 #[test]
 fn ledger_cells_equal_the_statistics_of_the_store() {
     let (_d, mut core) = demo();

@@ -74,6 +74,8 @@ pub struct Signatures {
 pub struct ListTable {
     pub columns: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    /// Each column's share of the line; empty for equal shares.
+    pub weights: Vec<u32>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -152,7 +154,16 @@ impl Form {
         self
     }
     pub fn table(&mut self, columns: &[&str], rows: Vec<Vec<String>>) -> &mut Self {
-        self.items.push(Item::Table(ListTable { columns: columns.iter().map(|c| c.to_string()).collect(), rows }));
+        let columns = columns.iter().map(|c| c.to_string()).collect();
+        self.items.push(Item::Table(ListTable { columns, rows, weights: Vec::new() }));
+        self
+    }
+    /// A table whose columns take `weight` shares of the line each: prose gets room, a date
+    /// or a phone number no more than it needs. A column wider than every other is prose, set
+    /// flush left.
+    pub fn table_weighted(&mut self, columns: &[(&str, u32)], rows: Vec<Vec<String>>) -> &mut Self {
+        let (names, weights) = columns.iter().map(|(c, w)| (c.to_string(), *w)).unzip();
+        self.items.push(Item::Table(ListTable { columns: names, rows, weights }));
         self
     }
     pub fn text(&mut self, text: impl Into<String>) -> &mut Self {

@@ -231,14 +231,27 @@ pub(crate) struct List<'a> {
     columns: &'a [String],
     rows: &'a [Vec<String>],
     one_line: Vec<bool>,
+    /// Shares of the line per column, and which columns are set flush left.
+    widths: Vec<u32>,
+    left: Vec<bool>,
 }
 
 pub(crate) fn list(t: &ListTable) -> List<'_> {
-    let columns = t.columns.len().max(1) as f64;
-    let room = TEXT_WIDTH_MM / columns * PT_PER_MM - 2.0 * INSET_X_PT;
-    let fits = |text: &String| width_em(text, false).is_some_and(|em| em * VALUE_PT <= room - 0.5);
-    let one_line = t.rows.iter().map(|row| row.len() == t.columns.len() && row.iter().all(fits)).collect();
-    List { columns: &t.columns, rows: &t.rows, one_line }
+    let n = t.columns.len().max(1);
+    let widths = if t.weights.len() == t.columns.len() && t.weights.iter().all(|w| *w > 0) {
+        t.weights.clone()
+    } else {
+        vec![1; n]
+    };
+    let total: u32 = widths.iter().sum();
+    let room = |w: u32| TEXT_WIDTH_MM * f64::from(w) / f64::from(total) * PT_PER_MM - 2.0 * INSET_X_PT;
+    let fits = |(text, w): (&String, &u32)| width_em(text, false).is_some_and(|em| em * VALUE_PT <= room(*w) - 0.5);
+    let one_line = t.rows.iter().map(|row| row.len() == t.columns.len() && row.iter().zip(&widths).all(fits)).collect();
+    // A column wider than every other holds the prose (a search's 情况): flush left.
+    let widest = widths.iter().copied().max().unwrap_or(1);
+    let prose = |w: u32| w == widest && widths.iter().filter(|x| **x == widest).count() == 1;
+    let left = widths.iter().map(|w| prose(*w)).collect();
+    List { columns: &t.columns, rows: &t.rows, one_line, widths, left }
 }
 
 /// True for the items a grid holds.

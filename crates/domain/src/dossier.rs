@@ -11,15 +11,15 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Section {
-    /// 接收: intake copies, team, 矫正方案, risk assessments, class decisions.
+    /// 接收: intake copies, team, 矫正方案, risk assessments and hazards found, class decisions.
     Intake,
-    /// 报告: phone, in-person and written reports.
+    /// 报告: phone, in-person and written reports; 暂予监外执行 health reports and re-examinations.
     Reports,
-    /// 走访、核查、谈话.
+    /// 走访、核查、谈话, and the search for a subject lost to contact.
     Visits,
-    /// 外出请假与销假.
+    /// 外出请假与销假, 经常性跨市县活动 permits, 变更执行地.
     Leaves,
-    /// 教育学习与公益活动.
+    /// 教育学习与公益活动, 账本式教育.
     Education,
     /// 帮扶.
     Help,
@@ -37,7 +37,7 @@ impl Section {
             Section::Intake => "接收与矫正方案",
             Section::Reports => "报告",
             Section::Visits => "走访、信息化核查与谈话",
-            Section::Leaves => "外出请假与销假",
+            Section::Leaves => "外出请假销假与执行地变更",
             Section::Education => "教育学习与公益活动",
             Section::Help => "帮扶",
             Section::Assessments => "考核与奖惩",

@@ -31,7 +31,7 @@ export class MemoryBackend implements Backend {
     set_by_county: false,
     sections: [
       { section: 'intake', label: '接收与矫正方案' }, { section: 'reports', label: '报告' },
-      { section: 'visits', label: '走访、信息化核查与谈话' }, { section: 'leaves', label: '外出请假与销假' },
+      { section: 'visits', label: '走访、信息化核查与谈话' }, { section: 'leaves', label: '外出请假销假与执行地变更' },
       { section: 'education', label: '教育学习与公益活动' }, { section: 'help', label: '帮扶' },
       { section: 'assessments', label: '考核与奖惩' }, { section: 'release', label: '解除矫正' },
     ],

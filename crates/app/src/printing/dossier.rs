@@ -12,7 +12,8 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::{cn_date, label, staff_name, FormKind, Lookups, Printed};
+use super::{cn_date, label, opt, staff_name, FormKind, Lookups, Printed};
+use crate::records::RecordKind;
 use crate::{zh, AppError, Core};
 
 use jiaowu_domain::dossier::check_order;
@@ -192,26 +193,18 @@ impl Core {
         Ok(printed)
     }
 
-    /// The documents of one section, each with the date it sorts by.
+    /// The documents of one section, each with the date it sorts by: the section's forms that
+    /// are not records of one kind (基本信息表, leave, group sessions), then every kind of record
+    /// filed under it (`filed_under`).
     fn section_docs(
         &mut self,
         s: &Subject,
         section: Section,
         look: &Lookups,
     ) -> Result<Vec<(String, DossierDoc)>, AppError> {
-        let names = &look.names;
         let mut out = Vec::new();
-        let office = self.office.name.clone();
+        let author = toc_author(&self.office.name);
         let sid = s.id;
-        // A record without a form of its own, laid out from its fields.
-        let generic =
-            |out: &mut Vec<(String, DossierDoc)>, title: &str, date: chrono::NaiveDate, rec: &dyn erased::Json| {
-                let json = rec.json();
-                let by = json["recorded_by"].as_str().map(|id| staff_name(names, id)).unwrap_or_default();
-                let at = json["recorded_at"].as_str().map(crate::zh::local_time).unwrap_or_default();
-                let doc = generic_doc(&office, s, title, date, &json, (by, at), office.clone());
-                out.push((date.to_string(), doc));
-            };
         match section {
             Section::Intake => {
                 let id = RecordId::parse(&sid.to_string()).expect("ids are uuids");
@@ -220,36 +213,8 @@ impl Core {
                     FormKind::BasicInfo,
                     id,
                     s.reported_on.unwrap_or(s.term_start),
-                    office.clone(),
+                    author.clone(),
                 )?);
-                for e in current(self.store.records_of::<SubjectEvent>(sid)?)
-                    .into_iter()
-                    .filter(|e| !ends_correction(e.kind))
-                {
-                    generic(&mut out, zh::subject_event(e.kind), e.event_date, &e);
-                }
-                for p in current(self.store.records_of::<CorrectionPlan>(sid)?) {
-                    generic(&mut out, &format!("矫正方案（第{}版）", p.plan_version), p.effective_from, &p);
-                }
-                for c in current(self.store.records_of::<ClassChange>(sid)?) {
-                    generic(&mut out, "分类管理审批表", c.proposed_on, &c);
-                }
-            }
-            Section::Reports => {
-                for r in current(self.store.records_of::<Report>(sid)?) {
-                    generic(&mut out, &format!("{}记录", label("report_method", r.method)), r.report_date, &r);
-                }
-            }
-            Section::Visits => {
-                for v in current(self.store.records_of::<Visit>(sid)?) {
-                    out.push(self.form_doc(look, FormKind::Visit, v.id, v.visit_date, office.clone())?);
-                }
-                for c in current(self.store.records_of::<ItCheck>(sid)?) {
-                    generic(&mut out, "信息化核查记录", c.check_date, &c);
-                }
-                for t in current(self.store.records_of::<Talk>(sid)?) {
-                    out.push(self.form_doc(look, FormKind::Talk, t.id, t.talk_date, office.clone())?);
-                }
             }
             Section::Leaves => {
                 for l in self.list_leaves(Some(sid))? {
@@ -258,10 +223,10 @@ impl Core {
                         FormKind::LeaveApproval,
                         l.leave.id,
                         l.leave.applied_on,
-                        office.clone(),
+                        author.clone(),
                     )?);
                     if l.events.iter().any(|e| e.kind == jiaowu_domain::leave::LeaveEventKind::Return) {
-                        out.push(self.form_doc(look, FormKind::LeaveReturn, l.leave.id, l.due_back, office.clone())?);
+                        out.push(self.form_doc(look, FormKind::LeaveReturn, l.leave.id, l.due_back, author.clone())?);
                     }
                 }
             }
@@ -271,7 +236,7 @@ impl Core {
                 for x in
                     current(self.store.all_records::<StudySession>()?).into_iter().filter(|x| attended.contains(&x.id))
                 {
-                    out.push(self.form_doc(look, FormKind::StudyRecord, x.id, x.session_date, office.clone())?);
+                    out.push(self.form_doc(look, FormKind::StudyRecord, x.id, x.session_date, author.clone())?);
                 }
                 let served: HashSet<RecordId> = current(self.store.records_of::<ServiceParticipation>(sid)?)
                     .into_iter()
@@ -280,37 +245,241 @@ impl Core {
                 for a in
                     current(self.store.all_records::<ServiceActivity>()?).into_iter().filter(|a| served.contains(&a.id))
                 {
-                    out.push(self.form_doc(look, FormKind::ServiceRecord, a.id, a.activity_date, office.clone())?);
+                    out.push(self.form_doc(look, FormKind::ServiceRecord, a.id, a.activity_date, author.clone())?);
                 }
             }
-            Section::Help => {
-                for h in current(self.store.records_of::<HelpRecord>(sid)?) {
-                    generic(&mut out, "帮扶记录", h.help_date, &h);
-                }
-                for c in current(self.store.records_of::<Counselling>(sid)?) {
-                    generic(&mut out, "心理/法律辅导记录", c.session_date, &c);
-                }
-            }
-            Section::Assessments => {
-                for a in current(self.store.records_of::<Assessment>(sid)?) {
-                    out.push(self.form_doc(look, FormKind::MonthlyAssessment, a.id, a.period_end, office.clone())?);
-                }
-                for x in current(self.store.records_of::<Sanction>(sid)?) {
-                    out.push(self.form_doc(look, FormKind::SanctionApproval, x.id, x.proposed_on, office.clone())?);
-                }
-            }
-            Section::Release => {
-                for e in
-                    current(self.store.records_of::<SubjectEvent>(sid)?).into_iter().filter(|e| ends_correction(e.kind))
+            Section::Reports | Section::Visits | Section::Help | Section::Assessments | Section::Release => {}
+        }
+        for kind in RecordKind::ALL.into_iter().filter(|k| filed_under(*k).contains(&section)) {
+            self.kind_docs(s, kind, section, look, &mut out)?;
+        }
+        Ok(out)
+    }
+
+    /// The documents for one subject's records of one kind, in `section`.
+    fn kind_docs(
+        &mut self,
+        s: &Subject,
+        kind: RecordKind,
+        section: Section,
+        look: &Lookups,
+        out: &mut Vec<(String, DossierDoc)>,
+    ) -> Result<(), AppError> {
+        let names = &look.names;
+        let office = self.office.name.clone();
+        let author = toc_author(&office);
+        let sid = s.id;
+        let signed = |json: &serde_json::Value| {
+            let by = json["recorded_by"].as_str().map(|id| staff_name(names, id)).unwrap_or_default();
+            let at = json["recorded_at"].as_str().map(crate::zh::local_time).unwrap_or_default();
+            (by, at)
+        };
+        // A record without a form of its own, laid out from its fields; `more` adds what the
+        // record points to (a decision, the steps of an episode).
+        let generic = |out: &mut Vec<(String, DossierDoc)>,
+                       title: &str,
+                       date: chrono::NaiveDate,
+                       rec: &dyn erased::Json,
+                       more: &dyn Fn(&mut Form)| {
+            let json = rec.json();
+            let mut f = generic_form(&office, s, title, date, &json);
+            more(&mut f);
+            let (by, at) = signed(&json);
+            f.row(&[("登记人", by), ("登记时间", at)]);
+            out.push((date.to_string(), doc(f, author.clone(), date)));
+        };
+        let none = |_: &mut Form| {};
+        use RecordKind as K;
+        match kind {
+            K::SubjectEvent => {
+                let release = section == Section::Release;
+                for e in current(self.store.records_of::<SubjectEvent>(sid)?)
+                    .into_iter()
+                    .filter(|e| ends_correction(e.kind) == release)
                 {
-                    generic(&mut out, zh::subject_event(e.kind), e.event_date, &e);
+                    generic(out, zh::subject_event(e.kind), e.event_date, &e, &none);
                 }
+            }
+            K::TeamMember => {
+                // One list of the 矫正小组 (实施办法 Art 19), as the team's 责任书 names it.
+                let members = current(self.store.records_of::<TeamMember>(sid)?);
+                if let Some(first) = members.iter().map(|m| m.joined_on).min() {
+                    let mut f = Form::new("record", "矫正小组成员名单", &office);
+                    f.row(&[("姓名", s.name.clone()), ("矫正类别", label("sentence_type", s.sentence_type))]);
+                    let rows = members
+                        .iter()
+                        .map(|m| {
+                            vec![
+                                m.member_name.clone(),
+                                label("sex", m.sex),
+                                // 组长 once, whether or not the relation already says so.
+                                match m.is_leader && !m.relation.contains("组长") {
+                                    true => format!("{}（组长）", m.relation),
+                                    false => m.relation.clone(),
+                                },
+                                opt(&m.unit),
+                                opt(&m.phone),
+                                cn_date(m.joined_on),
+                                m.left_on.map(cn_date).unwrap_or_default(),
+                            ]
+                        })
+                        .collect();
+                    // Shares of 100: a date (6.5 em) and a mobile number each on one line.
+                    let columns = [
+                        ("姓名", 9),
+                        ("性别", 6),
+                        ("身份", 18),
+                        ("工作单位", 18),
+                        ("联系电话", 15),
+                        ("加入日期", 17),
+                        ("退出日期", 17),
+                    ];
+                    f.table_weighted(&columns, rows);
+                    out.push((first.to_string(), doc(f, author.clone(), first)));
+                }
+            }
+            K::CorrectionPlan => {
+                for p in current(self.store.records_of::<CorrectionPlan>(sid)?) {
+                    generic(out, &format!("矫正方案（第{}版）", p.plan_version), p.effective_from, &p, &none);
+                }
+            }
+            K::ClassChange => {
+                let ds = current(self.store.records_of::<Decision>(sid)?);
+                for c in current(self.store.records_of::<ClassChange>(sid)?) {
+                    generic(out, "分类管理审批表", c.proposed_on, &c, &|f| decided(f, &ds, c.id));
+                }
+            }
+            K::Hazard => {
+                let campaigns = current(self.store.all_records::<ScreeningCampaign>()?);
+                for h in current(self.store.records_of::<Hazard>(sid)?) {
+                    let campaign = campaigns.iter().find(|c| c.id == h.campaign_id).map(|c| c.name.clone());
+                    // A hazard's measures are 防控措施, not a plan's 矫正措施.
+                    let mut json = serde_json::to_value(&h).unwrap_or_default();
+                    if let Some(o) = json.as_object_mut() {
+                        let m = o.remove("measures").unwrap_or_default();
+                        o.insert("prevention".into(), m);
+                    }
+                    generic(out, "风险隐患排查记录", h.found_on, &json, &|f| {
+                        f.row(&[("排查活动", campaign.clone().unwrap_or_default())]);
+                    });
+                }
+            }
+            K::Report => {
+                for r in current(self.store.records_of::<Report>(sid)?) {
+                    generic(out, &format!("{}记录", label("report_method", r.method)), r.report_date, &r, &none);
+                }
+            }
+            K::MedicalReport => {
+                // 暂予监外执行: health reports and re-examinations (实施办法 Art 24).
+                for r in current(self.store.records_of::<MedicalReport>(sid)?) {
+                    generic(out, &format!("{}记录", label("medical_report_kind", r.kind)), r.report_date, &r, &none);
+                }
+            }
+            K::Visit => {
+                for v in current(self.store.records_of::<Visit>(sid)?) {
+                    out.push(self.form_doc(look, FormKind::Visit, v.id, v.visit_date, author.clone())?);
+                }
+            }
+            K::ItCheck => {
+                for c in current(self.store.records_of::<ItCheck>(sid)?) {
+                    generic(out, "信息化核查记录", c.check_date, &c, &none);
+                }
+            }
+            K::Talk => {
+                for t in current(self.store.records_of::<Talk>(sid)?) {
+                    out.push(self.form_doc(look, FormKind::Talk, t.id, t.talk_date, author.clone())?);
+                }
+            }
+            K::LostContactEpisode => {
+                // 失联 and the search for the subject, step by step (社区矫正法 Art 30).
+                let steps = current(self.store.records_of::<LostContactStep>(sid)?);
+                for e in current(self.store.records_of::<LostContactEpisode>(sid)?) {
+                    let rows: Vec<Vec<String>> = steps
+                        .iter()
+                        .filter(|st| st.episode_id == e.id)
+                        .map(|st| {
+                            vec![
+                                crate::zh::local_time(&st.step_at.to_rfc3339()),
+                                label("lost_contact_step_kind", st.kind),
+                                opt(&st.method),
+                                st.result.clone(),
+                            ]
+                        })
+                        .collect();
+                    generic(out, "失联查找记录", e.started_on, &e, &|f| {
+                        f.table_weighted(&[("时间", 2), ("类别", 2), ("方式", 2), ("情况", 5)], rows.clone());
+                    });
+                }
+            }
+            // Printed with their episode.
+            K::LostContactStep => {}
+            K::TravelPermit => {
+                // 经常性跨市县活动 / 经营性外出 (实施办法 Art 29), its decision and the trips made on it.
+                let ds = current(self.store.records_of::<Decision>(sid)?);
+                let trips = current(self.store.records_of::<TravelTrip>(sid)?);
+                for p in current(self.store.records_of::<TravelPermit>(sid)?) {
+                    let rows: Vec<Vec<String>> = trips
+                        .iter()
+                        .filter(|t| t.permit_id == p.id)
+                        .map(|t| {
+                            vec![
+                                cn_date(t.trip_start),
+                                cn_date(t.trip_end),
+                                t.destination.clone(),
+                                t.reported_via.clone(),
+                            ]
+                        })
+                        .collect();
+                    let title = format!("{}审批表", label("permit_kind", p.kind));
+                    generic(out, &title, p.applied_on, &p, &|f| {
+                        decided(f, &ds, p.id);
+                        if !rows.is_empty() {
+                            let columns = [("外出日期", 2), ("返回日期", 2), ("目的地", 3), ("报告方式", 3)];
+                            f.table_weighted(&columns, rows.clone());
+                        }
+                    });
+                }
+            }
+            // Printed with their permit.
+            K::TravelTrip => {}
+            K::PlaceChange => {
+                let ds = current(self.store.records_of::<Decision>(sid)?);
+                for c in current(self.store.records_of::<PlaceChange>(sid)?) {
+                    generic(out, "变更执行地申请", c.applied_on, &c, &|f| decided(f, &ds, c.id));
+                }
+            }
+            K::LedgerEntry => {
+                for e in current(self.store.records_of::<LedgerEntry>(sid)?) {
+                    generic(out, "账本式教育记录", e.entry_date, &e, &none);
+                }
+            }
+            K::Help => {
+                for h in current(self.store.records_of::<HelpRecord>(sid)?) {
+                    generic(out, "帮扶记录", h.help_date, &h, &none);
+                }
+            }
+            K::Counselling => {
+                for c in current(self.store.records_of::<Counselling>(sid)?) {
+                    generic(out, "心理/法律辅导记录", c.session_date, &c, &none);
+                }
+            }
+            K::Assessment => {
+                for a in current(self.store.records_of::<Assessment>(sid)?) {
+                    out.push(self.form_doc(look, FormKind::MonthlyAssessment, a.id, a.period_end, author.clone())?);
+                }
+            }
+            K::Sanction => {
+                for x in current(self.store.records_of::<Sanction>(sid)?) {
+                    out.push(self.form_doc(look, FormKind::SanctionApproval, x.id, x.proposed_on, author.clone())?);
+                }
+            }
+            K::ReleaseStep => {
                 for r in current(self.store.records_of::<ReleaseStep>(sid)?) {
-                    generic(&mut out, &label("release_step_kind", r.kind), r.done_on, &r);
+                    generic(out, &label("release_step_kind", r.kind), r.done_on, &r, &none);
                 }
             }
         }
-        Ok(out)
+        Ok(())
     }
 
     fn form_doc(
@@ -349,8 +518,19 @@ impl Core {
                 }
             })*};
         }
-        scan!(Visit => "走访记录", Talk => "谈话记录", Report => "报告记录", ItCheck => "信息化核查记录", Assessment => "月度考核表",
-              Sanction => "奖惩审批表", CorrectionPlan => "矫正方案", HelpRecord => "帮扶记录", Counselling => "辅导记录", ReleaseStep => "解矫手续");
+        // Every kind of record a clerk can correct (`RecordKind::ALL`), by the name the app gives it.
+        use RecordKind as K;
+        scan!(Visit => zh::record_kind(K::Visit), Report => zh::record_kind(K::Report), ItCheck => zh::record_kind(K::ItCheck),
+              Talk => zh::record_kind(K::Talk), MedicalReport => zh::record_kind(K::MedicalReport),
+              TeamMember => zh::record_kind(K::TeamMember), CorrectionPlan => zh::record_kind(K::CorrectionPlan),
+              Assessment => zh::record_kind(K::Assessment), ReleaseStep => zh::record_kind(K::ReleaseStep),
+              LedgerEntry => zh::record_kind(K::LedgerEntry), Counselling => zh::record_kind(K::Counselling),
+              HelpRecord => zh::record_kind(K::Help), Sanction => zh::record_kind(K::Sanction),
+              ClassChange => zh::record_kind(K::ClassChange), PlaceChange => zh::record_kind(K::PlaceChange),
+              TravelPermit => zh::record_kind(K::TravelPermit), TravelTrip => zh::record_kind(K::TravelTrip),
+              LostContactEpisode => zh::record_kind(K::LostContactEpisode),
+              LostContactStep => zh::record_kind(K::LostContactStep), Hazard => zh::record_kind(K::Hazard),
+              SubjectEvent => zh::record_kind(K::SubjectEvent));
         Ok(out)
     }
 }
@@ -399,15 +579,7 @@ const HIDDEN: &[&str] = &[
 ];
 
 /// A record without a form of its own: its fields in order, labelled.
-fn generic_doc(
-    office: &str,
-    s: &Subject,
-    title: &str,
-    date: chrono::NaiveDate,
-    json: &serde_json::Value,
-    (recorded_by, recorded_at): (String, String),
-    author: String,
-) -> DossierDoc {
+fn generic_form(office: &str, s: &Subject, title: &str, date: chrono::NaiveDate, json: &serde_json::Value) -> Form {
     let mut f = Form::new("record", title, office);
     f.row(&[("姓名", s.name.clone()), ("矫正类别", label("sentence_type", s.sentence_type)), ("日期", cn_date(date))]);
     if let Some(obj) = json.as_object() {
@@ -423,8 +595,58 @@ fn generic_doc(
             }
         }
     }
-    f.row(&[("登记人", recorded_by), ("登记时间", recorded_at)]);
-    doc(f, author, date)
+    f
+}
+
+/// The decision on a proposal or application (the county's, or the office's where delegated),
+/// as its latest current decision stands.
+fn decided(f: &mut Form, decisions: &[Decision], target: RecordId) {
+    let d = decisions.iter().filter(|d| d.target_id == target).max_by_key(|d| d.decision_date);
+    let by = d.map(|d| d.decided_by).unwrap_or(DecidedBy::County);
+    let (text, date) = super::forms::decision_opinion(d);
+    let who = if by == DecidedBy::County { "县级社区矫正机构意见" } else { "司法所意见" };
+    f.opinion(who, text, "负责人签名", true, date);
+}
+
+/// The office as the 卷内目录's 责任者: its usual short name (DA/T 22 takes the full name or
+/// its standard short form), so that the narrow column holds it on one line. A note in
+/// brackets and the county before the township go: "正定县城关镇司法所（演示）" → "城关镇司法所".
+fn toc_author(office: &str) -> String {
+    let mut name = office.trim();
+    if let Some(i) = name.find(['（', '(']).filter(|i| *i > 0) {
+        name = name[..i].trim_end();
+    }
+    // Beyond six characters the column wraps (toc.rs COLUMNS_MM).
+    if name.chars().count() > 6 {
+        if let Some((i, c)) = name.char_indices().rfind(|(_, c)| matches!(c, '县' | '市' | '区' | '旗')) {
+            let rest = &name[i + c.len_utf8()..];
+            if rest.chars().count() >= 4 {
+                name = rest;
+            }
+        }
+    }
+    name.to_string()
+}
+
+/// Where each kind of record is filed in the work dossier (domain.md §19: team, plan, risk and
+/// class decisions with the intake; medical reports with the reports; the search for a lost
+/// subject with the checks on where they are; travel permits and change of place with the
+/// leave approvals; 账本式教育 with education). Exhaustive, so that a new kind of record
+/// cannot be left out of the dossier unnoticed.
+fn filed_under(kind: RecordKind) -> &'static [Section] {
+    use RecordKind as K;
+    use Section as S;
+    match kind {
+        K::SubjectEvent => &[S::Intake, S::Release],
+        K::TeamMember | K::CorrectionPlan | K::ClassChange | K::Hazard => &[S::Intake],
+        K::Report | K::MedicalReport => &[S::Reports],
+        K::Visit | K::ItCheck | K::Talk | K::LostContactEpisode | K::LostContactStep => &[S::Visits],
+        K::TravelPermit | K::TravelTrip | K::PlaceChange => &[S::Leaves],
+        K::LedgerEntry => &[S::Education],
+        K::Help | K::Counselling => &[S::Help],
+        K::Assessment | K::Sanction => &[S::Assessments],
+        K::ReleaseStep => &[S::Release],
+    }
 }
 
 fn value_text(v: &serde_json::Value) -> String {
@@ -499,6 +721,38 @@ fn field_label(k: &str) -> &'static str {
         "facts" => "事实",
         "evidence" => "证据",
         "legal_basis" => "依据",
+        "member_name" => "姓名",
+        "relation" => "身份",
+        "unit" => "工作单位",
+        "is_leader" => "组长",
+        "joined_on" => "加入日期",
+        "left_on" => "退出日期",
+        "hospital" => "医院",
+        "business_name" => "经营主体",
+        "destinations" => "目的地",
+        "frequency" => "外出频次",
+        "valid_from" => "有效期起日",
+        "trip_start" => "外出日期",
+        "trip_end" => "返回日期",
+        "destination" => "目的地",
+        "reported_via" => "报告方式",
+        "found_on" => "发现日期",
+        "description" => "隐患情况",
+        "prevention" => "防控措施",
+        "resolved_on" => "消除日期",
+        "started_on" => "失联日期",
+        "last_contact_on" => "最后联系日期",
+        "step_at" => "时间",
+        "new_residence_code" => "新执行地行政区划代码",
+        "new_residence_detail" => "新执行地详细地址",
+        "entry_date" => "日期",
+        "theme" => "教育形式",
+        "violation_kind" => "违规类型",
+        "cost_kind" => "代价",
+        "reflection" => "本人感想",
+        "decided_by" => "决定机关",
+        "approve" => "是否批准",
+        "decision_date" => "决定日期",
         other => zh::field(other),
     }
 }
@@ -535,8 +789,18 @@ fn ends_correction(kind: SubjectEventKind) -> bool {
 mod tests {
     use super::*;
 
-    /// Every field a correction can change is named on the 备考表 (no "该项：…"): each kind of
-    /// record the 备考表 lists, as the demo office writes them.
+    #[test]
+    fn the_toc_names_the_office_short() {
+        assert_eq!(toc_author("城关镇司法所（演示）"), "城关镇司法所");
+        assert_eq!(toc_author("正定县城关镇司法所"), "城关镇司法所");
+        assert_eq!(toc_author("石家庄市长安区建北街道司法所"), "建北街道司法所");
+        // A short name, or one with no county before it, stays as it is.
+        assert_eq!(toc_author("城关司法所"), "城关司法所");
+        assert_eq!(toc_author("东湖新技术开发区司法所"), "东湖新技术开发区司法所");
+    }
+
+    /// Every field a correction can change is named on the 备考表 and on the dossier's record
+    /// pages (no "该项：…"): each kind of record, as the demo office writes them.
     #[test]
     fn every_corrected_field_has_a_printed_name() {
         let dir = tempfile::tempdir().unwrap();
@@ -557,7 +821,29 @@ mod tests {
                 check(stringify!($t), first.map(|r| serde_json::to_value(r).unwrap()));
             )*};
         }
-        each!(Visit, Talk, Report, ItCheck, Assessment, Sanction, CorrectionPlan, HelpRecord, Counselling, ReleaseStep);
+        each!(
+            Visit,
+            Report,
+            ItCheck,
+            Talk,
+            MedicalReport,
+            TeamMember,
+            CorrectionPlan,
+            Assessment,
+            ReleaseStep,
+            LedgerEntry,
+            Counselling,
+            HelpRecord,
+            Sanction,
+            ClassChange,
+            PlaceChange,
+            TravelPermit,
+            TravelTrip,
+            LostContactEpisode,
+            LostContactStep,
+            Hazard,
+            SubjectEvent
+        );
         assert!(unnamed.is_empty(), "printed as 该项: {unnamed:?}");
     }
 }

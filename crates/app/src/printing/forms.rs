@@ -513,7 +513,15 @@ fn sanction(
         .block("证据材料", opt(&x.evidence), 2)
         .block("法律依据", x.legal_basis.clone(), 2)
         .opinion("司法所意见", opt(&x.office_opinion), "负责人签名", true, None);
-    let (text, date) = match d {
+    let (text, date) = decision_opinion(d);
+    f.opinion("县级社区矫正机构意见", text, "负责人签名", true, date);
+    f.footnote = Some("依据《社区矫正法》第二十八条、《社区矫正法实施办法》第三十四条至第三十五条。".into());
+    f
+}
+
+/// A decision as its opinion box reads: 同意/不同意, the 文号, the reason; and its date.
+pub(super) fn decision_opinion(d: Option<&Decision>) -> (String, Option<String>) {
+    match d {
         Some(d) => (
             format!(
                 "{}{}{}",
@@ -524,10 +532,7 @@ fn sanction(
             Some(cn_date(d.decision_date)),
         ),
         None => (String::new(), None),
-    };
-    f.opinion("县级社区矫正机构意见", text, "负责人签名", true, date);
-    f.footnote = Some("依据《社区矫正法》第二十八条、《社区矫正法实施办法》第三十四条至第三十五条。".into());
-    f
+    }
 }
 
 fn assessment(office: &str, s: &Subject, a: &Assessment, class: jiaowu_domain::SupervisionClass) -> Form {
