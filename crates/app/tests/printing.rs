@@ -378,6 +378,10 @@ fn the_showcase_dossier_files_every_kind_of_record_in_its_section() {
     assert!(!store.records_of::<ServiceParticipation>(sid).unwrap().is_empty());
     assert!(!core.list_leaves(Some(sid)).unwrap().is_empty());
 
+    // His file is complete: every proposal and application has its decision (实施办法 Arts 21,
+    // 29, 30, 35) …
+    let gaps = core.dossier_gaps(sid).unwrap();
+    assert!(gaps.is_empty(), "{gaps:?}");
     let p = core.print_dossier(DossierRequest { subject_id: sid, order: None, purpose: None, preview: false }).unwrap();
     keep("dossier-showcase", &p.pdf);
     let pages = text_of(&p.pdf);
@@ -411,6 +415,18 @@ fn the_showcase_dossier_files_every_kind_of_record_in_its_section() {
     // Decisions print on what they decide: the county refused the change of place.
     assert!(all.contains("县级社区矫正机构意见") && all.contains("不同意。"), "the refusal");
     assert!(all.contains("防控措施") && !all.contains("该项"), "every field named");
+    // … until a class change is proposed and not yet decided by the county.
+    core.propose_class_change(ClassChangeInput {
+        subject_id: sid,
+        old_class: jiaowu_app::domain::SupervisionClass::Ordinary,
+        new_class: jiaowu_app::domain::SupervisionClass::Lenient,
+        reason: "表现良好，建议调整为宽管".into(),
+        proposed_on: "2026-11-20".parse().unwrap(),
+        office_opinion: None,
+    })
+    .unwrap();
+    let gaps = core.dossier_gaps(sid).unwrap();
+    assert!(gaps.iter().any(|g| g.message.contains("分类管理审批表") && g.message.contains("县级决定")), "{gaps:?}");
 }
 
 #[test]

@@ -92,6 +92,18 @@ impl Core {
                 );
             }
         }
+        // Applications and proposals with no decision on file yet (实施办法 Arts 21, 29, 30).
+        let undecided = |id: RecordId| !decisions.iter().any(|d| d.target_id == id);
+        for c in current(self.store.records_of::<ClassChange>(s.id)?).into_iter().filter(|c| undecided(c.id)) {
+            gap(Section::Intake, zh::gap_unsigned("分类管理审批表", &cn_date(c.proposed_on), "县级决定"));
+        }
+        for p in current(self.store.records_of::<TravelPermit>(s.id)?).into_iter().filter(|p| undecided(p.id)) {
+            let title = format!("{}审批表", label("permit_kind", p.kind));
+            gap(Section::Leaves, zh::gap_unsigned(&title, &cn_date(p.applied_on), "审批决定"));
+        }
+        for c in current(self.store.records_of::<PlaceChange>(s.id)?).into_iter().filter(|c| undecided(c.id)) {
+            gap(Section::Leaves, zh::gap_unsigned("变更执行地申请", &cn_date(c.applied_on), "县级决定"));
+        }
         for a in current(self.store.records_of::<Assessment>(s.id)?) {
             if a.reviewer.trim().is_empty() {
                 gap(Section::Assessments, zh::gap_unsigned("月度考核表", &cn_date(a.period_end), "考核人"));
