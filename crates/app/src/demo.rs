@@ -3244,8 +3244,11 @@ impl Demo<'_> {
         Ok(())
     }
 
-    fn step(&mut self, id: RecordId, step: LeaveStep) -> Result<(), AppError> {
-        self.core.record_leave_step(LeaveStepInput { leave_id: id, step, on: None }).map_err(ctx("外出审批"))?;
+    /// A step of a leave, dated as the paper was: `on` for decisions and opinions (steps that
+    /// carry their own date ignore it).
+    fn step(&mut self, id: RecordId, step: LeaveStep, on: NaiveDate) -> Result<(), AppError> {
+        let on = Some(on.min(self.today));
+        self.core.record_leave_step(LeaveStepInput { leave_id: id, step, on }).map_err(ctx("外出审批"))?;
         self.bump("leave_events");
         Ok(())
     }
@@ -3284,9 +3287,15 @@ impl Demo<'_> {
             self.bump("leave_events");
             let id = v.leave.id;
             let office_may = delegated && v.leave.authority == Authority::Office;
+            // The office answers the day after the application, the county two days later, both
+            // before the trip (实施办法 Art 27); an urgent one the same day.
+            let day_before = plus(l.start, -1).max(l.applied);
+            let office_on = plus(l.applied, 1).min(day_before).min(self.today);
+            let county_on = plus(office_on, 2).min(day_before).max(office_on).min(self.today);
+            let decided_on = if office_may { office_on } else { county_on };
             let approve = |me: &mut Self| -> Result<(), AppError> {
                 if office_may {
-                    me.step(id, LeaveStep::OfficeDecide { approve: true, reason: String::new() })
+                    me.step(id, LeaveStep::OfficeDecide { approve: true, reason: String::new() }, office_on)
                 } else {
                     me.step(
                         id,
@@ -3295,9 +3304,14 @@ impl Demo<'_> {
                                 "经核实，外出事由属实，有证明材料，对象近期表现良好，同意外出，报请县社区矫正机构审批。"
                                     .into(),
                         },
+                        office_on,
                     )?;
-                    let doc = me.doc("社矫外批字", me.today);
-                    me.step(id, LeaveStep::CountyDecide { approve: true, reason: String::new(), doc_no: doc })
+                    let doc = me.doc("社矫外批字", county_on);
+                    me.step(
+                        id,
+                        LeaveStep::CountyDecide { approve: true, reason: String::new(), doc_no: doc },
+                        county_on,
+                    )
                 }
             };
             match l.fate {
@@ -3308,22 +3322,24 @@ impl Demo<'_> {
                         LeaveStep::OfficeOpinion {
                             text: "外出事由属实，附住院证明，同意外出，报请县社区矫正机构审批。".into(),
                         },
+                        office_on,
                     )?;
                 }
                 Fate::Rejected => {
                     let reason = "所附证明材料不能证实外出事由，且近期有未按时报告情况，不予批准；已当面告知本人理由。"
                         .to_string();
                     if office_may {
-                        self.step(id, LeaveStep::OfficeDecide { approve: false, reason })?;
+                        self.step(id, LeaveStep::OfficeDecide { approve: false, reason }, office_on)?;
                     } else {
                         self.step(
                             id,
                             LeaveStep::OfficeOpinion {
                                 text: "外出事由证明不足，建议不予批准。".into()
                             },
+                            office_on,
                         )?;
-                        let doc = self.doc("社矫外批字", self.today);
-                        self.step(id, LeaveStep::CountyDecide { approve: false, reason, doc_no: doc })?;
+                        let doc = self.doc("社矫外批字", county_on);
+                        self.step(id, LeaveStep::CountyDecide { approve: false, reason, doc_no: doc }, county_on)?;
                     }
                 }
                 Fate::Cancelled => {
@@ -3333,12 +3349,13 @@ impl Demo<'_> {
                         LeaveStep::Cancel {
                             reason: "家中事务已由亲属代为处理，本人申请撤回外出".into()
                         },
+                        plus(decided_on, 1).min(day_before).max(decided_on),
                     )?;
                 }
                 Fate::Returned { .. } | Fate::CountyReturned | Fate::Overdue | Fate::ReturnedLate => {
                     approve(self)?;
-                    self.step(id, LeaveStep::IssueCertificate)?;
-                    self.step(id, LeaveStep::Depart { date: l.start })?;
+                    self.step(id, LeaveStep::IssueCertificate, decided_on)?;
+                    self.step(id, LeaveStep::Depart { date: l.start }, l.start)?;
                     if let Some(new_end) = l.extended_to {
                         self.step(
                             id,
@@ -3346,10 +3363,11 @@ impl Demo<'_> {
                                 new_end,
                                 reason: "亲属病情反复，需继续陪护两日（附医院证明）".into(),
                             },
+                            plus(l.end, -1).max(l.start),
                         )?;
                         let by = if delegated { Authority::Office } else { Authority::County };
-                        let doc_no = (by != Authority::Office).then(|| self.doc("社矫外批字", self.today));
-                        self.step(id, LeaveStep::DecideExtension { approve: true, by, doc_no })?;
+                        let doc_no = (by != Authority::Office).then(|| self.doc("社矫外批字", l.end));
+                        self.step(id, LeaveStep::DecideExtension { approve: true, by, doc_no }, l.end)?;
                     }
                     if let Some(back) = l.returned {
                         let summary = if l.fate == Fate::ReturnedLate {
@@ -3357,7 +3375,7 @@ impl Demo<'_> {
                         } else {
                             format!("按期返回，到所当面销假。外出期间每日电话报告，行程与申请一致（{}）。", l.dest.1)
                         };
-                        self.step(id, LeaveStep::Return { date: back, method: ReportMethod::InPerson, summary })?;
+                        self.step(id, LeaveStep::Return { date: back, method: ReportMethod::InPerson, summary }, back)?;
                     }
                 }
             }
@@ -3719,9 +3737,34 @@ mod tests {
             old.done
         );
 
+        decided_before_the_trip(&core);
+
         let mut again = office(b.path(), today, true);
         let s2 = again.seed_demo(&spec).unwrap();
         assert_eq!(s1, s2, "same seed, same office");
+    }
+
+    /// Every leave is decided on paper between its application and its first day (实施办法
+    /// Art 27), not on the day the demo was made.
+    fn decided_before_the_trip(core: &Core) {
+        use jiaowu_domain::leave::LeaveEventKind as E;
+        let leaves = core.list_leaves(None).unwrap();
+        let mut decided = 0;
+        for l in &leaves {
+            for e in l.events.iter().filter(|e| matches!(e.kind, E::OfficeDecide | E::OfficeOpinion | E::CountyDecide))
+            {
+                assert!(
+                    l.leave.applied_on <= e.event_date && e.event_date <= l.leave.start_date.max(l.leave.applied_on),
+                    "{:?} on {} for a leave applied {} from {}",
+                    e.kind,
+                    e.event_date,
+                    l.leave.applied_on,
+                    l.leave.start_date
+                );
+                decided += 1;
+            }
+        }
+        assert!(decided >= 3, "{decided} decisions");
     }
 
     #[test]
@@ -3733,5 +3776,6 @@ mod tests {
         assert_eq!(s.subjects, 24);
         assert!(s.overdue_leaves >= 1);
         assert!(core.verify().unwrap().ok);
+        decided_before_the_trip(&core);
     }
 }
