@@ -36,7 +36,24 @@ pub struct StatisticsView {
 #[derive(Debug, Clone, Serialize)]
 pub struct StatRow {
     pub label: String,
+    /// The figure as the screen shows it.
     pub value: String,
+    /// The figure itself, for the .xlsx ledger (numbers the sheet can sum).
+    #[serde(skip)]
+    pub figure: Figure,
+}
+
+/// A statistics row's figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Figure {
+    Count(u64),
+    /// Credited time, in minutes (shown as hours).
+    Minutes(u64),
+    /// A kind of act: how many times (人次), how many people (人).
+    Acts {
+        events: u32,
+        subjects: u32,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -48,14 +65,27 @@ pub struct StatSection {
 /// The ledger as labelled rows (the screen, the CLI and the .xlsx ledger show the same).
 pub fn sections(l: &Ledger) -> Vec<StatSection> {
     use jiaowu_domain::{SentenceType as T, SupervisionClass as C};
-    let row = |label: &str, value: u64| StatRow { label: label.to_string(), value: value.to_string() };
+    let row = |label: &str, value: u64| StatRow {
+        label: label.to_string(),
+        value: value.to_string(),
+        figure: Figure::Count(value),
+    };
+    let hours = |label: &str, minutes: u64| StatRow {
+        label: label.to_string(),
+        value: zh::hours(minutes as u32),
+        figure: Figure::Minutes(minutes),
+    };
     let s = &l.stock_after;
     let f = &l.flows;
     let w = &l.work;
     let mut acts: Vec<StatRow> = l
         .acts
         .iter()
-        .map(|a| StatRow { label: zh::event_kind(a.kind), value: zh::act_count(a.events, a.subjects) })
+        .map(|a| StatRow {
+            label: zh::event_kind(a.kind),
+            value: zh::act_count(a.events, a.subjects),
+            figure: Figure::Acts { events: a.events, subjects: a.subjects },
+        })
         .collect();
     acts.sort_by(|a, b| a.label.cmp(&b.label));
     vec![
@@ -118,10 +148,10 @@ pub fn sections(l: &Ledger) -> Vec<StatSection> {
                 row(zh::STAT_IT_CHECKS, w.it_checks.into()),
                 row(zh::STAT_STUDY_SESSIONS, w.study_sessions.into()),
                 row(zh::STAT_STUDY_ATTENDANCES, w.study_attendances.into()),
-                StatRow { label: zh::STAT_STUDY_HOURS.into(), value: zh::hours(w.study_minutes as u32) },
+                hours(zh::STAT_STUDY_HOURS, w.study_minutes),
                 row(zh::STAT_SERVICE_SESSIONS, w.service_sessions.into()),
                 row(zh::STAT_SERVICE_ATTENDANCES, w.service_attendances.into()),
-                StatRow { label: zh::STAT_SERVICE_HOURS.into(), value: zh::hours(w.service_minutes as u32) },
+                hours(zh::STAT_SERVICE_HOURS, w.service_minutes),
             ],
         },
         StatSection { title: zh::STAT_ACTS, rows: acts },

@@ -438,23 +438,48 @@ fn ledger_cells_equal_the_statistics_of_the_store() {
     let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
     use calamine::Reader;
     let sheet = book.worksheet_range("统计").unwrap();
-    let cells: Vec<(String, String)> = sheet.rows().skip(2).map(|r| (r[1].to_string(), r[2].to_string())).collect();
+    let cells: Vec<(String, f64)> = sheet
+        .rows()
+        .skip(2)
+        .map(|r| {
+            (
+                r[1].to_string(),
+                match r[2] {
+                    calamine::Data::Float(f) => f,
+                    calamine::Data::Int(i) => i as f64,
+                    _ => f64::NAN,
+                },
+            )
+        })
+        .collect();
     let mut compared = 0;
-    let cell =
-        |label: &str| cells.iter().find(|(l, _)| l == label).unwrap_or_else(|| panic!("{label} missing")).1.clone();
+    let cell = |label: &str| cells.iter().find(|(l, _)| l == label).unwrap_or_else(|| panic!("{label} missing")).1;
+    use jiaowu_app::statistics::Figure;
+    let mut hours = 0;
     for sec in &stats.sections {
         for row in &sec.rows {
-            // A row of acts ("12 人次 / 5 人") is two numbers in the sheet.
-            match row.value.strip_suffix(" 人").and_then(|v| v.split_once(" 人次 / ")) {
-                Some((events, people)) => {
-                    assert_eq!(cell(&format!("{}（人次）", row.label)), events, "{}", row.label);
-                    assert_eq!(cell(&format!("{}（人）", row.label)), people, "{}", row.label);
+            match row.figure {
+                // A row of acts ("12 人次 / 5 人") is two numbers in the sheet.
+                Figure::Acts { events, subjects } => {
+                    assert_eq!(cell(&format!("{}（人次）", row.label)), f64::from(events), "{}", row.label);
+                    assert_eq!(cell(&format!("{}（人）", row.label)), f64::from(subjects), "{}", row.label);
                 }
-                None => assert_eq!(cell(&row.label), row.value, "{}", row.label),
+                Figure::Count(n) => {
+                    assert_eq!(cell(&row.label), n as f64, "{}", row.label);
+                    assert_eq!(row.value, n.to_string(), "the screen shows the same count");
+                }
+                // Exact in the sheet (its detail rows sum to it); to 0.1 h on the screen.
+                Figure::Minutes(m) => {
+                    assert_eq!(cell(&row.label), m as f64 / 60.0, "{}", row.label);
+                    let shown: f64 = row.value.parse().unwrap();
+                    assert!((shown - m as f64 / 60.0).abs() <= 0.05, "{} shows {}", row.label, row.value);
+                    hours += 1;
+                }
             }
             compared += 1;
         }
     }
+    assert_eq!(hours, 2, "study and public-welfare hours");
     // Every figure is a number the sheet can sum, not text.
     for r in sheet.rows().skip(2) {
         assert!(matches!(r[2], calamine::Data::Float(_) | calamine::Data::Int(_)), "{:?} is not a number", r);

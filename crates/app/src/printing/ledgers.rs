@@ -9,7 +9,7 @@ use jiaowu_store::*;
 use serde::Deserialize;
 
 use super::{label, opt};
-use crate::statistics::StatisticsQuery;
+use crate::statistics::{Figure, StatisticsQuery};
 use crate::{zh, AppError, Core};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -112,20 +112,19 @@ impl Core {
             })
             .collect();
         let mut stat_rows = Vec::new();
-        // Numbers as numbers, so the sheet sums them: "12 人次 / 5 人" (zh::act_count) as two
-        // rows, hours with their decimals.
+        // Numbers as numbers, so the sheet sums them: a kind of act as two rows (人次, 人), hours
+        // exact (the screen rounds them to 0.1).
         for sec in &stats.sections {
             for r in &sec.rows {
-                let mut push = |label: String, value: Cell| stat_rows.push(vec![sec.title.into(), label.into(), value]);
-                match acts(&r.value) {
-                    Some((events, subjects)) => {
-                        push(zh::ledger_per_events(&r.label), f64::from(events).into());
-                        push(zh::ledger_per_subjects(&r.label), f64::from(subjects).into());
+                let mut push =
+                    |label: String, value: f64| stat_rows.push(vec![sec.title.into(), label.into(), value.into()]);
+                match r.figure {
+                    Figure::Acts { events, subjects } => {
+                        push(zh::ledger_per_events(&r.label), f64::from(events));
+                        push(zh::ledger_per_subjects(&r.label), f64::from(subjects));
                     }
-                    None => push(
-                        r.label.clone(),
-                        r.value.parse::<f64>().map(Cell::from).unwrap_or_else(|_| r.value.clone().into()),
-                    ),
+                    Figure::Count(n) => push(r.label.clone(), n as f64),
+                    Figure::Minutes(m) => push(r.label.clone(), m as f64 / 60.0),
                 }
             }
         }
@@ -175,12 +174,6 @@ fn dated_rows(items: impl Iterator<Item = (NaiveDate, String, String, Vec<Cell>)
             row
         })
         .collect()
-}
-
-/// The two counts of a row of acts ("12 人次 / 5 人").
-fn acts(value: &str) -> Option<(u32, u32)> {
-    let (events, subjects) = value.strip_suffix(" 人")?.split_once(" 人次 / ")?;
-    Some((events.parse().ok()?, subjects.parse().ok()?))
 }
 
 /// Credited minutes as the hours the ledgers count in.
