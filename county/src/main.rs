@@ -4,21 +4,20 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use jiaowu_county::zh::cli as zh;
 use jiaowu_county::{router, Server, SqliteStore, SystemClock};
 
 #[derive(Parser)]
 #[command(name = "jiaowu-county", about = zh::ABOUT)]
 struct Cli {
-    /// County database file (SQLite, the default).
+    /// 县级数据库文件（SQLite；不给 --postgres 时使用）
     #[arg(long, env = "JIAOWU_COUNTY_DB", default_value = "county.db")]
     db: PathBuf,
-    /// PostgreSQL instead of the file: a libpq connection string such as
-    /// "host=/run/postgresql user=jiaowu dbname=county".
+    /// 改用 PostgreSQL：libpq 连接串，如 "host=/run/postgresql user=jiaowu dbname=county"
     #[arg(long, env = "JIAOWU_COUNTY_PG")]
     postgres: Option<String>,
-    /// County name (used when the database is created).
+    /// 县级机构名称（建库时使用）
     #[arg(long, env = "JIAOWU_COUNTY_NAME", default_value = zh::DEFAULT_COUNTY)]
     county: String,
     #[command(subcommand)]
@@ -28,43 +27,50 @@ struct Cli {
 /// The county's certificate: the names offices reach it by, and its two PEM files.
 #[derive(Args)]
 struct CertFiles {
+    /// 司法所访问本机所用的主机名或 IP 地址，逗号分隔
     #[arg(long, value_delimiter = ',', required = true)]
     names: Vec<String>,
+    /// 证书文件（PEM）
     #[arg(long, default_value = "county-cert.pem")]
     cert: PathBuf,
+    /// 私钥文件（PEM）
     #[arg(long, default_value = "county-key.pem")]
     key: PathBuf,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Adds a console user (password from JIAOWU_COUNTY_PASSWORD).
+    /// 添加县级平台用户（密码取自环境变量 JIAOWU_COUNTY_PASSWORD）
     AddUser {
+        /// 登录名
         #[arg(long)]
         username: String,
+        /// 显示的姓名
         #[arg(long)]
         display_name: String,
     },
-    /// Imports a push bundle an office brought on USB (`<name>.jwpush` with `<name>.jwpush.sig`)
-    /// and writes the answering pull bundle into `--out`.
+    /// 导入司法所用U盘带来的上传数据包（<名称>.jwpush 连同 <名称>.jwpush.sig），回执数据包写入 --out
     ImportBundle {
+        /// 上传数据包文件（.jwpush）
+        #[arg(value_name = "数据包")]
         file: PathBuf,
+        /// 回执数据包存放的文件夹
         #[arg(long, default_value = ".")]
         out: PathBuf,
     },
-    /// Makes a self-signed certificate for the names offices use (host names or IP addresses)
-    /// and prints its pin.
+    /// 为司法所使用的主机名或 IP 地址生成自签名证书，并显示证书指纹
     TlsInit(CertFiles),
-    /// Renews the certificate on the same key (before it expires, or for new names): the pin is
-    /// that of the key, so enrolled offices go on trusting it.
+    /// 用原私钥更新证书（到期前，或增加名称）：指纹随私钥不变，已登记的司法所继续信任
     TlsRenew(CertFiles),
-    /// Serves the sync and console API: HTTPS with --tls-cert/--tls-key, plain HTTP otherwise
-    /// (loopback or behind a TLS front).
+    /// 启动同步与县级平台服务：给出 --tls-cert/--tls-key 时用 HTTPS，否则用 HTTP（仅本机或在 TLS 代理之后）
     Serve {
+        /// 监听地址
         #[arg(long, default_value = "127.0.0.1:8640")]
         listen: SocketAddr,
+        /// 证书文件（PEM）
         #[arg(long, requires = "tls_key")]
         tls_cert: Option<PathBuf>,
+        /// 私钥文件（PEM）
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
     },
@@ -77,8 +83,16 @@ fn main() {
     }
 }
 
+/// A refused command line, said in Chinese (exit 2).
+fn usage_error(e: clap::Error) -> ! {
+    let u = jiaowu_clap_zh::usage(&e);
+    eprintln!("{}", zh::error(&zh::usage(u.kind, &u.arg, &u.value, &u.valid)));
+    std::process::exit(2);
+}
+
 fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let cli = Cli::parse();
+    let matches = jiaowu_clap_zh::chinese(Cli::command()).try_get_matches().unwrap_or_else(|e| usage_error(e));
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| usage_error(e));
     let store: Arc<dyn jiaowu_county::store::CountyStore> = match &cli.postgres {
         Some(params) => Arc::new(jiaowu_county::PgStore::connect(params)?),
         None => Arc::new(SqliteStore::open(&cli.db)?),
