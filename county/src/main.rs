@@ -86,7 +86,7 @@ fn main() {
 /// A refused command line, said in Chinese (exit 2).
 fn usage_error(e: clap::Error) -> ! {
     let u = jiaowu_clap_zh::usage(&e);
-    eprintln!("{}", zh::error(&zh::usage(u.kind, &u.arg, &u.value, &u.valid)));
+    eprintln!("{}", zh::error(&u.message("jiaowu-county")));
     std::process::exit(2);
 }
 

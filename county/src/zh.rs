@@ -54,20 +54,6 @@ pub mod cli {
     pub fn error(e: &dyn std::fmt::Display) -> String {
         format!("错误：{e}")
     }
-    /// What was wrong with the command line (see jiaowu_clap_zh::Usage).
-    pub fn usage(kind: &str, arg: &str, value: &str, valid: &str) -> String {
-        let what = match kind {
-            "value" if !valid.is_empty() => format!("参数 {arg} 的值“{value}”无效（可选：{valid}）"),
-            "value" => format!("参数 {arg} 的值“{value}”无效"),
-            "missing" => format!("缺少必需的参数：{arg}"),
-            "unknown" => format!("不认识的参数：{arg}"),
-            "subcommand" => format!("没有这个命令：{arg}"),
-            "conflict" => format!("参数 {arg} 给了两次，或与另一参数不能同用"),
-            "no_command" => "缺少命令".to_string(),
-            _ => format!("命令行有误：{arg}"),
-        };
-        format!("{what}。用法见 jiaowu-county --help。")
-    }
     pub fn user_added(username: &str) -> String {
         format!("已添加县级用户 {username}")
     }

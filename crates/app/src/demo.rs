@@ -3521,21 +3521,8 @@ impl Demo<'_> {
                     format!("已书面报告{}。", self.local.procuratorate),
                 ),
             ];
-            for (d, h, m, kind, method, result) in steps {
-                if d >= self.today {
-                    continue;
-                }
-                let input = LostContactStepInput {
-                    subject_id: sid,
-                    episode_id: ep.id,
-                    kind,
-                    step_at: beijing(d, h, m),
-                    method: Some(method.into()),
-                    result,
-                };
-                self.core.record_lost_contact_step(input).map_err(ctx("失联查找"))?;
-                self.bump(jiaowu_store::LostContactStep::TABLE);
-            }
+            let today = self.today;
+            self.search_steps(sid, ep.id, steps.into_iter().filter(|st| st.0 < today))?;
         }
         Ok(())
     }
@@ -3560,10 +3547,20 @@ impl Demo<'_> {
             (lost.start, 17, 30, LostContactStepKind::PoliceNotified, "电话通报", format!("已通报{}协助查找。", self.local.station)),
             (lost.end, 9, 20, LostContactStepKind::Found, "到所报到", "本人到司法所说明情况：外出进货途中手机损坏，未能及时报告。已当面批评教育，责令其更换手机后立即报告新号码。".to_string()),
         ];
+        self.search_steps(sid, ep.id, steps)
+    }
+
+    /// The steps of a search: (day, hour, minute, kind, method, result).
+    fn search_steps(
+        &mut self,
+        sid: SubjectId,
+        episode: RecordId,
+        steps: impl IntoIterator<Item = (NaiveDate, u32, u32, LostContactStepKind, &'static str, String)>,
+    ) -> Result<(), AppError> {
         for (d, h, m, kind, method, result) in steps {
             let input = LostContactStepInput {
                 subject_id: sid,
-                episode_id: ep.id,
+                episode_id: episode,
                 kind,
                 step_at: beijing(d, h, m),
                 method: Some(method.into()),

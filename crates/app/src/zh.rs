@@ -1067,22 +1067,6 @@ pub fn chain_break(b: &jiaowu_store::audit::ChainBreak) -> String {
 /// Headings and prompts of the `jiaowu` command line.
 pub mod cli {
     /// A command line clap refused, in words a clerk reads; `arg` and `value` as clap names them.
-    pub fn usage(kind: &str, arg: &str, value: &str, valid: &str) -> String {
-        let what = match kind {
-            "value" if !valid.is_empty() => format!("参数 {arg} 的值“{value}”无效（可选：{valid}）"),
-            "value" if value.contains('-') && value.chars().any(|c| c.is_ascii_digit()) => {
-                format!("参数 {arg} 的值“{value}”无效（日期写成 YYYY-MM-DD，且须是存在的日期）")
-            }
-            "value" => format!("参数 {arg} 的值“{value}”无效"),
-            "missing" => format!("缺少必需的参数：{arg}"),
-            "unknown" => format!("不认识的参数：{arg}"),
-            "subcommand" => format!("没有这个命令：{arg}"),
-            "conflict" => format!("参数 {arg} 给了两次，或与另一参数不能同用"),
-            "no_command" => "缺少命令".to_string(),
-            _ => format!("命令行有误：{arg}"),
-        };
-        format!("{what}。用法见 jiaowu --help（或在命令后加 --help）。")
-    }
     pub fn bad_form_kind(k: &str) -> String {
         format!("表格种类：没有“{k}”。可用：basic_info, leave_approval, leave_certificate, leave_return, visit, talk, study_sign_in, study_record, service_record, sanction_approval, monthly_assessment")
     }

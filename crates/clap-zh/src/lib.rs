@@ -55,6 +55,27 @@ pub struct Usage {
     pub valid: String,
 }
 
+impl Usage {
+    /// The refusal in Chinese, pointing to `program --help`.
+    pub fn message(&self, program: &str) -> String {
+        let (arg, value, valid) = (&self.arg, &self.value, &self.valid);
+        let what = match self.kind {
+            "value" if !valid.is_empty() => format!("参数 {arg} 的值“{value}”无效（可选：{valid}）"),
+            "value" if value.contains('-') && value.chars().any(|c| c.is_ascii_digit()) => {
+                format!("参数 {arg} 的值“{value}”无效（日期写成 YYYY-MM-DD，且须是存在的日期）")
+            }
+            "value" => format!("参数 {arg} 的值“{value}”无效"),
+            "missing" => format!("缺少必需的参数：{arg}"),
+            "unknown" => format!("不认识的参数：{arg}"),
+            "subcommand" => format!("没有这个命令：{arg}"),
+            "conflict" => format!("参数 {arg} 给了两次，或与另一参数不能同用"),
+            "no_command" => "缺少命令".to_string(),
+            _ => format!("命令行有误：{arg}"),
+        };
+        format!("{what}。用法见 {program} --help（或在命令后加 --help）。")
+    }
+}
+
 /// A clap error as a [`Usage`]; help and version requests are printed and exit here, as
 /// clap does.
 pub fn usage(e: &clap::Error) -> Usage {
@@ -125,5 +146,6 @@ mod tests {
         assert_eq!(usage(&e), Usage { kind: "missing", arg: "--n".into(), value: String::new(), valid: String::new() });
         let e = cmd().try_get_matches_from(["t", "stop"]).unwrap_err();
         assert_eq!((usage(&e).kind, usage(&e).arg.as_str()), ("subcommand", "stop"));
+        assert_eq!(usage(&e).message("t"), "没有这个命令：stop。用法见 t --help（或在命令后加 --help）。");
     }
 }

@@ -35,7 +35,7 @@ use jiaowu_clap_zh::chinese;
 /// A refused command line, said in Chinese (exit 2, usage).
 fn usage_error(e: clap::Error) -> ! {
     let u = jiaowu_clap_zh::usage(&e);
-    eprintln!("{}", jiaowu_app::zh::cli::error_prefix(&jiaowu_app::zh::cli::usage(u.kind, &u.arg, &u.value, &u.valid)));
+    eprintln!("{}", jiaowu_app::zh::cli::error_prefix(&u.message("jiaowu")));
     std::process::exit(2);
 }
 
