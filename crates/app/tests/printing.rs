@@ -4,6 +4,8 @@
 //! (社区矫正法 Art 54); ledger cells equal the store's statistics; every print is audited.
 
 use std::collections::HashMap;
+
+use chrono::Datelike;
 use std::process::Command;
 use std::sync::Arc;
 
@@ -415,6 +417,31 @@ fn the_showcase_dossier_files_every_kind_of_record_in_its_section() {
     // Decisions print on what they decide: the county refused the change of place.
     assert!(all.contains("县级社区矫正机构意见") && all.contains("不同意。"), "the refusal");
     assert!(all.contains("防控措施") && !all.contains("该项"), "every field named");
+    // A record's fields print in the order the record keeps them: a change of place's reason
+    // before the office's opinion on it.
+    let place = pages.iter().find(|t| t.contains("变更执行地申请") && t.contains("填表单位")).unwrap();
+    assert!(place.find("理由").unwrap() < place.find("司法所意见").unwrap(), "{place}");
+    // His extended leave: the 审批表 records the extension and its decision, the 销假记录 the
+    // period as extended, and the 目录 dates the 销假记录 by the day he reported back
+    // (实施办法 Art 28).
+    let leave = core.list_leaves(Some(sid)).unwrap().into_iter().find(|l| l.events.iter().any(|e| e.new_end.is_some()));
+    let leave = leave.expect("the showcase's leave was extended");
+    let new_end = leave.events.iter().find_map(|e| e.new_end).unwrap();
+    let cn = |d: chrono::NaiveDate| format!("{}年{}月{}日", d.year(), d.month(), d.day());
+    assert!(all.contains(&format!("申请延期至{}", cn(new_end))), "the extension on the 审批表");
+    assert!(all.contains(&format!("经批准延期至{}", cn(new_end))), "the 销假记录's period");
+    let back = leave.events.iter().find(|e| e.new_end.is_none() && e.method.is_some()).map(|e| e.event_date);
+    let back = back.expect("returned").format("%Y-%m-%d").to_string();
+    assert!(toc.contains(&format!("社区矫正对象外出销假记录{back}")), "销假 dated {back} in {toc}");
+    // The 目录 carries the number of the decision that answered a document.
+    let sanction = store.records_of::<Sanction>(sid).unwrap().remove(0);
+    let decision = store.records_of::<Decision>(sid).unwrap().into_iter().find(|d| d.target_id == sanction.id);
+    let number = decision.and_then(|d| d.doc_no).expect("the 训诫 was decided with a number");
+    // (A long number wraps in its narrow column: read the cells in the order they were drawn.)
+    let raw_toc = raw_text_of(&p.pdf)[1..first_doc].join("");
+    assert!(raw_toc.contains(&format!("{number}城关镇司法所社区矫正对象训诫审批表")), "{number} in {raw_toc}");
+    // A study record in his file says what the session was for him.
+    assert!(all.contains(&format!("姓名{}出勤情况出席", showcase.name)), "his attendance on the study records");
     // … until a class change is proposed and not yet decided by the county.
     core.propose_class_change(ClassChangeInput {
         subject_id: sid,

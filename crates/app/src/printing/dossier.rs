@@ -230,15 +230,20 @@ impl Core {
             }
             Section::Leaves => {
                 for l in self.list_leaves(Some(sid))? {
-                    out.push(self.form_doc(
-                        look,
-                        FormKind::LeaveApproval,
-                        l.leave.id,
-                        l.leave.applied_on,
-                        author.clone(),
-                    )?);
-                    if l.events.iter().any(|e| e.kind == jiaowu_domain::leave::LeaveEventKind::Return) {
-                        out.push(self.form_doc(look, FormKind::LeaveReturn, l.leave.id, l.due_back, author.clone())?);
+                    let mut approval =
+                        self.form_doc(look, FormKind::LeaveApproval, l.leave.id, l.leave.applied_on, author.clone())?;
+                    approval.1.doc_no = super::forms::leave_doc_no(&l);
+                    out.push(approval);
+                    // Dated the day the subject reported back.
+                    let back = l.events.iter().find(|e| e.kind == jiaowu_domain::leave::LeaveEventKind::Return);
+                    if let Some(back) = back {
+                        out.push(self.form_doc(
+                            look,
+                            FormKind::LeaveReturn,
+                            l.leave.id,
+                            back.event_date,
+                            author.clone(),
+                        )?);
                     }
                 }
             }
@@ -281,9 +286,10 @@ impl Core {
         let office = self.office.name.clone();
         let author = toc_author(&office);
         let sid = s.id;
-        let signed = |json: &serde_json::Value| {
-            let by = json["recorded_by"].as_str().map(|id| staff_name(names, id)).unwrap_or_default();
-            let at = json["recorded_at"].as_str().map(crate::zh::local_time).unwrap_or_default();
+        let signed = |fields: &[(String, serde_json::Value)]| {
+            let field = |k: &str| fields.iter().find(|(f, _)| f == k).and_then(|(_, v)| v.as_str());
+            let by = field("recorded_by").map(|id| staff_name(names, id)).unwrap_or_default();
+            let at = field("recorded_at").map(crate::zh::local_time).unwrap_or_default();
             (by, at)
         };
         // A record without a form of its own, laid out from its fields; `more` adds what the
@@ -293,14 +299,20 @@ impl Core {
                        date: chrono::NaiveDate,
                        rec: &dyn erased::Json,
                        more: &dyn Fn(&mut Form)| {
-            let json = rec.json();
-            let mut f = generic_form(&office, s, title, date, &json);
+            let fields = rec.fields();
+            let mut f = generic_form(&office, s, title, date, &fields);
             more(&mut f);
-            let (by, at) = signed(&json);
+            let (by, at) = signed(&fields);
             f.row(&[("登记人", by), ("登记时间", at)]);
             out.push((date.to_string(), doc(f, author.clone(), date)));
         };
         let none = |_: &mut Form| {};
+        // The 目录's 文号 of a document a decision answered: the decision's number.
+        let numbered = |out: &mut Vec<(String, DossierDoc)>, ds: &[Decision], id: RecordId| {
+            if let Some(last) = out.last_mut() {
+                last.1.doc_no = decision_of(ds, id).and_then(|d| d.doc_no.clone());
+            }
+        };
         use RecordKind as K;
         match kind {
             K::SubjectEvent => {
@@ -340,11 +352,11 @@ impl Core {
                     let columns = [
                         ("姓名", 9),
                         ("性别", 6),
-                        ("身份", 18),
-                        ("工作单位", 18),
+                        ("身份", 16),
+                        ("工作单位", 16),
                         ("联系电话", 15),
-                        ("加入日期", 17),
-                        ("退出日期", 17),
+                        ("加入日期", 19),
+                        ("退出日期", 19),
                     ];
                     f.table_weighted(&columns, rows);
                     out.push((first.to_string(), doc(f, author.clone(), first)));
@@ -359,6 +371,7 @@ impl Core {
                 let ds = current(self.store.records_of::<Decision>(sid)?);
                 for c in current(self.store.records_of::<ClassChange>(sid)?) {
                     generic(out, "分类管理审批表", c.proposed_on, &c, &|f| decided(f, &ds, c.id));
+                    numbered(out, &ds, c.id);
                 }
             }
             K::Hazard => {
@@ -366,12 +379,13 @@ impl Core {
                 for h in current(self.store.records_of::<Hazard>(sid)?) {
                     let campaign = campaigns.iter().find(|c| c.id == h.campaign_id).map(|c| c.name.clone());
                     // A hazard's measures are 防控措施, not a plan's 矫正措施.
-                    let mut json = serde_json::to_value(&h).unwrap_or_default();
-                    if let Some(o) = json.as_object_mut() {
-                        let m = o.remove("measures").unwrap_or_default();
-                        o.insert("prevention".into(), m);
-                    }
-                    generic(out, "风险隐患排查记录", h.found_on, &json, &|f| {
+                    let fields = erased::Fields(
+                        erased::Json::fields(&h)
+                            .into_iter()
+                            .map(|(k, v)| (if k == "measures" { "prevention".into() } else { k }, v))
+                            .collect(),
+                    );
+                    generic(out, "风险隐患排查记录", h.found_on, &fields, &|f| {
                         f.row(&[("排查活动", campaign.clone().unwrap_or_default())]);
                     });
                 }
@@ -450,6 +464,7 @@ impl Core {
                             f.table_weighted(&columns, rows.clone());
                         }
                     });
+                    numbered(out, &ds, p.id);
                 }
             }
             // Printed with their permit.
@@ -458,6 +473,7 @@ impl Core {
                 let ds = current(self.store.records_of::<Decision>(sid)?);
                 for c in current(self.store.records_of::<PlaceChange>(sid)?) {
                     generic(out, "变更执行地申请", c.applied_on, &c, &|f| decided(f, &ds, c.id));
+                    numbered(out, &ds, c.id);
                 }
             }
             K::LedgerEntry => {
@@ -472,7 +488,8 @@ impl Core {
             }
             K::Counselling => {
                 for c in current(self.store.records_of::<Counselling>(sid)?) {
-                    generic(out, "心理/法律辅导记录", c.session_date, &c, &none);
+                    let title = format!("{}记录", label("counselling_kind", c.kind));
+                    generic(out, &title, c.session_date, &c, &none);
                 }
             }
             K::Assessment => {
@@ -481,8 +498,11 @@ impl Core {
                 }
             }
             K::Sanction => {
+                let ds = current(self.store.records_of::<Decision>(sid)?);
                 for x in current(self.store.records_of::<Sanction>(sid)?) {
-                    out.push(self.form_doc(look, FormKind::SanctionApproval, x.id, x.proposed_on, author.clone())?);
+                    let mut d = self.form_doc(look, FormKind::SanctionApproval, x.id, x.proposed_on, author.clone())?;
+                    d.1.doc_no = decision_of(&ds, x.id).and_then(|d| d.doc_no.clone());
+                    out.push(d);
                 }
             }
             K::ReleaseStep => {
@@ -547,14 +567,49 @@ impl Core {
     }
 }
 
-/// Any record as the JSON the generic form lays out.
+/// Any record as the fields the generic form lays out, in the order the record declares them
+/// (a `serde_json::Value` would sort them by name: 司法所意见 before 理由).
 mod erased {
+    use serde::de::{MapAccess, Visitor};
+    use serde::ser::SerializeMap;
+    use serde_json::Value;
+
     pub trait Json {
-        fn json(&self) -> serde_json::Value;
+        fn fields(&self) -> Vec<(String, Value)>;
     }
     impl<T: serde::Serialize> Json for T {
-        fn json(&self) -> serde_json::Value {
-            serde_json::to_value(self).unwrap_or_default()
+        fn fields(&self) -> Vec<(String, Value)> {
+            // The text keeps the declared order; reading it back entry by entry keeps it too.
+            let text = serde_json::to_string(self).unwrap_or_default();
+            let mut de = serde_json::Deserializer::from_str(&text);
+            serde::Deserializer::deserialize_map(&mut de, Entries).unwrap_or_default()
+        }
+    }
+
+    struct Entries;
+    impl<'de> Visitor<'de> for Entries {
+        type Value = Vec<(String, Value)>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a record")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(entry) = map.next_entry::<String, Value>()? {
+                out.push(entry);
+            }
+            Ok(out)
+        }
+    }
+
+    /// Fields already taken apart (to rename one), laid out in their order.
+    pub struct Fields(pub Vec<(String, Value)>);
+    impl serde::Serialize for Fields {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = s.serialize_map(Some(self.0.len()))?;
+            for (k, v) in &self.0 {
+                m.serialize_entry(k, v)?;
+            }
+            m.end()
         }
     }
 }
@@ -591,20 +646,24 @@ const HIDDEN: &[&str] = &[
 ];
 
 /// A record without a form of its own: its fields in order, labelled.
-fn generic_form(office: &str, s: &Subject, title: &str, date: chrono::NaiveDate, json: &serde_json::Value) -> Form {
+fn generic_form(
+    office: &str,
+    s: &Subject,
+    title: &str,
+    date: chrono::NaiveDate,
+    fields: &[(String, serde_json::Value)],
+) -> Form {
     let mut f = Form::new("record", title, office);
     f.row(&[("姓名", s.name.clone()), ("矫正类别", label("sentence_type", s.sentence_type)), ("日期", cn_date(date))]);
-    if let Some(obj) = json.as_object() {
-        for (k, v) in obj {
-            if HIDDEN.contains(&k.as_str()) || v.is_null() {
-                continue;
-            }
-            let text = value_text(v);
-            if text.chars().count() > 40 {
-                f.block(field_label(k), text, 3);
-            } else {
-                f.row(&[(field_label(k), text)]);
-            }
+    for (k, v) in fields {
+        if HIDDEN.contains(&k.as_str()) || v.is_null() {
+            continue;
+        }
+        let text = value_text(v);
+        if text.chars().count() > 40 {
+            f.block(field_label(k), text, 3);
+        } else {
+            f.row(&[(field_label(k), text)]);
         }
     }
     f
@@ -613,7 +672,7 @@ fn generic_form(office: &str, s: &Subject, title: &str, date: chrono::NaiveDate,
 /// The decision on a proposal or application (the county's, or the office's where delegated),
 /// as its latest current decision stands.
 fn decided(f: &mut Form, decisions: &[Decision], target: RecordId) {
-    let d = decisions.iter().filter(|d| d.target_id == target).max_by_key(|d| d.decision_date);
+    let d = decision_of(decisions, target);
     let by = d.map(|d| d.decided_by).unwrap_or(DecidedBy::County);
     let (text, date) = super::forms::decision_opinion(d);
     let who = if by == DecidedBy::County { "县级社区矫正机构意见" } else { "司法所意见" };
@@ -638,6 +697,11 @@ fn toc_author(office: &str) -> String {
         }
     }
     name.to_string()
+}
+
+/// The latest current decision on a record.
+fn decision_of(decisions: &[Decision], target: RecordId) -> Option<&Decision> {
+    decisions.iter().filter(|d| d.target_id == target).max_by_key(|d| d.decision_date)
 }
 
 /// Where each kind of record is filed in the work dossier (domain.md §19: team, plan, risk and

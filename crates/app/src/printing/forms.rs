@@ -108,7 +108,7 @@ impl Core {
         f.row(&[("出生日期", cn_date(s.birth_date)), ("民族", opt(&s.ethnicity))])
             .row(&[("曾用名", opt(&s.former_name)), ("联系电话", opt(&s.phone)), ("文化程度", opt(&s.education))])
             .row(&[("工作单位", opt(&s.employer))])
-            .row(&[("居住地", format!("{}（{}）", s.residence_detail, s.residence_code))])
+            .row(&[("居住地", s.residence_detail.clone()), ("行政区划代码", s.residence_code.clone())])
             .row(&[(
                 "户籍地",
                 s.household_detail.clone().map(|d| format!("{d}（{}）", opt(&s.household_code))).unwrap_or_default(),
@@ -260,6 +260,10 @@ fn leave_approval(office: &str, s: &Subject, l: &LeaveView) -> Form {
             higher.map(|e| cn_date(e.event_date)),
         );
     }
+    let asked = extensions(l);
+    if !asked.is_empty() {
+        f.block("延期", asked.join("\n"), 2);
+    }
     // A withdrawn application stays in the dossier (it was made and signed), marked as such so
     // nobody reads its opinions as a leave granted.
     if let (jiaowu_domain::leave::LeaveState::Cancelled, Some(c)) = (l.state, event(l, &[K::Cancel])) {
@@ -269,24 +273,52 @@ fn leave_approval(office: &str, s: &Subject, l: &LeaveView) -> Form {
     f
 }
 
-/// 外出目的地 as printed: the address written on the application with its area code; an older
-/// record without an address shows the code alone, never a gap.
+/// 外出目的地 as printed: the address written on the application; an older record without an
+/// address shows its area code, never a gap.
 fn destination(r: &LeaveRequest) -> String {
     match r.destination_detail.trim() {
         "" => format!("行政区划代码{}所辖地", r.destination_code),
-        d => format!("{d}（{}）", r.destination_code),
+        d => d.to_string(),
     }
+}
+
+/// The document number of a leave's decision (the county's or the higher level's), as the
+/// decision's note carries it ("文号：…；理由").
+pub(super) fn leave_doc_no(l: &LeaveView) -> Option<String> {
+    event(l, &[K::HigherDecide, K::CountyDecide, K::OfficeDecide])
+        .and_then(|e| e.note.clone())
+        .filter(|n| n.contains('号'))
+        .map(|n| n.trim_start_matches("文号：").split('；').next().unwrap_or_default().to_string())
+}
+
+/// 延期 on the 审批表: each request to extend and the decision on it (实施办法 Art 28).
+fn extensions(l: &LeaveView) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, e) in l.events.iter().enumerate().filter(|(_, e)| e.kind == K::RequestExtension) {
+        let decision = l.events[i + 1..].iter().find(|d| d.kind == K::DecideExtension);
+        let verdict = match decision {
+            Some(d) if d.approve == Some(true) => format!("{}批准", cn_date(d.event_date)),
+            Some(d) => format!("{}不予批准", cn_date(d.event_date)),
+            None => "尚未决定".to_string(),
+        };
+        let number = decision.and_then(|d| d.note.clone()).filter(|n| n.contains('号')).unwrap_or_default();
+        out.push(format!(
+            "{}申请延期至{}，理由：{}；{verdict}{}",
+            cn_date(e.event_date),
+            e.new_end.map(cn_date).unwrap_or_default(),
+            opt(&e.note),
+            if number.is_empty() { String::new() } else { format!("（{number}）") },
+        ));
+    }
+    out
 }
 
 /// 外出证明, with a QR code the app checks against its own record.
 fn leave_certificate(office: &str, county: &str, s: &Subject, l: &LeaveView) -> Form {
     let r = &l.leave;
     let mut f = Form::new("leave_certificate", "社区矫正对象外出证明", office);
-    f.doc_no = event(l, &[K::IssueCertificate, K::CountyDecide, K::OfficeDecide])
-        .and_then(|e| e.note.clone())
-        .filter(|n| n.contains('号'))
-        // The decision's note reads "文号：…；理由": the heading prints 编号 before it.
-        .map(|n| n.trim_start_matches("文号：").split('；').next().unwrap_or_default().to_string());
+    // The heading prints 编号 before it.
+    f.doc_no = leave_doc_no(l);
     // domain.md §18: reason, destination, period, the duties while away and on return, seal, date.
     let reason = match r.reason_text.trim() {
         "" => label("leave_reason", r.reason_kind),
@@ -356,8 +388,13 @@ fn leave_return(office: &str, s: &Subject, l: &LeaveView) -> Form {
     let depart = event(l, &[K::Depart]);
     let back = event(l, &[K::Return]);
     // A period of two dates has a row of its own (in a pair's half row it wraps).
-    f.row(&[("批准外出期间", format!("{}至{}", cn_date(r.start_date), cn_date(r.end_date)))])
-        .row(&[("应返回日期", cn_date(approved_end(l))), ("逾期天数", overdue_days(l))])
+    let end = approved_end(l);
+    let period = match end == r.end_date {
+        true => format!("{}至{}", cn_date(r.start_date), cn_date(r.end_date)),
+        false => format!("{}至{}（经批准延期至{}）", cn_date(r.start_date), cn_date(r.end_date), cn_date(end)),
+    };
+    f.row(&[("批准外出期间", period)])
+        .row(&[("应返回日期", cn_date(end)), ("逾期天数", overdue_days(l))])
         .row(&[
             ("实际离开日期", depart.map(|e| cn_date(e.event_date)).unwrap_or_default()),
             ("实际返回日期", back.map(|e| cn_date(e.event_date)).unwrap_or_default()),
@@ -464,11 +501,17 @@ fn study(
             ("应到人数", rows.len().to_string()),
             ("实到人数", present.to_string()),
             ("学习时长", format!("{}小时", zh::hours(x.minutes))),
-        ])
-        .row(&[("缺席人员", absent.join("、"))])
-        .block("学习主题", x.topic.clone(), 1)
-        .block("内容及效果", opt(&x.summary), 6)
-        .sign(&["记录人", "负责人"]);
+        ]);
+    // In a subject's dossier, what the session was for him: present or not, hours credited.
+    match only.and_then(|only| rows.iter().find(|(s, _)| s.id == only)) {
+        Some((s, a)) => f.row(&[
+            ("姓名", s.name.clone()),
+            ("出勤情况", label("attendance", a.attendance)),
+            ("计入时长", format!("{}小时", zh::hours(a.credited_minutes))),
+        ]),
+        None => f.row(&[("缺席人员", absent.join("、"))]),
+    };
+    f.block("学习主题", x.topic.clone(), 1).block("内容及效果", opt(&x.summary), 6).sign(&["记录人", "负责人"]);
     f
 }
 
