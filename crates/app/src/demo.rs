@@ -3265,7 +3265,8 @@ impl Demo<'_> {
                 LeaveReasonKind::Litigation => "代理律师",
                 LeaveReasonKind::Work => "业务联系人",
                 LeaveReasonKind::Study => "学校联系人",
-                _ => self.pick(&["表兄", "亲戚", "朋友"]),
+                _ if host_sex == Sex::Male => self.pick(&["表兄", "亲戚", "朋友"]),
+                _ => self.pick(&["表姐", "亲戚", "朋友"]),
             };
             let contact = Some(format!("{host}（{role}），{}", self.mobile()));
             let form = LeaveForm {
@@ -3274,7 +3275,12 @@ impl Demo<'_> {
                 end_date: l.end,
                 applied_on: Some(l.applied),
                 destination_code: l.dest.0.into(),
-                destination_detail: format!("{}（住宿：亲属家或宾馆，详见申请）", l.dest.1),
+                destination_detail: match l.reason_kind {
+                    LeaveReasonKind::Litigation | LeaveReasonKind::Work | LeaveReasonKind::Study => {
+                        format!("{}（住宿：宾馆）", l.dest.1)
+                    }
+                    _ => format!("{}（住宿：{host}家）", l.dest.1),
+                },
                 abroad: false,
                 destination_contact: contact,
                 reason_kind: l.reason_kind,
@@ -3361,7 +3367,13 @@ impl Demo<'_> {
                             id,
                             LeaveStep::RequestExtension {
                                 new_end,
-                                reason: "亲属病情反复，需继续陪护两日（附医院证明）".into(),
+                                reason: match l.reason_kind {
+                                    LeaveReasonKind::Litigation => "法院通知庭审顺延，需继续参加诉讼（附法院通知）",
+                                    LeaveReasonKind::Medical => "亲属病情反复，需继续陪护两日（附医院证明）",
+                                    LeaveReasonKind::Work => "合同洽谈未完成，需延期两日（附对方单位证明）",
+                                    _ => "事务未办理完毕，需延期两日返回（附相关证明）",
+                                }
+                                .into(),
                             },
                             plus(l.end, -1).max(l.start),
                         )?;

@@ -483,6 +483,15 @@ impl Core {
         if county_step && self.store.sync_value(jiaowu_sync::engine::keys::DEVICE_ID)?.is_some() {
             return Err(AppError::refused("step", "leave.county_decides_by_sync", zh::COUNTY_DECISION_BY_SYNC));
         }
+        // What the domain event does not keep but the paper shows: the reason given for an
+        // extension, the number of the decision on it.
+        let note = match &input.step {
+            LeaveStep::RequestExtension { reason, .. } => Some(reason.trim().to_string()),
+            LeaveStep::DecideExtension { doc_no: Some(d), .. } if !d.trim().is_empty() => {
+                Some(zh::with_doc_no(d.trim(), ""))
+            }
+            _ => None,
+        };
         let (event, level) = match input.step {
             LeaveStep::OfficeDecide { approve, reason } => {
                 need_head("审批外出")?;
@@ -573,7 +582,10 @@ impl Core {
                 ));
             }
         }
-        let ev = self.event_record(&leave_rec, &event, level, step_date);
+        let mut ev = self.event_record(&leave_rec, &event, level, step_date);
+        if ev.note.is_none() {
+            ev.note = note;
+        }
         let status = LeaveStatusRow {
             leave_id: leave_rec.id,
             subject_id: s.id,

@@ -429,6 +429,9 @@ fn the_showcase_dossier_files_every_kind_of_record_in_its_section() {
     let new_end = leave.events.iter().find_map(|e| e.new_end).unwrap();
     let cn = |d: chrono::NaiveDate| format!("{}年{}月{}日", d.year(), d.month(), d.day());
     assert!(all.contains(&format!("申请延期至{}", cn(new_end))), "the extension on the 审批表");
+    let reason = leave.events.iter().find(|e| e.new_end.is_some()).and_then(|e| e.note.clone()).unwrap_or_default();
+    let raw = raw_text_of(&p.pdf).join("");
+    assert!(!reason.is_empty() && raw.contains(&format!("理由：{reason}")), "the extension's reason is kept: {reason}");
     assert!(all.contains(&format!("经批准延期至{}", cn(new_end))), "the 销假记录's period");
     let back = leave.events.iter().find(|e| e.new_end.is_none() && e.method.is_some()).map(|e| e.event_date);
     let back = back.expect("returned").format("%Y-%m-%d").to_string();
