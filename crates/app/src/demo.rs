@@ -624,6 +624,11 @@ struct Sub {
     showcase: bool,
     /// A past 失联 of a day or two, found again.
     lost_past: Option<DateRange>,
+    /// Days the subject is already met in person (a group session, a report, a talk, a
+    /// visit): one such act a day, so no record puts him in two places at once.
+    met_days: std::collections::BTreeSet<NaiveDate>,
+    /// A hazard found in the office's screening, from its finding to its resolution.
+    hazard: Option<DateRange>,
     id: Option<SubjectId>,
 }
 
@@ -1389,6 +1394,8 @@ impl Demo<'_> {
             monthly_assessment: showcase,
             showcase,
             lost_past: None,
+            met_days: Default::default(),
+            hazard: None,
             id: None,
         })
     }
@@ -1677,28 +1684,36 @@ impl Demo<'_> {
         self.subs[k].entrepreneur = true;
         self.subs[k].employer = Some(format!("{}{}记建材经营部（个体工商户，本人经营）", self.local.town, surname));
         self.plan_leave(k, Fate::Returned { extension: true });
-        let on = self.day_in(plus(rep, 30).max(plus(today, -220)), plus(today, -40));
-        self.sanctions.push(SanctionPlan {
-            sub: k,
-            kind: SanctionKind::Admonition,
-            proposed_on: on,
-            decided_on: Some(plus(on, self.rng.gen_range(5..=10))),
-            facts: format!(
-                "该对象于{}前后未按规定时间向司法所报告，经电话督促后次日才补报。",
-                plus(on, -5).format("%Y年%m月")
-            ),
-            basis: "《中华人民共和国社区矫正法实施办法》第三十四条第（二）项",
-        });
-        // A day lost to contact, clear of the leave and the 训诫's talk.
-        let busy: Vec<DateRange> = self.subs[k].away.clone();
+        // A neighbour dispute found in the screening about three months ago, settled in two or
+        // three weeks.
+        let found = plus(plus(today, -100).max(plus(rep, 10)), self.rng.gen_range(3..=8));
+        self.subs[k].hazard =
+            Some(DateRange::new(found, plus(found, self.rng.gen_range(12..=20)).min(plus(today, -1))));
+        // A day lost to contact, a week clear of the leave; the 训诫 for it follows.
+        let leave: Vec<DateRange> = self.subs[k].away.clone();
         for _ in 0..20 {
             let d = self.day_in(plus(rep, 40), plus(today, -60));
             let lost = DateRange::new(d, plus(d, 1));
-            let near = |r: &DateRange| r.start <= plus(lost.end, 3) && plus(lost.start, -3) <= r.end;
-            if !busy.iter().any(near) && !near(&DateRange::new(plus(on, -2), on)) {
-                self.subs[k].lost_past = Some(lost);
-                break;
+            let near = |r: &DateRange| r.start <= plus(lost.end, 10) && plus(lost.start, -10) <= r.end;
+            if leave.iter().any(near) {
+                continue;
             }
+            self.subs[k].lost_past = Some(lost);
+            let on = plus(lost.end, self.rng.gen_range(3..=5));
+            self.sanctions.push(SanctionPlan {
+                sub: k,
+                kind: SanctionKind::Admonition,
+                proposed_on: on,
+                decided_on: Some(plus(on, self.rng.gen_range(5..=10))),
+                facts: format!(
+                    "该对象于{}外出进货途中手机损坏，未按约定时间报告，经司法所查找，于{}到所说明情况，脱离监管一日。",
+                    lost.start.format("%Y年%m月%d日"),
+                    lost.end.format("%Y年%m月%d日")
+                ),
+                // 脱离监管 under ten days.
+                basis: "《中华人民共和国社区矫正法实施办法》第三十四条第（一）项",
+            });
+            break;
         }
     }
 
@@ -1966,7 +1981,9 @@ impl Demo<'_> {
                     false,
                 ));
             }
-            if s.entrepreneur || s.commuter {
+            // An employer's representative for an employee; the owner of a business is his own
+            // employer, and the village's cadre stands in.
+            if s.commuter {
                 let boss = self.relative_name(Sex::Male, None);
                 members.push((boss, "所在单位负责人".into(), s.employer.clone(), Sex::Male, false));
             }
@@ -2051,18 +2068,22 @@ impl Demo<'_> {
             "3.每月参加集中教育学习和公益活动，确保时数达标；".to_string(),
             format!("4.结合所犯{}开展有针对性的个别教育和账本式警示教育；", s.crime),
         ];
+        let mut more: Vec<String> = Vec::new();
         if s.minor {
-            measures.push("5.与学校、家庭配合，落实心理辅导和学业帮扶，身份信息严格保密；".into());
+            more.push("与学校、家庭配合，落实心理辅导和学业帮扶，身份信息严格保密；".into());
         }
         if s.ty == SentenceType::TemporaryOutside {
-            measures
-                .push("5.每月报告身体情况，保外就医的每三个月提交病情复查情况，核实保证人履行保证义务情况；".into());
+            more.push("每月报告身体情况，保外就医的每三个月提交病情复查情况，核实保证人履行保证义务情况；".into());
         }
         if let Some(inj) = &s.injunction {
-            measures.push(format!("6.监督执行禁止令：{inj}；"));
+            more.push(format!("监督执行禁止令：{inj}；"));
         }
         if s.entrepreneur {
-            measures.push("7.支持其正常经营，商务外出按经批准的商务活动许可报告行程；".into());
+            more.push("支持其正常经营，商务外出按经批准的商务活动许可报告行程；".into());
+        }
+        // Numbered on from the four above, without gaps.
+        for m in more {
+            measures.push(format!("{}.{m}", measures.len() + 1));
         }
         CorrectionPlanInput {
             subject_id: sid,
@@ -2245,6 +2266,7 @@ impl Demo<'_> {
                     };
                     if let Some(c) = credit {
                         *credited.entry(k).or_default() += c;
+                        self.subs[k].met_days.insert(d);
                     }
                     attendance.push(AttendanceLine {
                         subject_id: self.sid(k),
@@ -2278,6 +2300,9 @@ impl Demo<'_> {
                     };
                     if why.is_none() {
                         *credited.entry(k).or_default() += credit.unwrap_or(0);
+                    }
+                    if credit.unwrap_or(0) > 0 {
+                        self.subs[k].met_days.insert(d);
                     }
                     lines.push(ParticipationLine {
                         subject_id: self.sid(k),
@@ -2325,6 +2350,9 @@ impl Demo<'_> {
             makeup = makeup.max(self.subs[*k].reported_on.unwrap_or(makeup));
         }
         let minutes = short.iter().map(|s| s.1).max().unwrap_or(60).div_ceil(60) * 60;
+        for (k, _) in &short {
+            self.subs[*k].met_days.insert(makeup);
+        }
         if study {
             let lines = short
                 .iter()
@@ -2458,7 +2486,7 @@ impl Demo<'_> {
     fn plan_acts(&mut self, k: usize) -> Vec<(NaiveDate, Act)> {
         let today = self.today;
         let prev = add_months(month_start(today), -1);
-        let s = self.subs[k].clone();
+        let mut s = self.subs[k].clone();
         let Some(sup) = s.sup(today) else { return Vec::new() };
         let mut acts: Vec<(NaiveDate, Act)> = vec![(sup.start, Act::Talk(Tk::Entry))];
         let first_visit_days = self.pack_at(sup.start).map(|p| i64::from(p.intake.first_visit_days)).unwrap_or(10);
@@ -2487,6 +2515,32 @@ impl Demo<'_> {
         let pre = plus(s.term_end, -20);
         if sup.contains(pre) && s.ty != SentenceType::TemporaryOutside {
             acts.push((pre, Act::Talk(Tk::PreRelease)));
+        }
+        // A talk set by an event moves off a group day: earlier before a leave, later otherwise.
+        for (d, a) in acts.iter_mut() {
+            let step = if *a == Act::Talk(Tk::BeforeLeave) { -1 } else { 1 };
+            for _ in 0..3 {
+                if !s.met_days.contains(d) {
+                    break;
+                }
+                let next = plus(*d, step);
+                if !sup.contains(next) || s.out_of_reach(next) || s.away_on(next) {
+                    break;
+                }
+                *d = next;
+            }
+        }
+        s.met_days.extend(acts.iter().filter(|(_, a)| a.in_person()).map(|(d, _)| *d));
+        // The team visits weekly while a hazard is open (the measures it recorded).
+        if let Some(h) = s.hazard {
+            let mut w = plus(h.start, 1);
+            while w <= h.end {
+                if let Some(d) = self.free_day(&s, DateRange::new(w, plus(w, 3).min(h.end.max(w))), true) {
+                    s.met_days.insert(d);
+                    acts.push((d, Act::Visit { first: false }));
+                }
+                w = plus(w, 7);
+            }
         }
         // Class duties, window by window; in-person kinds first so they also cover the
         // weekly phone report.
@@ -2532,6 +2586,9 @@ impl Demo<'_> {
                         if s.lagging && d >= prev && self.chance(if d >= month_start(today) { 0.85 } else { 0.6 }) {
                             continue;
                         }
+                        if act.in_person() {
+                            s.met_days.insert(d);
+                        }
                         acts.push((d, act));
                     }
                 }
@@ -2550,6 +2607,7 @@ impl Demo<'_> {
             }
             if self.chance(0.04) {
                 if let Some(d) = self.free_day(&s, active, true) {
+                    s.met_days.insert(d);
                     acts.push((d, Act::VisitAbsent));
                 }
             }
@@ -2566,6 +2624,7 @@ impl Demo<'_> {
             }
         }
         acts.sort_by_key(|a| a.0);
+        self.subs[k].met_days = s.met_days;
         acts
     }
 
@@ -2573,7 +2632,7 @@ impl Demo<'_> {
     /// that need them here); working days preferred for office acts.
     fn free_day(&mut self, s: &Sub, range: DateRange, in_person: bool) -> Option<NaiveDate> {
         let today = self.today;
-        let blocked = |d: NaiveDate| s.out_of_reach(d) || (in_person && s.away_on(d));
+        let blocked = |d: NaiveDate| s.out_of_reach(d) || (in_person && (s.away_on(d) || s.met_days.contains(&d)));
         let ok = |d: NaiveDate| d <= today && !blocked(d);
         for attempt in 0..16 {
             let d = self.day_in(range.start, range.end);
@@ -2611,17 +2670,37 @@ impl Demo<'_> {
         method: ReportMethod,
     ) -> Result<(), AppError> {
         let work = s.employer.clone().unwrap_or_else(|| "务农".into());
+        // What the subject says agrees with the file: a leave or a lost day in the week, travel
+        // under a permit, odd jobs only for those without steady work.
+        let week = DateRange::new(plus(d, -6), d);
+        let away = s.away.iter().any(|a| intersect(*a, week).is_some());
+        let lost = s.lost_past.is_some_and(|l| intersect(l, week).is_some());
+        let travels = s.entrepreneur || s.commuter;
+        let odd_jobs = matches!(work.as_str(), "务农" | "无业" | "建筑工地务工");
         let content = match method {
             ReportMethod::Phone | ReportMethod::Video => {
                 let via = if method == ReportMethod::Video { "视频报告" } else { "电话报告" };
-                let body = self
-                    .pick(&[
-                        "本周在家，遵守各项监督管理规定，未离开本县，无异常情况。",
+                let body = if lost {
+                    "本周因手机损坏一度未能联系，已到所说明情况，保证今后通讯畅通。".to_string()
+                } else if away {
+                    "本周经批准外出，外出期间按要求每日报告，已按期返回并销假。".to_string()
+                } else {
+                    self.pick(&[
+                        if travels {
+                            "本周按外出许可往返周边市县（{work}），其余时间在家，遵守各项规定。"
+                        } else {
+                            "本周在家，遵守各项监督管理规定，未离开本县，无异常情况。"
+                        },
                         "本周正常上班（{work}），按时回家，未与他人发生矛盾。",
                         "近期身体状况良好，家庭和睦，按时参加了本月学习。",
-                        "本周在本镇打零工，未外出，无会客情况。",
+                        if odd_jobs {
+                            "本周在本镇打零工，未外出，无会客情况。"
+                        } else {
+                            "本周工作、生活正常，无会客情况。"
+                        },
                     ])
-                    .replace("{work}", &work);
+                    .replace("{work}", &work)
+                };
                 format!("{via}：{body}")
             }
             ReportMethod::InPerson => self
@@ -2629,7 +2708,11 @@ impl Demo<'_> {
                     "到司法所当面报告近期思想、工作和生活情况，表示认罪悔罪，遵守监管规定。",
                     "当面报告：近期工作稳定（{work}），家庭关系正常，无违法违规情况。",
                     "到所当面报告本阶段活动情况，并领取下阶段学习和公益活动安排。",
-                    "当面报告：本人及家庭无重大变化，无迁居、会客及外出情况。",
+                    if travels || away {
+                        "当面报告：本人及家庭无重大变化，无迁居、会客情况。"
+                    } else {
+                        "当面报告：本人及家庭无重大变化，无迁居、会客及外出情况。"
+                    },
                 ])
                 .replace("{work}", &work),
             ReportMethod::Written => self
@@ -2701,12 +2784,26 @@ impl Demo<'_> {
             format!(
                 "报到后首次实地查访。核实居住地与登记一致，{he}与家人同住，家庭关系和睦。向{role}{cadre}了解其平时表现，告知其监督管理规定和矫正小组成员联系方式。"
             )
+        } else if place_type == PlaceType::Workplace {
+            "对象在工作单位，经营（工作）正常，周边商户（同事）反映其遵守纪律，无异常。".to_string()
         } else {
+            // What the visit says agrees with the file: travel under a permit, a neighbour dispute
+            // still open.
+            let dispute = s.hazard.is_some_and(|h| h.contains(d));
+            let travels = s.entrepreneur || s.commuter;
+            let farming = matches!(s.employer.as_deref(), Some("务农"));
             self.pick(&[
                 "对象在家，精神状态良好，近期工作稳定，家庭和睦。家属反映其按时回家、不与闲杂人员来往。",
-                "对象在场，交谈中表示认真遵守各项规定，近期无外出、无会客。向村干部了解，邻里关系正常。",
-                "对象在场，近期忙于农活，生活正常。家属表示将督促其按时报告、参加学习。",
-                "对象在工作单位，单位负责人反映其工作认真、遵守纪律，无异常。",
+                match (travels, dispute) {
+                    (_, true) => "对象在场，宅基地纠纷正在村委会调解中，对象情绪平稳，表示不再与邻居争吵。",
+                    (true, false) => "对象在场，交谈中表示认真遵守各项规定，外出均按许可报告行程、无会客。向村干部了解，邻里关系正常。",
+                    (false, false) => "对象在场，交谈中表示认真遵守各项规定，近期无外出、无会客。向村干部了解，邻里关系正常。",
+                },
+                if farming {
+                    "对象在场，近期忙于农活，生活正常。家属表示将督促其按时报告、参加学习。"
+                } else {
+                    "对象在场，近期生活正常。家属表示将督促其按时报告、参加学习。"
+                },
             ])
             .to_string()
         };
@@ -2878,8 +2975,11 @@ impl Demo<'_> {
                         continue;
                     }
                     let start = w.start.max(sup.start);
+                    // The month of the violation's proposal or of its decision.
                     let sanctioned = self.sanctions.iter().any(|x| {
-                        x.sub == k && x.kind != SanctionKind::Praise && x.decided_on.is_some_and(|d| w.contains(d))
+                        x.sub == k
+                            && x.kind != SanctionKind::Praise
+                            && (w.contains(x.proposed_on) || x.decided_on.is_some_and(|d| w.contains(d)))
                     });
                     let (grade, score) = if sanctioned {
                         (Grade::Fail, self.rng.gen_range(40..60))
@@ -3077,7 +3177,8 @@ impl Demo<'_> {
         let s = self.subs[k].clone();
         let sid = self.sid(k);
         let Some(sup) = s.sup(today) else { return Ok(()) };
-        let start = plus(today, -100).max(plus(sup.start, 10));
+        let Some(hazard) = s.hazard else { return Ok(()) };
+        let start = plus(hazard.start, -5).max(sup.start);
         let campaign = self
             .core
             .open_screening_campaign(jiaowu_store::ScreeningCampaignInput {
@@ -3089,18 +3190,17 @@ impl Demo<'_> {
             })
             .map_err(ctx("风险隐患排查"))?;
         self.bump(jiaowu_store::ScreeningCampaign::TABLE);
-        let found = plus(start, self.rng.gen_range(3..=8));
         self.core
             .record_hazard(jiaowu_store::HazardInput {
                 subject_id: sid,
                 campaign_id: campaign.id,
-                found_on: found,
+                found_on: hazard.start,
                 description: "与邻居因宅基地边界多次发生争吵，曾扬言“要给对方点颜色看看”，有矛盾激化的风险。".into(),
                 measures: Some(format!(
                     "协调{}调解宅基地纠纷；矫正小组每周走访；开展情绪管理辅导，告诫其不得再犯。",
                     self.cadre(s.village).1
                 )),
-                resolved_on: Some(plus(found, self.rng.gen_range(12..=20)).min(today)),
+                resolved_on: Some(hazard.end),
             })
             .map_err(ctx("风险隐患"))?;
         self.bump(jiaowu_store::Hazard::TABLE);
@@ -3151,6 +3251,8 @@ impl Demo<'_> {
                 evidence: Some(
                     if p.kind == SanctionKind::Praise {
                         "村委会证明、群众反映材料"
+                    } else if p.basis.contains("第（一）项") {
+                        "失联查找记录、谈话笔录、本人陈述"
                     } else {
                         "谈话笔录、信息化核查记录、本人陈述及证人证言"
                     }
@@ -3223,6 +3325,12 @@ impl Demo<'_> {
             let mut d = plus(valid_from, self.rng.gen_range(1..=6));
             while d < plus(today, -1) && d <= valid_to {
                 let len = if s.entrepreneur { self.rng.gen_range(0..=1) } else { 0 };
+                // Not on a day he is met here, away on leave or lost.
+                let busy = |d: NaiveDate| s.met_days.contains(&d) || s.away_on(d) || s.out_of_reach(d);
+                if (0..=len).any(|i| busy(plus(d, i))) {
+                    d = plus(d, 1);
+                    continue;
+                }
                 let dest = if s.entrepreneur {
                     self.pick(&["石家庄市裕华区建材市场", "保定市竞秀区", "衡水市桃城区"])
                 } else {
@@ -3751,6 +3859,74 @@ mod tests {
         let mut again = office(b.path(), today, true);
         let s2 = again.seed_demo(&spec).unwrap();
         assert_eq!(s1, s2, "same seed, same office");
+    }
+
+    /// No record meets a subject in two places on one day (a report at the office during a
+    /// study session, a home visit during public-welfare work), nor while he is away on leave.
+    #[test]
+    fn nobody_is_met_twice_a_day_or_while_away() {
+        use jiaowu_store::queries::current;
+        use jiaowu_store::{Report, ServiceActivity, ServiceParticipation, StudyAttendance, StudySession, Talk, Visit};
+        let dir = tempfile::tempdir().unwrap();
+        let mut core = office(dir.path(), NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), true);
+        core.seed_demo(&DemoSpec { seed: 42, subjects: 30, years: 2 }).unwrap();
+        let st = &core.store;
+        let study: BTreeMap<RecordId, NaiveDate> =
+            current(st.all_records::<StudySession>().unwrap()).into_iter().map(|x| (x.id, x.session_date)).collect();
+        let service: BTreeMap<RecordId, NaiveDate> = current(st.all_records::<ServiceActivity>().unwrap())
+            .into_iter()
+            .map(|x| (x.id, x.activity_date))
+            .collect();
+        let mut met: BTreeMap<(SubjectId, NaiveDate), Vec<&str>> = BTreeMap::new();
+        let mut meet = |sid, d, what| met.entry((sid, d)).or_default().push(what);
+        for r in current(st.all_records::<Report>().unwrap()) {
+            if matches!(r.method, ReportMethod::InPerson | ReportMethod::Written) {
+                meet(r.subject_id, r.report_date, "报告");
+            }
+        }
+        for v in current(st.all_records::<Visit>().unwrap()).into_iter().filter(|v| v.subject_present) {
+            meet(v.subject_id, v.visit_date, "走访");
+        }
+        for t in current(st.all_records::<Talk>().unwrap()) {
+            meet(t.subject_id, t.talk_date, "谈话");
+        }
+        for a in current(st.all_records::<StudyAttendance>().unwrap()) {
+            if a.attendance == Attendance::Present && a.credited_minutes > 0 {
+                meet(a.subject_id, study[&a.session_id], "学习");
+            }
+        }
+        for p in current(st.all_records::<ServiceParticipation>().unwrap()) {
+            if p.credited_minutes > 0 {
+                meet(p.subject_id, service[&p.activity_id], "公益");
+            }
+        }
+        let twice: Vec<_> = met.iter().filter(|(_, w)| w.len() > 1).collect();
+        // The monthly group day is study in the morning and public welfare in the afternoon;
+        // nothing else shares a day.
+        let clashes: Vec<_> = twice
+            .iter()
+            .filter(|(_, w)| {
+                let mut w: Vec<&str> = w.to_vec();
+                w.sort();
+                w.len() > 1 && w != ["公益", "学习"]
+            })
+            .collect();
+        assert!(clashes.is_empty(), "{} days with two acts: {:?}", clashes.len(), &clashes[..clashes.len().min(5)]);
+        let leaves = core.list_leaves(None).unwrap();
+        for ((sid, d), what) in &met {
+            for l in leaves.iter().filter(|l| l.leave.subject_id == *sid) {
+                let depart = l.events.iter().find(|e| e.kind == jiaowu_domain::leave::LeaveEventKind::Depart);
+                let back = l.events.iter().find(|e| e.kind == jiaowu_domain::leave::LeaveEventKind::Return);
+                if let (Some(a), Some(b)) = (depart, back) {
+                    assert!(
+                        !(a.event_date < *d && *d < b.event_date),
+                        "{what:?} on {d} while away {}–{}",
+                        a.event_date,
+                        b.event_date
+                    );
+                }
+            }
+        }
     }
 
     /// Every leave is decided on paper between its application and its first day (实施办法
