@@ -2601,7 +2601,7 @@ impl Demo<'_> {
                 self.pack_at(active.start).is_some_and(|p| p.classes.get(s.class_at(active.start)).it_checks.is_some());
             if !has_duty && active.days_inclusive() >= 10 {
                 if let Some(d) = self.free_day(&s, active, false) {
-                    let anomaly = self.chance(0.03);
+                    let anomaly = self.chance(0.03) && !(s.entrepreneur || s.commuter);
                     acts.push((d, Act::ItCheck { anomaly }));
                 }
             }
@@ -2872,8 +2872,13 @@ impl Demo<'_> {
             talkers,
             note_taker,
             content,
-            problems: None,
-            follow_up: None,
+            // A violation talk says what was wrong and what follows from it.
+            problems: (t == Tk::Violation).then(|| {
+                let facts = self.sanctions.iter().filter(|x| x.sub == k && x.kind != SanctionKind::Praise);
+                facts.min_by_key(|x| (x.proposed_on - d).num_days().abs()).map(|x| x.facts.clone()).unwrap_or_default()
+            }),
+            follow_up: (t == Tk::Violation)
+                .then(|| "提请县社区矫正机构给予处罚；加强电话和信息化核查，督促其按规定报告。".to_string()),
         };
         let rec = self.core.record_talk(input).map_err(ctx("个别教育谈话"))?;
         self.bump(jiaowu_store::Talk::TABLE);
@@ -3727,7 +3732,10 @@ impl Demo<'_> {
                     steps.push((
                         ReleaseStepKind::PersonalSummary,
                         self.day_in(open, plus(today, -1)),
-                        "本人提交矫正期间个人总结（初稿），司法所已审阅并提出补充意见。".into(),
+                        format!(
+                            "个人总结（初稿）：本人因{}被判处{}，{}至今接受社区矫正。矫正期间按规定报告、参加教育学习和公益活动，认识到自己法治观念淡薄，给家庭和社会造成了危害。今后将遵纪守法、踏实生活。（司法所已审阅，提出补充意见：补写接受帮扶和参加学习的体会。）",
+                            s.crime, s.sentence, s.reported_on.unwrap_or(s.term_start).format("%Y年%m月%d日")
+                        ),
                     ));
                 }
             }

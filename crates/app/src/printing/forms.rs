@@ -555,7 +555,7 @@ fn sanction(
         .block("事实及理由", x.facts.clone(), 5)
         .block("证据材料", opt(&x.evidence), 2)
         .block("法律依据", x.legal_basis.clone(), 2)
-        .opinion("司法所意见", opt(&x.office_opinion), "负责人签名", true, None);
+        .opinion("司法所意见", opt(&x.office_opinion), "负责人签名", true, Some(cn_date(x.proposed_on)));
     let (text, date) = decision_opinion(d);
     f.opinion("县级社区矫正机构意见", text, "负责人签名", true, date);
     f.footnote = Some("依据《社区矫正法》第二十八条、《社区矫正法实施办法》第三十四条至第三十五条。".into());
