@@ -629,6 +629,10 @@ struct Sub {
     met_days: std::collections::BTreeSet<NaiveDate>,
     /// A hazard found in the office's screening, from its finding to its resolution.
     hazard: Option<DateRange>,
+    /// A travel permit: applied for, valid from.
+    permit: Option<(NaiveDate, NaiveDate)>,
+    /// Days off sick from a group session (the afternoon's public welfare too).
+    ill_days: std::collections::BTreeSet<NaiveDate>,
     id: Option<SubjectId>,
 }
 
@@ -1306,6 +1310,12 @@ impl Demo<'_> {
             _ => (false, None),
         };
         let able_to_work = ty != SentenceType::TemporaryOutside && age < 65;
+        // 暂予监外执行 on grounds of illness, incapacity or nursing: not at work.
+        let employer = match ty {
+            SentenceType::TemporaryOutside if nursing => Some("无（哺乳期在家）".to_string()),
+            SentenceType::TemporaryOutside => Some("无（病休在家）".to_string()),
+            _ => employer,
+        };
         let guardian = if minor {
             let (n, _, _) = family[0].clone();
             Some((n, self.mobile()))
@@ -1396,6 +1406,8 @@ impl Demo<'_> {
             lost_past: None,
             met_days: Default::default(),
             hazard: None,
+            permit: None,
+            ill_days: Default::default(),
             id: None,
         })
     }
@@ -1417,9 +1429,10 @@ impl Demo<'_> {
             let mut since = s.term_start;
             if let Some(rep) = reported {
                 if initial == SupervisionClass::Strict {
+                    // Proposed once the months are over, as the reason says.
                     let due = add_months(rep, strict_months as i32);
-                    let proposed = plus(due, -self.rng.gen_range(3..=7));
-                    let decided = plus(due, self.rng.gen_range(0..=4));
+                    let proposed = plus(due, self.rng.gen_range(0..=2));
+                    let decided = plus(proposed, self.rng.gen_range(2..=5));
                     if decided <= stop {
                         changes.push(ChangePlan {
                             proposed_on: proposed,
@@ -1593,12 +1606,14 @@ impl Demo<'_> {
                 self.subs[k].entrepreneur = true;
                 self.subs[k].employer =
                     Some(format!("{}{}记建材经营部（个体工商户，本人经营）", self.local.town, surname));
+                self.plan_permit(k);
             }
         }
         if n >= 25 {
             if let Some(k) = take(&mut self.subs, &adult) {
                 self.subs[k].commuter = true;
                 self.subs[k].employer = Some("石家庄市长安区某物流有限公司（驾驶员）".into());
+                self.plan_permit(k);
             }
         }
 
@@ -1683,6 +1698,7 @@ impl Demo<'_> {
         self.subs[k].busy = true;
         self.subs[k].entrepreneur = true;
         self.subs[k].employer = Some(format!("{}{}记建材经营部（个体工商户，本人经营）", self.local.town, surname));
+        self.plan_permit(k);
         self.plan_leave(k, Fate::Returned { extension: true });
         // A neighbour dispute found in the screening about three months ago, settled in two or
         // three weeks.
@@ -1713,8 +1729,20 @@ impl Demo<'_> {
                 // 脱离监管 under ten days.
                 basis: "《中华人民共和国社区矫正法实施办法》第三十四条第（一）项",
             });
+            let decided = self.sanctions.last().and_then(|x| x.decided_on).unwrap_or(on);
+            let strict_on = plus(decided, self.rng.gen_range(3..=6));
+            self.make_strict(k, strict_on, "受到训诫，依规调整为严管");
             break;
         }
+    }
+
+    /// A travel permit applied for three or so months ago (实施办法 Art 29), valid a week later.
+    fn plan_permit(&mut self, k: usize) {
+        let s = &self.subs[k];
+        let rep = s.reported_on.unwrap_or(s.term_start);
+        let applied = plus(self.today, -self.rng.gen_range(70..=110)).max(plus(rep, 30));
+        let valid_from = plus(applied, self.rng.gen_range(6..=10));
+        self.subs[k].permit = Some((applied, valid_from));
     }
 
     fn make_strict(&mut self, k: usize, decided: NaiveDate, reason: &str) {
@@ -2079,7 +2107,7 @@ impl Demo<'_> {
             more.push(format!("监督执行禁止令：{inj}；"));
         }
         if s.entrepreneur {
-            more.push("支持其正常经营，商务外出按经批准的商务活动许可报告行程；".into());
+            more.push("支持其正常经营；确需跨市县经营的，依规申请外出或经营性外出许可，并按许可报告行程；".into());
         }
         // Numbered on from the four above, without gaps.
         for m in more {
@@ -2260,6 +2288,7 @@ impl Demo<'_> {
                     } else if lag && (i % 2 == 1 || d >= month_start(today)) {
                         (Attendance::AbsentOther, Some("无正当理由缺席".to_string()), None)
                     } else if self.chance(0.03) {
+                        self.subs[k].ill_days.insert(d);
                         (Attendance::AbsentIll, Some("因病请假（附诊断证明）".to_string()), None)
                     } else {
                         (Attendance::Present, None, Some(per))
@@ -2288,6 +2317,8 @@ impl Demo<'_> {
                         )
                     } else if away || lost {
                         (Some(0), Some(if away { "经批准外出，未参加" } else { "失联，未参加" }.to_string()), None)
+                    } else if self.subs[k].ill_days.contains(&d) {
+                        (Some(0), Some("因病请假，未参加（附诊断证明）".to_string()), None)
                     } else if lag {
                         let c = if i % 2 == 1 || d >= month_start(today) { 0 } else { per / 2 };
                         (Some(c), Some(if c == 0 { "无故未参加" } else { "迟到早退，按实际时长计" }.to_string()), None)
@@ -2669,44 +2700,60 @@ impl Demo<'_> {
         d: NaiveDate,
         method: ReportMethod,
     ) -> Result<(), AppError> {
-        let work = s.employer.clone().unwrap_or_else(|| "务农".into());
+        // The workplace without its bracketed note ("…经营部（个体工商户，本人经营）").
+        let full = s.employer.clone().unwrap_or_else(|| "务农".into());
+        let work = full.split('（').next().unwrap_or(&full).to_string();
         // What the subject says agrees with the file: a leave or a lost day in the week, travel
-        // under a permit, odd jobs only for those without steady work.
+        // under a permit once it is valid, odd jobs only for those without steady work, no work
+        // for those who cannot.
         let week = DateRange::new(plus(d, -6), d);
+        let away_now = s.away_on(d);
         let away = s.away.iter().any(|a| intersect(*a, week).is_some());
         let lost = s.lost_past.is_some_and(|l| intersect(l, week).is_some());
-        let travels = s.entrepreneur || s.commuter;
+        let travels = s.permit.is_some_and(|(_, from)| d >= from);
         let odd_jobs = matches!(work.as_str(), "务农" | "无业" | "建筑工地务工");
+        let working = s.able_to_work && !work.starts_with('无') && work != "在校学生";
+        let steady = if s.entrepreneur {
+            "本周正常经营（{work}）。"
+        } else {
+            "本周正常上班（{work}），按时回家，未与他人发生矛盾。"
+        };
         let content = match method {
             ReportMethod::Phone | ReportMethod::Video => {
                 let via = if method == ReportMethod::Video { "视频报告" } else { "电话报告" };
                 let body = if lost {
                     "本周因手机损坏一度未能联系，已到所说明情况，保证今后通讯畅通。".to_string()
+                } else if away_now {
+                    "正在经批准外出期间，按要求报告行程，将按期返回并办理销假。".to_string()
                 } else if away {
-                    "本周经批准外出，外出期间按要求每日报告，已按期返回并销假。".to_string()
+                    "本周经批准外出，已按期返回并销假。".to_string()
+                } else if !s.able_to_work {
+                    "本周在家休养，身体状况稳定，按时服药，未离开本县，无会客情况。".to_string()
                 } else {
-                    self.pick(&[
-                        if travels {
-                            "本周按外出许可往返周边市县（{work}），其余时间在家，遵守各项规定。"
-                        } else {
-                            "本周在家，遵守各项监督管理规定，未离开本县，无异常情况。"
-                        },
-                        "本周正常上班（{work}），按时回家，未与他人发生矛盾。",
-                        "近期身体状况良好，家庭和睦，按时参加了本月学习。",
-                        if odd_jobs {
-                            "本周在本镇打零工，未外出，无会客情况。"
-                        } else {
-                            "本周工作、生活正常，无会客情况。"
-                        },
-                    ])
-                    .replace("{work}", &work)
+                    let first = if travels {
+                        "本周按外出许可往返周边市县（{work}），其余时间在家，遵守各项规定。"
+                    } else {
+                        "本周在家，遵守各项监督管理规定，未离开本县，无异常情况。"
+                    };
+                    let second = if working { steady } else { "本周在家，生活正常，按时报告。" };
+                    let fourth = if odd_jobs {
+                        "本周在本镇打零工，未外出，无会客情况。"
+                    } else {
+                        "本周工作、生活正常，无会客情况。"
+                    };
+                    self.pick(&[first, second, "近期身体状况良好，家庭和睦，按时参加了本月学习。", fourth])
+                        .replace("{work}", &work)
                 };
                 format!("{via}：{body}")
             }
             ReportMethod::InPerson => self
                 .pick(&[
                     "到司法所当面报告近期思想、工作和生活情况，表示认罪悔罪，遵守监管规定。",
-                    "当面报告：近期工作稳定（{work}），家庭关系正常，无违法违规情况。",
+                    if working {
+                        "当面报告：近期工作稳定（{work}），家庭关系正常，无违法违规情况。"
+                    } else {
+                        "当面报告：近期生活正常，家庭关系正常，无违法违规情况。"
+                    },
                     "到所当面报告本阶段活动情况，并领取下阶段学习和公益活动安排。",
                     if travels || away {
                         "当面报告：本人及家庭无重大变化，无迁居、会客情况。"
@@ -2727,6 +2774,8 @@ impl Demo<'_> {
             ReportMethod::InPerson | ReportMethod::Written => {
                 (self.pick(&[8, 9, 10, 11, 14, 15, 16]), self.rng.gen_range(0..60))
             }
+            // A call on a group day comes in the evening, after the session.
+            _ if s.met_days.contains(&d) => (self.rng.gen_range(19..=20), self.rng.gen_range(0..60)),
             _ => (self.rng.gen_range(8..=20), self.rng.gen_range(0..60)),
         };
         let input = ReportInput {
@@ -2784,13 +2833,17 @@ impl Demo<'_> {
             format!(
                 "报到后首次实地查访。核实居住地与登记一致，{he}与家人同住，家庭关系和睦。向{role}{cadre}了解其平时表现，告知其监督管理规定和矫正小组成员联系方式。"
             )
+        } else if place_type == PlaceType::Workplace && s.entrepreneur {
+            "对象在经营部，经营正常，账目清楚。周边商户反映其诚信经营、与人和气，无异常。".to_string()
         } else if place_type == PlaceType::Workplace {
-            "对象在工作单位，经营（工作）正常，周边商户（同事）反映其遵守纪律，无异常。".to_string()
+            "对象在工作单位，工作正常，单位负责人反映其遵守纪律、按时上下班，无异常。".to_string()
+        } else if place_type == PlaceType::VillageCommittee {
+            format!("在{role}约见对象及家属，对象精神状态良好；{role}{cadre}反映其近期表现正常，邻里关系和睦。")
         } else {
             // What the visit says agrees with the file: travel under a permit, a neighbour dispute
             // still open.
             let dispute = s.hazard.is_some_and(|h| h.contains(d));
-            let travels = s.entrepreneur || s.commuter;
+            let travels = s.permit.is_some_and(|(_, from)| d >= from);
             let farming = matches!(s.employer.as_deref(), Some("务农"));
             self.pick(&[
                 "对象在家，精神状态良好，近期工作稳定，家庭和睦。家属反映其按时回家、不与闲杂人员来往。",
@@ -2856,7 +2909,7 @@ impl Demo<'_> {
         };
         let talkers = self.pair();
         let note_taker = Some(talkers[1].clone());
-        let place = if self.chance(0.85) {
+        let place = if t != Tk::Routine || self.chance(0.85) {
             format!("{}谈话室", self.local.office_name)
         } else {
             format!("{}家中", s.name)
@@ -2993,12 +3046,18 @@ impl Demo<'_> {
                     } else {
                         (Grade::Pass, self.rng.gen_range(70..90))
                     };
+                    let kind = self
+                        .sanctions
+                        .iter()
+                        .find(|x| x.sub == k && x.kind != SanctionKind::Praise)
+                        .map(|x| if x.kind == SanctionKind::Warning { "警告" } else { "训诫" })
+                        .unwrap_or("训诫");
                     let items = match grade {
-                        Grade::Fail => {
-                            "遵纪守法：不合格（受到训诫/警告）；服从监管：不合格；教育学习：合格；公益活动：合格"
-                        }
-                        Grade::Good => "遵纪守法：良好；服从监管：良好；教育学习：良好；公益活动：良好",
-                        Grade::Pass => "遵纪守法：合格；服从监管：合格；教育学习：合格；公益活动：合格",
+                        Grade::Fail => format!(
+                            "遵纪守法：不合格（本月违反监督管理规定，受到{kind}）；服从监管：不合格；教育学习：合格；公益活动：合格"
+                        ),
+                        Grade::Good => "遵纪守法：良好；服从监管：良好；教育学习：良好；公益活动：良好".into(),
+                        Grade::Pass => "遵纪守法：合格；服从监管：合格；教育学习：合格；公益活动：合格".into(),
                     };
                     let input = AssessmentInput {
                         subject_id: sid,
@@ -3006,7 +3065,7 @@ impl Demo<'_> {
                         period_end: w.end,
                         grade,
                         score: Some(score),
-                        items: items.into(),
+                        items,
                         reviewer: STAFF[0].to_string(),
                     };
                     self.core.record_assessment(input).map_err(ctx("月度考核"))?;
@@ -3150,9 +3209,16 @@ impl Demo<'_> {
             ViolationKind::DefyingSupervision => "不服从监管",
             ViolationKind::Other => s.crime,
         };
+        let fined = s.sentence.contains("罚金");
+        let cost = match cost {
+            // Children still at school only for the younger; a fine only where one was imposed.
+            CostKind::FamilyChildren if s.age_on(self.today) >= 45 => CostKind::Reputation,
+            other => other,
+        };
         let loss = match cost {
             CostKind::Freedom => "自由账：一旦被撤销缓刑收监执行，将失去人身自由",
-            CostKind::Income => "经济账：罚金、赔偿、误工合计数万元，相当于全家一年收入",
+            CostKind::Income if fined => "经济账：罚金、赔偿、误工合计数万元，相当于全家一年收入",
+            CostKind::Income => "经济账：赔偿、误工和诉讼花费合计数万元，相当于全家一年收入",
             CostKind::FamilyParents => "亲情账：父母年迈多病，因自己犯罪担惊受怕，无人在身边照顾",
             CostKind::FamilyChildren => "亲情账：孩子在学校抬不起头，今后参军、考公受影响",
             CostKind::Marriage => "婚姻账：夫妻关系紧张，家庭濒临破裂",
@@ -3289,9 +3355,7 @@ impl Demo<'_> {
                 continue;
             }
             let sid = self.sid(k);
-            let applied =
-                plus(today, -self.rng.gen_range(70..=110)).max(plus(s.reported_on.unwrap_or(s.term_start), 30));
-            let valid_from = plus(applied, self.rng.gen_range(6..=10));
+            let Some((applied, valid_from)) = s.permit else { continue };
             let valid_to = plus(add_months(valid_from, 6), -1).min(s.term_end);
             let (kind, business, dests, reason, freq) = if s.entrepreneur {
                 (
@@ -3398,7 +3462,14 @@ impl Demo<'_> {
                 destination_contact: contact,
                 reason_kind: l.reason_kind,
                 reason_text: l.reason.clone(),
-                transport: Some(self.pick(&["高铁", "长途客车", "自驾（家属驾驶）"]).into()),
+                transport: Some(
+                    if self.subs[l.sub].ty == SentenceType::TemporaryOutside {
+                        "家属陪同乘高铁"
+                    } else {
+                        self.pick(&["高铁", "长途客车", "自驾（家属驾驶）"])
+                    }
+                    .into(),
+                ),
                 urgent: l.urgent,
             };
             let v = self.core.submit_leave_request(form).map_err(ctx("外出申请"))?;
@@ -3498,7 +3569,7 @@ impl Demo<'_> {
                         let summary = if l.fate == Fate::ReturnedLate {
                             "逾期两日返回，称因返程车票延误，未及时报告。已当面销假并制作谈话笔录。".to_string()
                         } else {
-                            format!("按期返回，到所当面销假。外出期间每日电话报告，行程与申请一致（{}）。", l.dest.1)
+                            format!("按期返回，到所当面销假。经核实，外出期间行程与申请一致（{}）。", l.dest.1)
                         };
                         self.step(id, LeaveStep::Return { date: back, method: ReportMethod::InPerson, summary }, back)?;
                     }
@@ -3670,7 +3741,7 @@ impl Demo<'_> {
             (lost.start, 10, 0, LostContactStepKind::Search, "电话", format!("未按约定到所报告，本人手机关机；联系{relative}，称其前一日外出进货未归。")),
             (lost.start, 16, 30, LostContactStepKind::Search, "实地查找", format!("到其经营部及住所查找未果，已请{}协助留意。", self.cadre(s.village).1)),
             (lost.start, 17, 30, LostContactStepKind::PoliceNotified, "电话通报", format!("已通报{}协助查找。", self.local.station)),
-            (lost.end, 9, 20, LostContactStepKind::Found, "到所报到", "本人到司法所说明情况：外出进货途中手机损坏，未能及时报告。已当面批评教育，责令其更换手机后立即报告新号码。".to_string()),
+            (lost.end, 9, 20, LostContactStepKind::Found, "到所报到", "本人到司法所说明情况：外出进货途中手机损坏，未能及时报告。已当面批评教育，责令其保持通讯畅通，手机已修复。".to_string()),
         ];
         self.search_steps(sid, ep.id, steps)
     }
@@ -3756,7 +3827,9 @@ impl Demo<'_> {
                 } else {
                     "矫正期满，依法解除社区矫正，书面通知决定机关、检察院和公安机关"
                 };
-                self.event(k, SubjectEventKind::ReleasedExpiry, rel, Some(doc), Some(organ), detail)?;
+                // The term ends on its last day (社区矫正法 Art 44); the announcement and the
+                // certificate's number may follow on the next working day.
+                self.event(k, SubjectEventKind::ReleasedExpiry, s.term_end.min(rel), Some(doc), Some(organ), detail)?;
             }
         }
         Ok(())

@@ -257,7 +257,7 @@ fn a_leave_certificate_verifies_against_the_store_and_an_altered_one_does_not() 
 
 #[test]
 fn the_dossier_lists_each_document_on_its_real_page_and_minors_are_restricted() {
-    let (_d, mut core) = demo();
+    let (dir, mut core) = demo();
     let subjects = core.list_subjects("").unwrap();
     let adult = subjects.iter().find(|s| !s.is_minor_case).unwrap();
     let p = core
@@ -307,6 +307,11 @@ fn the_dossier_lists_each_document_on_its_real_page_and_minors_are_restricted() 
     let toc = pages[1..first_doc].join("");
     let release = toc.find("期满解除矫正").expect("a release event in the 目录");
     assert!(toc.rfind("报告记录").is_none_or(|r| r < release), "{toc}");
+    // …with the number of the certificate it rests on in the 文号 column.
+    let events = reader(&dir).records_of::<jiaowu_app::store::SubjectEvent>(released.id).unwrap();
+    let number = events.iter().rev().find_map(|e| e.doc_no.clone()).expect("the release has a number");
+    let raw_toc = raw_text_of(&p.pdf)[1..first_doc].join("");
+    assert!(raw_toc.contains(&format!("{number}城关镇司法所期满解除矫正")), "{number} in {raw_toc}");
     if let Some(minor) = subjects.iter().find(|s| s.is_minor_case) {
         let e = core
             .print_dossier(DossierRequest { subject_id: minor.id, order: None, purpose: None, preview: false })

@@ -322,6 +322,10 @@ impl Core {
                     .filter(|e| ends_correction(e.kind) == release)
                 {
                     generic(out, zh::subject_event(e.kind), e.event_date, &e, &none);
+                    // The 目录's 文号: the organ's document the event rests on.
+                    if let Some(last) = out.last_mut() {
+                        last.1.doc_no = e.doc_no.clone().filter(|n| !n.trim().is_empty());
+                    }
                 }
             }
             K::TeamMember => {

@@ -444,10 +444,8 @@ fn talk(office: &str, s: &Subject, t: &Talk) -> Form {
         .block("存在的问题", opt(&t.problems), 2)
         .block("后续措施", opt(&t.follow_up), 2)
         .sign(&["谈话人", "记录人", "被谈话人"]);
-    f.footnote = Some(
-        "被谈话人核对无误后签名（捺印）。依据《社区矫正法》第三十六条（个别教育）、《社区矫正法实施办法》第四十三条。"
-            .into(),
-    );
+    f.footnote =
+        Some("被谈话人核对无误后签名（捺印）。依据《社区矫正法》第三十六条、《社区矫正法实施办法》第四十三条。".into());
     f
 }
 
