@@ -411,6 +411,15 @@ fn covered_days(spans: &[DateRange], range: DateRange) -> i64 {
 }
 
 /// 1–99 in Chinese numerals as judgments write them (二年, 十八个月 is written 一年六个月).
+/// A date as the paper writes it: 2026年6月5日 (no leading zeros).
+fn ymd(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+fn ym(d: NaiveDate) -> String {
+    format!("{}年{}月", d.year(), d.month())
+}
+
 fn cn(n: u32) -> String {
     const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
     match n {
@@ -1526,7 +1535,7 @@ impl Demo<'_> {
                     decided_on: Some(decided),
                     facts: format!(
                         "该对象于{}在本镇某村民家中参与赌博，被{}处以行政拘留五日。缓刑考验期内违反监督管理规定，情节较重。",
-                        start.format("%Y年%m月%d日"),
+                        ymd(start),
                         self.local.police
                     ),
                     basis: "《中华人民共和国社区矫正法实施办法》第三十五条第（六）项",
@@ -1548,7 +1557,7 @@ impl Demo<'_> {
                     decided_on: Some(decided),
                     facts: format!(
                         "{}信息化核查发现该对象手机定位在石家庄市裕华区，经核实其未经批准于当日前往石家庄市区务工，次日返回，未请假、未报告。违反外出规定，情节较重。",
-                        found.format("%Y年%m月%d日")
+                        ymd(found)
                     ),
                     basis: "《中华人民共和国社区矫正法实施办法》第三十五条第（三）项",
                 });
@@ -1579,7 +1588,7 @@ impl Demo<'_> {
                     kind: SanctionKind::Admonition,
                     proposed_on: on,
                     decided_on: Some(decided),
-                    facts: format!("该对象于{}前后{}。", plus(on, -5).format("%Y年%m月"), what),
+                    facts: format!("该对象于{}前后{}。", ym(plus(on, -5)), what),
                     basis,
                 });
             }
@@ -1657,8 +1666,8 @@ impl Demo<'_> {
                 facts: format!(
                     "该对象经批准外出至{}，应于{}前返回并销假，实际于{}返回，逾期{}日，且未及时说明理由。",
                     l.dest.1,
-                    l.end.format("%Y年%m月%d日"),
-                    back.format("%Y年%m月%d日"),
+                    ymd(l.end),
+                    ymd(back),
                     days_between(l.end, back)
                 ),
                 basis: "《中华人民共和国社区矫正法实施办法》第三十四条第（二）项",
@@ -1723,8 +1732,8 @@ impl Demo<'_> {
                 decided_on: Some(plus(on, self.rng.gen_range(5..=10))),
                 facts: format!(
                     "该对象于{}外出进货途中手机损坏，未按约定时间报告，经司法所查找，于{}到所说明情况，脱离监管一日。",
-                    lost.start.format("%Y年%m月%d日"),
-                    lost.end.format("%Y年%m月%d日")
+                    ymd(lost.start),
+                    ymd(lost.end)
                 ),
                 // 脱离监管 under ten days.
                 basis: "《中华人民共和国社区矫正法实施办法》第三十四条第（一）项",
@@ -2064,8 +2073,8 @@ impl Demo<'_> {
             s.crime,
             s.sentence,
             zh::sentence_type(s.ty),
-            s.term_start.format("%Y年%m月%d日"),
-            s.term_end.format("%Y年%m月%d日"),
+            ymd(s.term_start),
+            ymd(s.term_end),
             family
         );
         let risk = match s.crime {
@@ -2872,8 +2881,17 @@ impl Demo<'_> {
             interviewees,
             subject_present: present,
             findings,
-            problems: None,
-            follow_up: (!present).then(|| "电话联系本人补充核实，约定下周到所当面报告".to_string()),
+            // What a clerk writes in the two boxes below the findings.
+            problems: Some(match (present, s.hazard.is_some_and(|h| h.contains(d))) {
+                (false, _) => "本人不在，未能当面核实。".to_string(),
+                (true, true) => "与邻居的宅基地纠纷尚在调解中。".to_string(),
+                (true, false) => "未发现问题。".to_string(),
+            }),
+            follow_up: Some(match (present, s.hazard.is_some_and(|h| h.contains(d))) {
+                (false, _) => "电话联系本人补充核实，约定下周到所当面报告".to_string(),
+                (true, true) => "矫正小组每周走访，跟进调解进展，防止矛盾激化。".to_string(),
+                (true, false) => "按计划继续走访。".to_string(),
+            }),
         };
         let rec = self.core.record_visit(input).map_err(ctx("实地查访"))?;
         self.bump(jiaowu_store::Visit::TABLE);
@@ -2889,7 +2907,8 @@ impl Demo<'_> {
                 TalkType::Entry,
                 format!(
                     "入矫谈话：告知社区矫正期限（{}至{}）、应遵守的报告、会客、外出、迁居等规定及违反规定的后果，了解其家庭、工作及犯罪原因。本人表示认罪悔罪，服从管理。",
-                    s.term_start, s.term_end
+                    ymd(s.term_start),
+                    ymd(s.term_end)
                 ),
             ),
             Tk::Routine => (
@@ -3805,7 +3824,7 @@ impl Demo<'_> {
                         self.day_in(open, plus(today, -1)),
                         format!(
                             "个人总结（初稿）：本人因{}被判处{}，{}至今接受社区矫正。矫正期间按规定报告、参加教育学习和公益活动，认识到自己法治观念淡薄，给家庭和社会造成了危害。今后将遵纪守法、踏实生活。（司法所已审阅，提出补充意见：补写接受帮扶和参加学习的体会。）",
-                            s.crime, s.sentence, s.reported_on.unwrap_or(s.term_start).format("%Y年%m月%d日")
+                            s.crime, s.sentence, ymd(s.reported_on.unwrap_or(s.term_start))
                         ),
                     ));
                 }
