@@ -42,6 +42,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 use crate::leave::{LeaveForm, LeaveStep, LeaveStepInput};
+use crate::printing::cn_date;
 use crate::records::{CorrectRecordInput, RecordKind};
 use crate::sessions::{AttendanceLine, ParticipationLine, ServiceActivityForm, StudySessionForm};
 use crate::subjects::RegisterSubjectInput;
@@ -411,15 +412,6 @@ fn covered_days(spans: &[DateRange], range: DateRange) -> i64 {
 }
 
 /// 1–99 in Chinese numerals as judgments write them (二年, 十八个月 is written 一年六个月).
-/// A date as the paper writes it: 2026年6月5日 (no leading zeros).
-fn ymd(d: NaiveDate) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
-}
-
-fn ym(d: NaiveDate) -> String {
-    format!("{}年{}月", d.year(), d.month())
-}
-
 fn cn(n: u32) -> String {
     const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
     match n {
@@ -1535,7 +1527,7 @@ impl Demo<'_> {
                     decided_on: Some(decided),
                     facts: format!(
                         "该对象于{}在本镇某村民家中参与赌博，被{}处以行政拘留五日。缓刑考验期内违反监督管理规定，情节较重。",
-                        ymd(start),
+                        cn_date(start),
                         self.local.police
                     ),
                     basis: "《中华人民共和国社区矫正法实施办法》第三十五条第（六）项",
@@ -1557,7 +1549,7 @@ impl Demo<'_> {
                     decided_on: Some(decided),
                     facts: format!(
                         "{}信息化核查发现该对象手机定位在石家庄市裕华区，经核实其未经批准于当日前往石家庄市区务工，次日返回，未请假、未报告。违反外出规定，情节较重。",
-                        ymd(found)
+                        cn_date(found)
                     ),
                     basis: "《中华人民共和国社区矫正法实施办法》第三十五条第（三）项",
                 });
@@ -1588,7 +1580,7 @@ impl Demo<'_> {
                     kind: SanctionKind::Admonition,
                     proposed_on: on,
                     decided_on: Some(decided),
-                    facts: format!("该对象于{}前后{}。", ym(plus(on, -5)), what),
+                    facts: format!("该对象于{}年{}月前后{}。", plus(on, -5).year(), plus(on, -5).month(), what),
                     basis,
                 });
             }
@@ -1666,8 +1658,8 @@ impl Demo<'_> {
                 facts: format!(
                     "该对象经批准外出至{}，应于{}前返回并销假，实际于{}返回，逾期{}日，且未及时说明理由。",
                     l.dest.1,
-                    ymd(l.end),
-                    ymd(back),
+                    cn_date(l.end),
+                    cn_date(back),
                     days_between(l.end, back)
                 ),
                 basis: "《中华人民共和国社区矫正法实施办法》第三十四条第（二）项",
@@ -1732,8 +1724,8 @@ impl Demo<'_> {
                 decided_on: Some(plus(on, self.rng.gen_range(5..=10))),
                 facts: format!(
                     "该对象于{}外出进货途中手机损坏，未按约定时间报告，经司法所查找，于{}到所说明情况，脱离监管一日。",
-                    ymd(lost.start),
-                    ymd(lost.end)
+                    cn_date(lost.start),
+                    cn_date(lost.end)
                 ),
                 // 脱离监管 under ten days.
                 basis: "《中华人民共和国社区矫正法实施办法》第三十四条第（一）项",
@@ -2073,8 +2065,8 @@ impl Demo<'_> {
             s.crime,
             s.sentence,
             zh::sentence_type(s.ty),
-            ymd(s.term_start),
-            ymd(s.term_end),
+            cn_date(s.term_start),
+            cn_date(s.term_end),
             family
         );
         let risk = match s.crime {
@@ -2907,8 +2899,8 @@ impl Demo<'_> {
                 TalkType::Entry,
                 format!(
                     "入矫谈话：告知社区矫正期限（{}至{}）、应遵守的报告、会客、外出、迁居等规定及违反规定的后果，了解其家庭、工作及犯罪原因。本人表示认罪悔罪，服从管理。",
-                    ymd(s.term_start),
-                    ymd(s.term_end)
+                    cn_date(s.term_start),
+                    cn_date(s.term_end)
                 ),
             ),
             Tk::Routine => (
@@ -3824,7 +3816,7 @@ impl Demo<'_> {
                         self.day_in(open, plus(today, -1)),
                         format!(
                             "个人总结（初稿）：本人因{}被判处{}，{}至今接受社区矫正。矫正期间按规定报告、参加教育学习和公益活动，认识到自己法治观念淡薄，给家庭和社会造成了危害。今后将遵纪守法、踏实生活。（司法所已审阅，提出补充意见：补写接受帮扶和参加学习的体会。）",
-                            s.crime, s.sentence, ymd(s.reported_on.unwrap_or(s.term_start))
+                            s.crime, s.sentence, cn_date(s.reported_on.unwrap_or(s.term_start))
                         ),
                     ));
                 }

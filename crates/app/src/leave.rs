@@ -403,7 +403,7 @@ impl Core {
             authority: a.authority,
         };
         let rec = LeaveRequest::from_input(RecordId::new(), input, self.recorded());
-        let ev = self.event_record(&rec, &DomainEvent::Submit, Authority::Office, applied_on);
+        let ev = self.event_record(&rec, &DomainEvent::Submit, Authority::Office, applied_on, None);
         let status = LeaveStatusRow {
             leave_id: rec.id,
             subject_id: s.id,
@@ -419,8 +419,17 @@ impl Core {
         self.leave_view(rec.id)
     }
 
-    fn event_record(&self, leave: &LeaveRequest, e: &DomainEvent, level: Authority, date: NaiveDate) -> LeaveEvent {
-        let (kind, approve, new_end, method, note, dated) = to_row(e);
+    /// The stored event; `note` is what the paper shows that the domain event does not keep.
+    fn event_record(
+        &self,
+        leave: &LeaveRequest,
+        e: &DomainEvent,
+        level: Authority,
+        date: NaiveDate,
+        note: Option<String>,
+    ) -> LeaveEvent {
+        let (kind, approve, new_end, method, own_note, dated) = to_row(e);
+        let note = own_note.or(note);
         let input = LeaveEventInput {
             subject_id: leave.subject_id,
             leave_id: leave.id,
@@ -582,10 +591,7 @@ impl Core {
                 ));
             }
         }
-        let mut ev = self.event_record(&leave_rec, &event, level, step_date);
-        if ev.note.is_none() {
-            ev.note = note;
-        }
+        let ev = self.event_record(&leave_rec, &event, level, step_date, note);
         let status = LeaveStatusRow {
             leave_id: leave_rec.id,
             subject_id: s.id,

@@ -30,27 +30,30 @@ pub fn form_options() -> Vec<OptionGroup> {
 
 /// The label of `value` in option group `group`, as the UI shows it (printing uses the same words).
 pub(crate) fn option_label(group: &str, value: &str) -> Option<&'static str> {
-    OPTIONS.iter().find(|(g, _)| *g == group).and_then(|(_, list)| label_in(list, value))
+    label_in(choices(group), value)
 }
 
 /// The code of a choice of `group` given as its label (`电话报告` → `phone`); anything else is
 /// taken as a code already. For the command line, which accepts either.
 pub fn option_value(group: &str, given: &str) -> String {
-    let list = OPTIONS.iter().find(|(g, _)| *g == group).map_or(&[][..], |(_, list)| *list);
-    list.iter().find(|(_, l)| *l == given).map_or_else(|| given.replace('-', "_"), |(v, _)| v.to_string())
+    choices(group).iter().find(|(_, l)| *l == given).map_or_else(|| given.replace('-', "_"), |(v, _)| v.to_string())
 }
 
 /// Every choice of `group` as "label（code）", joined with "、": the command line's help and
 /// its refusals list them so.
 pub fn options_listed(group: &str) -> String {
-    let list = OPTIONS.iter().find(|(g, _)| *g == group).map_or(&[][..], |(_, list)| *list);
-    list.iter().map(|(v, l)| format!("{l}（{v}）")).collect::<Vec<_>>().join("、")
+    choices(group).iter().map(|(v, l)| format!("{l}（{v}）")).collect::<Vec<_>>().join("、")
 }
 
 /// The label of `value` in the first group that offers it, for values stored without their group
 /// (a record's fields printed generically; values are distinct enough across groups).
 pub(crate) fn any_option_label(value: &str) -> Option<&'static str> {
     OPTIONS.iter().find_map(|(_, list)| label_in(list, value))
+}
+
+/// The (code, label) pairs of `group`; none for a group there is not.
+fn choices(group: &str) -> &'static [(&'static str, &'static str)] {
+    OPTIONS.iter().find(|(g, _)| *g == group).map_or(&[][..], |(_, list)| *list)
 }
 
 fn label_in(list: &[(&str, &'static str)], value: &str) -> Option<&'static str> {

@@ -43,6 +43,18 @@ pub struct StatRow {
     pub figure: Figure,
 }
 
+impl StatRow {
+    /// A row whose shown value is its figure as the screen writes it.
+    fn new(label: impl Into<String>, figure: Figure) -> StatRow {
+        let value = match figure {
+            Figure::Count(n) => n.to_string(),
+            Figure::Minutes(m) => zh::hours(m as u32),
+            Figure::Acts { events, subjects } => zh::act_count(events, subjects),
+        };
+        StatRow { label: label.into(), value, figure }
+    }
+}
+
 /// A statistics row's figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Figure {
@@ -65,27 +77,15 @@ pub struct StatSection {
 /// The ledger as labelled rows (the screen, the CLI and the .xlsx ledger show the same).
 pub fn sections(l: &Ledger) -> Vec<StatSection> {
     use jiaowu_domain::{SentenceType as T, SupervisionClass as C};
-    let row = |label: &str, value: u64| StatRow {
-        label: label.to_string(),
-        value: value.to_string(),
-        figure: Figure::Count(value),
-    };
-    let hours = |label: &str, minutes: u64| StatRow {
-        label: label.to_string(),
-        value: zh::hours(minutes as u32),
-        figure: Figure::Minutes(minutes),
-    };
+    let row = |label: &str, value: u64| StatRow::new(label, Figure::Count(value));
+    let hours = |label: &str, minutes: u64| StatRow::new(label, Figure::Minutes(minutes));
     let s = &l.stock_after;
     let f = &l.flows;
     let w = &l.work;
     let mut acts: Vec<StatRow> = l
         .acts
         .iter()
-        .map(|a| StatRow {
-            label: zh::event_kind(a.kind),
-            value: zh::act_count(a.events, a.subjects),
-            figure: Figure::Acts { events: a.events, subjects: a.subjects },
-        })
+        .map(|a| StatRow::new(zh::event_kind(a.kind), Figure::Acts { events: a.events, subjects: a.subjects }))
         .collect();
     acts.sort_by(|a, b| a.label.cmp(&b.label));
     vec![
